@@ -1,0 +1,341 @@
+"""Business calendar: when the organisation is working, and deadline arithmetic on it.
+
+SLA clocks (PROCEDURE §4) run in working time: weekly opening hours in a time zone,
+minus public holidays, plus official make-up workdays (调休) and the organisation's own
+extra closed/open days. "5 working days" ends at the closing time of the 5th working day,
+not at start + 5×24 h.
+
+All arithmetic is done on UTC instants: Python compares and subtracts datetimes that share
+one tzinfo by wall clock, which is wrong across DST changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+__all__ = ["CalendarSpec", "BusinessCalendar"]
+
+_UTC = dt.timezone.utc
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SUGAR = {"every_day": _DAYS, "weekdays": _DAYS[:5]}
+_PERIOD_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+# A year with no working time at all is a configuration error, not a long wait.
+_MAX_IDLE_DAYS = 3660
+
+Minutes = tuple[int, int]  # (start, end) minutes after local midnight; end may be 1440
+
+
+def _parse_periods(values: list[str], where: str) -> tuple[Minutes, ...]:
+    """Parse ["09:00-12:00", ...]; errors name the offending value and its key."""
+    out: list[Minutes] = []
+    for raw in values:
+        m = _PERIOD_RE.match(raw.strip()) if isinstance(raw, str) else None
+        if not m:
+            raise ValueError(f"{where}: period {raw!r} is not of the form 'HH:MM-HH:MM'")
+        h1, m1, h2, m2 = map(int, m.groups())
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+            raise ValueError(f"{where}: period {raw!r} has an invalid time")
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if start >= end:
+            raise ValueError(f"{where}: period {raw!r} must start before it ends")
+        if out and start < out[-1][1]:
+            raise ValueError(
+                f"{where}: period {raw!r} overlaps or is out of order after "
+                f"{_fmt(out[-1])!r}; list periods sorted and non-overlapping"
+            )
+        out.append((start, end))
+    return tuple(out)
+
+
+def _fmt(p: Minutes) -> str:
+    return f"{p[0] // 60:02d}:{p[0] % 60:02d}-{p[1] // 60:02d}:{p[1] % 60:02d}"
+
+
+class CalendarSpec(BaseModel):
+    """Calendar configuration as it appears in the organisation's TOML file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = "Asia/Shanghai"
+    country: str | None = "CN"  # `holidays` country code; None = no public holidays
+    subdivision: str | None = None
+    # Keys: mon..sun, or sugar "weekdays"/"every_day"; specific days override sugar.
+    hours: dict[str, list[str]] = {"weekdays": ["09:00-17:00"]}
+    makeup_day_hours: list[str] | None = None  # default: Monday's (or first open day's)
+    observe_public_holidays: bool = True  # False for a 24-hour service
+    closed_days: list[dt.date] = []
+    open_days: list[dt.date] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Asia/Shanghai')") from e
+        return v
+
+    @field_validator("country")
+    @classmethod
+    def _check_country(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                holidays.country_holidays(v)
+            except NotImplementedError as e:
+                raise ValueError(f"unknown holidays country code {v!r}") from e
+        return v
+
+    @field_validator("hours")
+    @classmethod
+    def _check_hours(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for key, periods in v.items():
+            if key not in _DAYS and key not in _SUGAR:
+                allowed = ", ".join((*_DAYS, *_SUGAR))
+                raise ValueError(f"unknown day {key!r} in hours; use one of {allowed}")
+            _parse_periods(periods, f"hours.{key}")
+        return v
+
+    @field_validator("makeup_day_hours")
+    @classmethod
+    def _check_makeup(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            _parse_periods(v, "makeup_day_hours")
+        return v
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> CalendarSpec:
+        if self.subdivision is not None:
+            if self.country is None:
+                raise ValueError(f"subdivision {self.subdivision!r} needs a country")
+            try:
+                holidays.country_holidays(self.country, subdiv=self.subdivision)
+            except NotImplementedError as e:
+                raise ValueError(
+                    f"unknown subdivision {self.subdivision!r} for country {self.country!r}"
+                ) from e
+        both = sorted(set(self.closed_days) & set(self.open_days))
+        if both:
+            raise ValueError(f"days listed both in closed_days and open_days: {[d.isoformat() for d in both]}")
+        return self
+
+    def week(self) -> tuple[tuple[Minutes, ...], ...]:
+        """Opening periods for mon..sun after applying sugar keys (every_day < weekdays < day)."""
+        week: dict[str, tuple[Minutes, ...]] = {d: () for d in _DAYS}
+        for key in ("every_day", "weekdays", *_DAYS):
+            if key in self.hours:
+                periods = _parse_periods(self.hours[key], f"hours.{key}")
+                for day in _SUGAR.get(key, (key,)):
+                    week[day] = periods
+        return tuple(week[d] for d in _DAYS)
+
+    def makeup_periods(self) -> tuple[Minutes, ...]:
+        if self.makeup_day_hours is not None:
+            return _parse_periods(self.makeup_day_hours, "makeup_day_hours")
+        return next((p for p in self.week() if p), ())
+
+
+class BusinessCalendar:
+    """Working periods per local date and deadline arithmetic over them.
+
+    Build with `from_spec` or `always_open`. Results are aware datetimes in `tz`.
+    """
+
+    def __init__(
+        self,
+        *,
+        tz: ZoneInfo,
+        week: tuple[tuple[Minutes, ...], ...],
+        makeup: tuple[Minutes, ...],
+        country: str | None = None,
+        subdivision: str | None = None,
+        observe_public_holidays: bool = True,
+        closed_days: frozenset[dt.date] = frozenset(),
+        open_days: frozenset[dt.date] = frozenset(),
+    ) -> None:
+        self.tz = tz
+        self._week = week
+        self._makeup = makeup
+        self._country = country
+        self._subdivision = subdivision
+        self._observe = observe_public_holidays and country is not None
+        self._closed = frozenset(closed_days)
+        self._open = frozenset(open_days)
+        # Per-date UTC periods and per-year (holidays, make-up workdays); a sweep calls
+        # add_working thousands of times over the same few weeks.
+        self._periods_cache: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = {}
+        self._year_cache: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
+
+    @classmethod
+    def from_spec(cls, spec: CalendarSpec) -> BusinessCalendar:
+        return cls(
+            tz=ZoneInfo(spec.timezone),
+            week=spec.week(),
+            makeup=spec.makeup_periods(),
+            country=spec.country,
+            subdivision=spec.subdivision,
+            observe_public_holidays=spec.observe_public_holidays,
+            closed_days=frozenset(spec.closed_days),
+            open_days=frozenset(spec.open_days),
+        )
+
+    @classmethod
+    def always_open(cls, tz: str = "UTC") -> BusinessCalendar:
+        """24×7, no holidays: working time equals wall-clock time."""
+        whole = ((0, 1440),)
+        return cls(tz=ZoneInfo(tz), week=(whole,) * 7, makeup=whole, country=None)
+
+    # --- which days are open -------------------------------------------------------
+
+    def _year(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+        if year not in self._year_cache:
+            # Neighbouring years too: a make-up day or observed holiday can fall in the
+            # year next to the holiday that causes it (e.g. 2001-12-29 for New Year 2002).
+            h = holidays.country_holidays(
+                self._country, subdiv=self._subdivision, years=range(year - 1, year + 2)
+            )
+            days_off = frozenset(d for d in h if d.year == year)
+            workdays = frozenset(d for d in getattr(h, "weekend_workdays", set()) if d.year == year)
+            self._year_cache[year] = (days_off, workdays)
+        return self._year_cache[year]
+
+    def _day_minutes(self, d: dt.date) -> tuple[Minutes, ...]:
+        if d in self._closed:
+            return ()
+        if d in self._open:
+            return self._makeup
+        if self._observe:
+            days_off, workdays = self._year(d.year)
+            if d in days_off:
+                return ()
+            if d in workdays:
+                return self._makeup
+        return self._week[d.weekday()]
+
+    def _utc_periods(self, d: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+        cached = self._periods_cache.get(d)
+        if cached is not None:
+            return cached
+        out: list[tuple[dt.datetime, dt.datetime]] = []
+        for a, b in self._day_minutes(d):
+            s, e = self._local(d, a), self._local(d, b)
+            if out and s < out[-1][1]:  # DST fold could make periods touch; keep disjoint
+                s = out[-1][1]
+            if s < e:
+                out.append((s, e))
+        result = tuple(out)
+        self._periods_cache[d] = result
+        return result
+
+    def _local(self, d: dt.date, minute: int) -> dt.datetime:
+        """UTC instant of local wall time `minute` on date `d` (1440 = next midnight)."""
+        day = d + dt.timedelta(days=minute // 1440)
+        minute %= 1440
+        wall = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.tz)
+        return wall.astimezone(_UTC)
+
+    def is_working_day(self, d: dt.date) -> bool:
+        return bool(self._utc_periods(d))
+
+    def periods(self, d: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Working periods of local date `d`, as aware datetimes in `tz`."""
+        return [(s.astimezone(self.tz), e.astimezone(self.tz)) for s, e in self._utc_periods(d)]
+
+    # --- arithmetic ----------------------------------------------------------------
+
+    def _to_utc(self, t: dt.datetime, name: str) -> dt.datetime:
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise ValueError(f"{name} must be timezone-aware, got naive {t!r}")
+        return t.astimezone(_UTC)
+
+    def _local_date(self, t_utc: dt.datetime) -> dt.date:
+        return t_utc.astimezone(self.tz).date()
+
+    def _periods_from(self, t_utc: dt.datetime):
+        """Yield UTC periods ending after `t_utc`, in order; stop if the calendar is empty."""
+        d = self._local_date(t_utc)
+        idle = 0
+        while idle <= _MAX_IDLE_DAYS:
+            found = False
+            for s, e in self._utc_periods(d):
+                found = True
+                if e > t_utc:
+                    yield s, e
+            idle = 0 if found else idle + 1
+            d += dt.timedelta(days=1)
+        raise ValueError("calendar has no working time")
+
+    def add_working(
+        self, start: dt.datetime, *, days: int = 0, hours: float = 0, minutes: float = 0
+    ) -> dt.datetime:
+        """Deadline `days` working days, or `hours`/`minutes` of working time, after `start`.
+
+        days=N: the closing time (end of the last period) of the N-th working day after the
+        local date of `start`. The day of receipt is not counted, whatever the hour
+        (期间开始的当日不计入): filed Wed 10:00 + 1 working day = Thu at closing time.
+        hours/minutes: that much working time consumed from `start`, skipping closed time.
+        Exactly one of `days` and `hours`+`minutes` must be non-zero; none may be negative.
+        """
+        if days < 0 or hours < 0 or minutes < 0:
+            raise ValueError("working-time amounts must not be negative")
+        if bool(days) == bool(hours or minutes):
+            raise ValueError("give exactly one of days or hours/minutes")
+        if not days:
+            return self.add_working_time(start, dt.timedelta(hours=hours, minutes=minutes))
+        if int(days) != days:
+            raise ValueError(f"days must be a whole number, got {days!r}")
+        d = self._local_date(self._to_utc(start, "start"))
+        left, idle = int(days), 0
+        while True:
+            d += dt.timedelta(days=1)
+            periods = self._utc_periods(d)
+            if periods:
+                idle = 0
+                left -= 1
+                if left == 0:
+                    return periods[-1][1].astimezone(self.tz)
+            else:
+                idle += 1
+                if idle > _MAX_IDLE_DAYS:
+                    raise ValueError("calendar has no working time")
+
+    def add_working_time(self, start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
+        """`start` plus `amount` of working time; ends at a period's end if it runs out there."""
+        t = self._to_utc(start, "start")
+        if amount < dt.timedelta(0):
+            raise ValueError("working-time amounts must not be negative")
+        if not amount:
+            return t.astimezone(self.tz)
+        left = amount
+        for s, e in self._periods_from(t):
+            s = max(s, t)
+            if left <= e - s:
+                return (s + left).astimezone(self.tz)
+            left -= e - s
+        raise AssertionError("unreachable")  # _periods_from raises instead of ending
+
+    def working_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+        """Working time inside [a, b); zero if b <= a."""
+        a, b = self._to_utc(a, "a"), self._to_utc(b, "b")
+        total = dt.timedelta(0)
+        if b <= a:
+            return total
+        d, last = self._local_date(a), self._local_date(b)
+        while d <= last:
+            for s, e in self._utc_periods(d):
+                lo, hi = max(s, a), min(e, b)
+                if lo < hi:
+                    total += hi - lo
+            d += dt.timedelta(days=1)
+        return total
+
+    def next_open(self, at: dt.datetime) -> dt.datetime:
+        """`at` if inside a working period, else the start of the next one."""
+        t = self._to_utc(at, "at")
+        for s, _e in self._periods_from(t):
+            return max(s, t).astimezone(self.tz)
+        raise AssertionError("unreachable")

@@ -1,0 +1,41 @@
+"""The one place where SQL differs between SQLite and PostgreSQL.
+
+Everything else in ``core/db`` is portable SQLAlchemy. Both dialects support
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` and PostgreSQL adds row locks with
+``SKIP LOCKED`` for queues claimed by several workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import CaseCounterRow
+
+
+async def next_serial(session: AsyncSession, period: str) -> int:
+    """Atomically take the next serial of ``period``: one statement, no read-then-write race."""
+    insert: Any = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    table = CaseCounterRow.__table__
+    statement = (
+        insert(table)
+        .values(period=period, last_serial=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.period], set_={"last_serial": table.c.last_serial + 1}
+        )
+        .returning(table.c.last_serial)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+def claim_rows(statement: Select[Any], session: AsyncSession) -> Select[Any]:
+    """Rows several workers may claim at once: skip the ones another worker holds.
+
+    SQLite has one writer at a time (BEGIN IMMEDIATE), so it needs no row locks.
+    """
+    if session.bind.dialect.name == "postgresql":
+        return statement.with_for_update(skip_locked=True)
+    return statement

@@ -1,0 +1,130 @@
+"""SQLAlchemy tables. Rows only: the domain objects live in ``core.domain``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.db.types import UTCDateTime
+
+# Explicit names so migrations can alter constraints on SQLite (batch mode) and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class PersonRow(Base):
+    """Anyone the desk knows: customers and staff. Telegram id when we have one."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    language: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+
+
+class CaseCounterRow(Base):
+    """The last serial handed out per ``YYMM`` period."""
+
+    __tablename__ = "case_counters"
+    period: Mapped[str] = mapped_column(String(4), primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(10))
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
+    severity: Mapped[str] = mapped_column(String(8))
+    department: Mapped[str | None] = mapped_column(String(32), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    reopen_count: Mapped[int] = mapped_column(default=0)
+    # what intake collected
+    description: Mapped[str] = mapped_column(Text)
+    demand: Mapped[str] = mapped_column(String(200))
+    demand_text: Mapped[str | None] = mapped_column(Text)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    product: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    occurred: Mapped[str | None] = mapped_column(String(200))
+    claimed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    complainants: Mapped[int] = mapped_column(default=1)
+    batch_units: Mapped[int | None]
+    triggers: Mapped[list[Any]] = mapped_column(default=list)
+    # the solution
+    remedy_kind: Mapped[str | None] = mapped_column(String(16))
+    remedy_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    remedy_currency: Mapped[str | None] = mapped_column(String(3))
+    remedy_text: Mapped[str | None] = mapped_column(Text)
+    approval_level: Mapped[int | None]
+    pending_question: Mapped[str | None] = mapped_column(Text)
+    revisits_required: Mapped[int] = mapped_column(default=1)
+    revisits_done: Mapped[int] = mapped_column(default=0)
+    last_rating: Mapped[str | None] = mapped_column(String(20))
+    closure: Mapped[str | None] = mapped_column(String(40))
+    # time
+    filed_at: Mapped[datetime] = mapped_column(index=True)
+    first_response_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    paused_since: Mapped[datetime | None]
+    due_first_response: Mapped[datetime | None]
+    due_handover: Mapped[datetime | None]
+    due_department_solution: Mapped[datetime | None]
+    due_customer_answer: Mapped[datetime | None]
+    due_revisit: Mapped[datetime | None]
+    due_whole_case: Mapped[datetime | None]
+    next_due: Mapped[datetime | None] = mapped_column(index=True)  # earliest running clock
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseEventRow(Base):
+    """The append-only audit trail: nothing ever updates or deletes these rows."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index("ix_case_events_case_id_id", "case_id", "id"),)
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_ref: Mapped[str] = mapped_column(String(512))
+    caption: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime]
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -1,0 +1,122 @@
+"""Repositories: load and store aggregates inside the caller's transaction; never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import dialect
+from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
+from core.db.models import CaseEventRow, CaseRow, EvidenceRow, PersonRow
+from core.domain import Case, CaseEvent, CaseNumber, NotFound
+from core.domain.clocks import next_due
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._rows: dict[int, tuple[CaseRow, int]] = {}  # id -> (row, evidence already stored)
+
+    async def next_serial(self, period: str) -> int:
+        return await dialect.next_serial(self.session, period)
+
+    async def add(self, case: Case) -> Case:
+        row = CaseRow()
+        case_to_row(case, row, next_due(case))
+        self.session.add(row)
+        await self.session.flush()
+        case.id = row.id
+        self._rows[row.id] = (row, 0)
+        await self._write_new(case)
+        return case
+
+    async def get(self, case_id: int, *, lock: bool = True) -> Case:
+        statement = select(CaseRow).where(CaseRow.id == case_id)
+        return await self._load(statement, lock, str(case_id))
+
+    async def get_by_number(self, number: CaseNumber | str, *, lock: bool = True) -> Case:
+        statement = select(CaseRow).where(CaseRow.number == str(number))
+        return await self._load(statement, lock, str(number))
+
+    async def _load(self, statement: Any, lock: bool, label: str) -> Case:
+        # FOR UPDATE (PostgreSQL) makes a second writer wait and then see the new state,
+        # so two people pressing "accept" at once get one winner and one clear refusal.
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self.session.execute(statement)).scalar_one_or_none()
+        if row is None:
+            raise NotFound("case_not_found", case=label)
+        evidence = list((await self.session.execute(
+            select(EvidenceRow).where(EvidenceRow.case_id == row.id).order_by(EvidenceRow.id)
+        )).scalars())
+        self._rows[row.id] = (row, len(evidence))
+        return case_from_row(row, evidence)
+
+    async def save(self, case: Case) -> None:
+        assert case.id is not None, "save() is for cases already added"
+        row, _ = self._rows[case.id]
+        case_to_row(case, row, next_due(case))
+        await self.session.flush()
+        case.version = row.version
+        await self._write_new(case)
+
+    async def _write_new(self, case: Case) -> None:
+        assert case.id is not None
+        row, stored = self._rows[case.id]
+        for event in case.events:
+            self.session.add(event_to_row(case.id, event))
+        for item in case.evidence[stored:]:
+            self.session.add(EvidenceRow(case_id=case.id, kind=item.kind, file_ref=item.file_ref,
+                                         caption=item.caption, added_at=item.added_at,
+                                         added_by=item.added_by))
+        self._rows[case.id] = (row, len(case.evidence))
+        case.events.clear()
+        await self.session.flush()
+
+    async def history(self, case_id: int, *, offset: int = 0, limit: int = 100
+                      ) -> list[CaseEvent]:
+        rows = await self.session.execute(
+            select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+            .order_by(CaseEventRow.id).offset(offset).limit(limit)
+        )
+        return [event_from_row(row) for row in rows.scalars()]
+
+    async def for_customer(self, customer_id: int, *, limit: int = 50) -> list[Case]:
+        rows = (await self.session.execute(
+            select(CaseRow).where(CaseRow.customer_id == customer_id)
+            .order_by(CaseRow.filed_at.desc()).limit(limit)
+        )).scalars().all()
+        return [case_from_row(row, []) for row in rows]
+
+    async def count(self) -> int:
+        return int((await self.session.execute(select(func.count(CaseRow.id)))).scalar_one())
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: int) -> PersonRow:
+        row = await self.session.get(PersonRow, person_id)
+        if row is None:
+            raise NotFound("person_not_found", person=person_id)
+        return row
+
+    async def by_telegram(self, telegram_id: int) -> PersonRow | None:
+        statement = select(PersonRow).where(PersonRow.telegram_id == telegram_id)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def by_phone(self, phone: str) -> PersonRow | None:
+        statement = select(PersonRow).where(PersonRow.phone == phone).order_by(PersonRow.id)
+        return (await self.session.execute(statement)).scalars().first()
+
+    async def add(self, now: datetime, *, telegram_id: int | None = None, name: str | None = None,
+                  phone: str | None = None, language: str | None = None) -> PersonRow:
+        row = PersonRow(telegram_id=telegram_id, name=name, phone=phone, language=language,
+                        created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return row

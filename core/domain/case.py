@@ -1,0 +1,405 @@
+"""The ``Case`` aggregate: one complaint from intake to archive.
+
+Every change goes through ``_move``, which checks the transition table and the roles,
+then appends a ``CaseEvent``. Services persist those events as the audit trail and feed
+them to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from core.domain.errors import DomainError
+from core.domain.states import DECIDED, STAY, TRANSITIONS, Action, CaseState
+from core.domain.values import (
+    MAX_DESCRIPTION,
+    MAX_SHORT,
+    MAX_TEXT,
+    Actor,
+    CaseNumber,
+    Channel,
+    Rating,
+    Remedy,
+    Role,
+    Severity,
+    check_phone,
+    check_text,
+)
+from core.policy import Clock, MajorTrigger, Policy
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One line of the case's history: who did what, when, from which state to which."""
+
+    action: Action
+    at: datetime
+    actor: Actor
+    from_state: CaseState | None
+    to_state: CaseState
+    note: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  # photo, document, voice, video, text
+    file_ref: str  # Telegram file_id or another channel's reference
+    caption: str | None = None
+    added_at: datetime | None = None
+    added_by: int | None = None
+
+
+@dataclass
+class Intake:
+    """What intake collected (PROCEDURE.md §2); validated before a case exists."""
+
+    description: str
+    demand: str  # a RemedyKind value or "other"
+    category: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    product: str | None = None
+    place: str | None = None
+    occurred: str | None = None
+    demand_text: str | None = None
+    claimed_amount: Decimal | None = None
+    complainants: int = 1
+    batch_units: int | None = None
+    triggers: frozenset[MajorTrigger] = frozenset()
+    channel: Channel = Channel.CHAT
+    language: str | None = None
+
+    def validated(self, policy: Policy) -> Intake:
+        self.description = check_text("description", self.description, MAX_DESCRIPTION)
+        self.demand = check_text("demand", self.demand, MAX_SHORT)
+        self.demand_text = check_text("demand_text", self.demand_text, MAX_TEXT, required=False)
+        for name in ("contact_name", "product", "place", "occurred"):
+            setattr(self, name, check_text(name, getattr(self, name), MAX_SHORT, required=False))
+        self.contact_phone = check_phone(self.contact_phone)
+        if self.category is not None and policy.category(self.category) is None:
+            raise DomainError("unknown_category", category=self.category)
+        if not 1 <= self.complainants <= 100_000:
+            raise DomainError("bad_number", field="complainants")
+        if self.batch_units is not None and not 1 <= self.batch_units <= 10_000_000:
+            raise DomainError("bad_number", field="batch_units")
+        return self
+
+
+@dataclass
+class Case:
+    customer_id: int
+    filed_at: datetime
+    intake: Intake
+    number: CaseNumber | None = None
+    id: int | None = None
+    state: CaseState = CaseState.RECEIVED
+    severity: Severity = Severity.MINOR
+    department: str | None = None
+    owner_id: int | None = None
+    escalation_level: int = 0
+    reopen_count: int = 0
+    remedy: Remedy | None = None
+    approval_level: int | None = None  # rung on the chain that must approve the remedy
+    pending_question: str | None = None
+    revisits_required: int = 1
+    revisits_done: int = 0
+    last_rating: Rating | None = None
+    first_response_at: datetime | None = None
+    closed_at: datetime | None = None
+    closure: str | None = None  # why a CLOSED case closed: external, withdrawn, no_answer
+    deadlines: dict[Clock, datetime] = field(default_factory=dict)
+    paused_since: datetime | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)  # new, not yet persisted
+    version: int = 0
+
+    # -- the core mechanism -------------------------------------------------------------
+    def _move(
+        self,
+        action: Action,
+        actor: Actor,
+        now: datetime,
+        *,
+        to: CaseState | None = None,
+        note: str | None = None,
+        **data: Any,
+    ) -> CaseEvent:
+        sources, target, roles = TRANSITIONS[action]
+        if actor.role not in roles:
+            raise DomainError("role_not_allowed", action=action.value, role=actor.role.value)
+        if self.state not in sources:
+            raise DomainError("invalid_transition", action=action.value, state=self.state.value)
+        self._check_actor(action, actor)
+        new_state = to if target == DECIDED else (self.state if target is STAY else target)
+        assert isinstance(new_state, CaseState)
+        event = CaseEvent(action, now, actor, self.state, new_state, note, data)
+        self.state = new_state
+        if actor.role is not Role.CUSTOMER and actor.role is not Role.SYSTEM:
+            self.first_response_at = self.first_response_at or now
+        self.events.append(event)
+        return event
+
+    def _check_actor(self, action: Action, actor: Actor) -> None:
+        """Data guards: the customer is this case's, staff act within their department."""
+        if actor.role is Role.CUSTOMER and actor.person_id != self.customer_id:
+            raise DomainError("not_your_case")
+        if actor.role is Role.DEPARTMENT:
+            if self.department is None or actor.department != self.department:
+                raise DomainError("not_your_department", department=self.department)
+            owner_only = {Action.PROPOSE, Action.MARK_IMPLEMENTED}
+            if self.state is CaseState.ACCEPTED:
+                owner_only.add(Action.HAND_BACK)
+            if action in owner_only and actor.person_id != self.owner_id:
+                raise DomainError("not_the_owner", owner_id=self.owner_id)
+
+    @property
+    def is_waiting_on_customer(self) -> bool:
+        return self.state is CaseState.AWAITING_CUSTOMER or self.pending_question is not None
+
+    # -- step 1: intake -----------------------------------------------------------------
+    @classmethod
+    def file(
+        cls, intake: Intake, customer_id: int, actor: Actor, now: datetime, policy: Policy
+    ) -> Case:
+        if actor.role not in (Role.CUSTOMER, Role.SPECIALIST, Role.SUPERVISOR):
+            raise DomainError("role_not_allowed", action=Action.FILE.value, role=actor.role.value)
+        if actor.role is Role.CUSTOMER and actor.person_id != customer_id:
+            raise DomainError("not_your_case")
+        case = cls(customer_id=customer_id, filed_at=now, intake=intake.validated(policy))
+        if intake.category:
+            case.revisits_required = policy.revisits_for(intake.category)
+        case.severity = assess_severity(intake, policy)
+        case.events.append(
+            CaseEvent(Action.FILE, now, actor, None, CaseState.RECEIVED, None,
+                      {"channel": intake.channel.value, "severity": case.severity.value})
+        )
+        return case
+
+    # -- step 2: investigate ------------------------------------------------------------
+    def begin_investigation(self, actor: Actor, now: datetime) -> None:
+        self._move(Action.BEGIN_INVESTIGATION, actor, now)
+
+    def invalidate(self, actor: Actor, now: datetime, finding: str) -> None:
+        finding = check_text("finding", finding, MAX_TEXT)
+        self._move(Action.INVALIDATE, actor, now, note=finding)
+        self._close(now, "invalid")
+
+    def assign(self, actor: Actor, now: datetime, department: str, policy: Policy,
+               category: str | None = None) -> None:
+        if policy.department(department) is None:
+            raise DomainError("unknown_department", department=department)
+        if category is not None:
+            if policy.category(category) is None:
+                raise DomainError("unknown_category", category=category)
+            self.intake.category = category
+            self.revisits_required = policy.revisits_for(category)
+        self._move(Action.ASSIGN, actor, now, department=department)
+        self.department, self.owner_id = department, None
+
+    def transfer(self, actor: Actor, now: datetime, department: str, policy: Policy,
+                 reason: str | None = None) -> None:
+        if policy.department(department) is None:
+            raise DomainError("unknown_department", department=department)
+        if department == self.department:
+            raise DomainError("same_department", department=department)
+        reason = check_text("reason", reason, MAX_TEXT, required=False)
+        self._move(Action.TRANSFER, actor, now, note=reason,
+                   department=department, previous=self.department)
+        self.department, self.owner_id = department, None
+
+    # -- step 3: the department ---------------------------------------------------------
+    def accept(self, actor: Actor, now: datetime) -> None:
+        if actor.person_id is None:
+            raise DomainError("role_not_allowed", action=Action.ACCEPT.value, role=actor.role.value)
+        self._move(Action.ACCEPT, actor, now, owner_id=actor.person_id)
+        self.owner_id = actor.person_id
+
+    def hand_back(self, actor: Actor, now: datetime, reason: str) -> None:
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.HAND_BACK, actor, now, note=reason, department=self.department)
+        self.department, self.owner_id = None, None
+
+    def propose(self, actor: Actor, now: datetime, remedy: Remedy, policy: Policy) -> None:
+        needed = 0
+        if remedy.amount is not None:
+            if remedy.currency != policy.currency:
+                raise DomainError("bad_currency", value=remedy.currency)
+            needed_level = policy.approver_level(remedy.kind.value, remedy.amount)
+            if needed_level is None:
+                raise DomainError("beyond_all_authority", amount=str(remedy.amount))
+            needed = needed_level
+        within = remedy.amount is None or policy.can_grant(actor.level, remedy.kind.value,
+                                                           remedy.amount)
+        target = CaseState.AWAITING_CUSTOMER if within else CaseState.AWAITING_APPROVAL
+        self._move(Action.PROPOSE, actor, now, to=target, note=remedy.text,
+                   kind=remedy.kind.value, amount=str(remedy.amount or ""),
+                   currency=remedy.currency or "", approval_level=None if within else needed)
+        self.remedy = remedy
+        self.approval_level = None if within else needed
+
+    def approve(self, actor: Actor, now: datetime, policy: Policy, comment: str | None = None
+                ) -> None:
+        self._check_authority(actor, policy)
+        comment = check_text("comment", comment, MAX_TEXT, required=False)
+        self._move(Action.APPROVE, actor, now, note=comment)
+        self.approval_level = None
+
+    def refuse_approval(self, actor: Actor, now: datetime, policy: Policy, comment: str) -> None:
+        self._check_authority(actor, policy)
+        comment = check_text("comment", comment, MAX_TEXT)
+        self._move(Action.REFUSE_APPROVAL, actor, now, note=comment)
+        self.approval_level, self.remedy = None, None
+
+    def _check_authority(self, actor: Actor, policy: Policy) -> None:
+        if self.state is CaseState.AWAITING_APPROVAL and self.remedy is not None:
+            amount = self.remedy.amount or Decimal(0)
+            if not policy.can_grant(actor.level, self.remedy.kind.value, amount):
+                needed = policy.escalation[self.approval_level or 0].code
+                raise DomainError("beyond_your_authority", needed_level=needed)
+
+    # -- step 4: the customer decides ---------------------------------------------------
+    def customer_accept(self, actor: Actor, now: datetime) -> None:
+        self._move(Action.CUSTOMER_ACCEPT, actor, now)
+
+    def customer_reject(self, actor: Actor, now: datetime, reason: str) -> None:
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.CUSTOMER_REJECT, actor, now, note=reason)
+        self.remedy = None
+
+    # -- steps 5–7 ----------------------------------------------------------------------
+    def mark_implemented(self, actor: Actor, now: datetime, note: str | None = None) -> None:
+        note = check_text("note", note, MAX_TEXT, required=False)
+        self._move(Action.MARK_IMPLEMENTED, actor, now, note=note)
+        self.revisits_done = 0
+
+    def start_revisit(self, actor: Actor, now: datetime) -> None:
+        self._move(Action.START_REVISIT, actor, now, round=self.revisits_done + 1)
+
+    def record_revisit(self, actor: Actor, now: datetime, rating: Rating,
+                       comment: str | None = None) -> None:
+        comment = check_text("comment", comment, MAX_TEXT, required=False)
+        if rating is Rating.NO_ANSWER and actor.role is Role.CUSTOMER:
+            raise DomainError("bad_rating")
+        done = self.revisits_done + 1
+        if rating.is_dissatisfied:
+            target = CaseState.INVESTIGATING
+        elif done < max(self.revisits_required, 1):
+            target = CaseState.REVISITING
+        elif rating is Rating.NO_ANSWER:
+            target = CaseState.CLOSED
+        else:
+            target = CaseState.CLOSED_SATISFIED
+        self._move(Action.RECORD_REVISIT, actor, now, to=target, note=comment,
+                   rating=rating.value, round=done)
+        self.last_rating, self.revisits_done = rating, done
+        if target is CaseState.INVESTIGATING:
+            self._reopen_fields()
+        elif target.is_closed:
+            self._close(now, "no_answer" if rating is Rating.NO_ANSWER else "satisfied")
+
+    def close(self, actor: Actor, now: datetime, outcome: str, note: str) -> None:
+        outcome = check_text("outcome", outcome, 40)
+        note = check_text("note", note, MAX_TEXT)
+        self._move(Action.CLOSE, actor, now, note=note, outcome=outcome)
+        self._close(now, outcome)
+
+    def reopen(self, actor: Actor, now: datetime, reason: str) -> None:
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.REOPEN, actor, now, note=reason)
+        self._reopen_fields()
+
+    def _close(self, now: datetime, closure: str) -> None:
+        self.closed_at, self.closure, self.pending_question = now, closure, None
+
+    def _reopen_fields(self) -> None:
+        """Back to step 2: a fresh investigation, the old solution void."""
+        self.reopen_count += 1
+        self.department = self.owner_id = self.remedy = self.approval_level = None
+        self.closed_at = self.closure = None
+        self.revisits_done = 0
+
+    # -- anytime ------------------------------------------------------------------------
+    def escalate(self, actor: Actor, now: datetime, policy: Policy, reason: str) -> bool:
+        """One rung up; False (nothing recorded) when already at the top."""
+        if self.escalation_level + 1 >= len(policy.escalation):
+            if actor.role is Role.SYSTEM:
+                return False
+            raise DomainError("already_top_level")
+        level = self.escalation_level + 1
+        self._move(Action.ESCALATE, actor, now, note=check_text("reason", reason, MAX_TEXT),
+                   level=policy.escalation[level].code)
+        self.escalation_level = level
+        return True
+
+    def de_escalate(self, actor: Actor, now: datetime, policy: Policy, reason: str) -> None:
+        if self.escalation_level == 0:
+            raise DomainError("already_bottom_level")
+        level = self.escalation_level - 1
+        self._move(Action.DE_ESCALATE, actor, now, note=check_text("reason", reason, MAX_TEXT),
+                   level=policy.escalation[level].code)
+        self.escalation_level = level
+
+    def set_severity(self, actor: Actor, now: datetime, severity: Severity,
+                     reason: str | None = None) -> None:
+        if severity is self.severity:
+            raise DomainError("nothing_changed")
+        self._move(Action.SET_SEVERITY, actor, now,
+                   note=check_text("reason", reason, MAX_TEXT, required=False),
+                   severity=severity.value, previous=self.severity.value)
+        self.severity = severity
+
+    def ask_customer(self, actor: Actor, now: datetime, question: str) -> None:
+        question = check_text("question", question, MAX_TEXT)
+        self._move(Action.ASK_CUSTOMER, actor, now, note=question)
+        self.pending_question = question
+
+    def answer_question(self, actor: Actor, now: datetime, answer: str) -> None:
+        if self.pending_question is None:
+            raise DomainError("no_question_pending")
+        answer = check_text("answer", answer, MAX_TEXT)
+        self._move(Action.ANSWER_QUESTION, actor, now, note=answer,
+                   question=self.pending_question)
+        self.pending_question = None
+
+    def add_note(self, actor: Actor, now: datetime, text: str) -> None:
+        self._move(Action.ADD_NOTE, actor, now, note=check_text("note", text, MAX_TEXT))
+
+    def add_evidence(self, actor: Actor, now: datetime, evidence: Evidence) -> None:
+        if len(self.evidence) >= 50:
+            raise DomainError("too_much_evidence", limit=50)
+        check_text("file_ref", evidence.file_ref, 512)
+        caption = check_text("caption", evidence.caption, MAX_TEXT, required=False)
+        item = Evidence(evidence.kind, evidence.file_ref, caption, now, actor.person_id)
+        self._move(Action.ADD_EVIDENCE, actor, now, note=caption, kind=item.kind,
+                   file_ref=item.file_ref)
+        self.evidence.append(item)
+
+    def add_capa(self, actor: Actor, now: datetime, root_cause: str, measure: str) -> None:
+        """Corrective and preventive action (纠正与预防措施), kept for the reports."""
+        root_cause = check_text("root_cause", root_cause, MAX_TEXT)
+        measure = check_text("measure", measure, MAX_TEXT)
+        self._move(Action.ADD_CAPA, actor, now, note=measure, root_cause=root_cause)
+
+
+def assess_severity(intake: Intake, policy: Policy) -> Severity:
+    """Major and serious triggers of the policy (PROCEDURE.md §3, §5) applied to facts."""
+    major = policy.major
+    if (
+        intake.triggers & major.triggers
+        or (major.complainants_at_least and intake.complainants >= major.complainants_at_least)
+        or (major.batch_units_at_least and (intake.batch_units or 0) >= major.batch_units_at_least)
+        or (major.compensation_over is not None and intake.claimed_amount is not None
+            and intake.claimed_amount > major.compensation_over)
+    ):
+        return Severity.MAJOR
+    serious = policy.serious
+    if intake.triggers & serious.triggers or (
+        serious.compensation_over is not None and intake.claimed_amount is not None
+        and intake.claimed_amount > serious.compensation_over
+    ):
+        return Severity.SERIOUS
+    return Severity.MINOR

@@ -1,0 +1,265 @@
+"""The organisation's complaint rules as validated data (PROCEDURE.md §1–5).
+
+Where the reference documents differ, the difference is a field here with a preset per
+document in ``presets/``; the domain and services read rules only from a ``Policy``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from core.calendar import CalendarSpec
+
+
+class Clock(StrEnum):
+    """The deadlines a case can run against (PROCEDURE.md §4)."""
+
+    FIRST_RESPONSE = "first_response"  # someone on our side reacts to the customer
+    HANDOVER = "handover"  # the case reaches the responsible department
+    DEPARTMENT_SOLUTION = "department_solution"  # the department proposes a solution
+    CUSTOMER_ANSWER = "customer_answer"  # the answer promised to the customer at intake
+    REVISIT = "revisit"  # the satisfaction survey after implementation
+    WHOLE_CASE = "whole_case"  # from filing to closing
+
+
+class MajorTrigger(StrEnum):
+    """Facts that make a complaint major at once (PROCEDURE.md §5)."""
+
+    SAFETY = "safety"
+    INJURY = "injury"
+    MEDIA = "media"
+    LAWYER = "lawyer"
+    POLICE = "police"
+    CONSUMER_ASSOCIATION = "consumer_association"
+    REGULATOR = "regulator"
+    COURT = "court"
+    EXTREME_BEHAVIOUR = "extreme_behaviour"
+    REPUTATION = "reputation"
+    REPEAT_COMPLAINT = "repeat_complaint"
+    WRITTEN_COMPLAINT = "written_complaint"
+    GOVERNMENT_TRANSFER = "government_transfer"
+    STAFF_ATTITUDE = "staff_attitude"
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|h|m)\s*$")
+
+
+class WorkingDuration(BaseModel):
+    """An SLA length in the business calendar's working time: "5d", "12h" or "30m"."""
+
+    model_config = ConfigDict(frozen=True)
+    amount: Decimal
+    unit: str  # "d" working days (ends at closing time), "h" hours, "m" minutes
+
+    def as_kwargs(self) -> dict[str, Any]:
+        if self.unit == "d":
+            return {"days": int(self.amount)}
+        if self.unit == "h":
+            return {"hours": float(self.amount)}
+        return {"minutes": float(self.amount)}
+
+    def __str__(self) -> str:
+        return f"{self.amount.normalize():f}{self.unit}"
+
+
+def _parse_duration(value: Any) -> Any:
+    if isinstance(value, WorkingDuration) or isinstance(value, dict):
+        return value
+    if isinstance(value, timedelta):
+        return {"amount": Decimal(value.total_seconds()) / 60, "unit": "m"}
+    match = _DURATION.match(str(value))
+    if not match or Decimal(match.group(1)) <= 0:
+        raise ValueError(f"{value!r} is not a duration like '5d', '12h' or '30m'")
+    amount, unit = Decimal(match.group(1)), match.group(2)
+    if unit == "d" and amount != amount.to_integral_value():
+        raise ValueError(f"{value!r}: working days must be a whole number")
+    return {"amount": amount, "unit": unit}
+
+
+Duration = Annotated[WorkingDuration, BeforeValidator(_parse_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Department(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    name: str = Field(min_length=1, max_length=100)  # the organisation's own proper name
+
+
+class Category(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    department: str
+    revisits: int | None = Field(default=None, ge=0, le=5)  # None: the policy's default
+    needs_product: bool = False  # ask for product / order / batch code at intake
+
+
+class EscalationLevel(_Strict):
+    """One rung of the chain; ``compensation_limit`` None means no limit."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    compensation_limit: Decimal | None = Field(default=Decimal(0), ge=0)
+    return_limit: Decimal | None = Field(default=None, ge=0)  # None: same as compensation
+
+
+class MajorRules(_Strict):
+    compensation_over: Decimal | None = Field(default=None, ge=0)
+    batch_units_at_least: int | None = Field(default=None, ge=1)
+    complainants_at_least: int | None = Field(default=None, ge=2)
+    triggers: frozenset[MajorTrigger] = frozenset()
+    alert_within: Duration | None = None  # leadership must hear of it within this
+
+
+class SeriousRules(_Strict):
+    """What makes a complaint serious rather than minor (003 class 2)."""
+
+    triggers: frozenset[MajorTrigger] = frozenset()
+    compensation_over: Decimal | None = Field(default=None, ge=0)
+
+
+class Validity(_Strict):
+    """001 §4.1–4.3: when a complaint may be judged invalid."""
+
+    window_days: int | None = Field(default=None, ge=1)  # after delivery, calendar days
+    evidence_required: bool = False
+    evidence_late_days: int | None = Field(default=None, ge=1)
+    demand_required: bool = True
+
+
+class Policy(_Strict):
+    name: str
+    source: str = ""
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    calendar: CalendarSpec = CalendarSpec()
+    departments: tuple[Department, ...]
+    categories: tuple[Category, ...]
+    sla: dict[Clock, Duration]
+    warn_before: Duration = _parse_duration("2h")  # type: ignore[assignment]
+    revisits_default: int = Field(default=1, ge=0, le=5)
+    escalation: tuple[EscalationLevel, ...]
+    major: MajorRules = MajorRules()
+    serious: SeriousRules = SeriousRules()
+    validity: Validity = Validity()
+    desk_step: bool = True  # False: cases go straight to the default department
+    digest_time: str | None = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    severity_labels: dict[str, str] = {}  # e.g. 003's "class 1" for major
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        departments = {d.code for d in self.departments}
+        if len(departments) != len(self.departments):
+            raise ValueError("departments: a code is listed twice")
+        codes = [c.code for c in self.categories]
+        if len(set(codes)) != len(codes):
+            raise ValueError("categories: a code is listed twice")
+        for category in self.categories:
+            if category.department not in departments:
+                raise ValueError(
+                    f"categories.{category.code}.department: unknown department "
+                    f"{category.department!r}"
+                )
+        levels = [level.code for level in self.escalation]
+        if not levels or len(set(levels)) != len(levels):
+            raise ValueError("escalation: needs at least one level, each code once")
+        return self
+
+    # Lookups the domain uses; kept here so rules live beside their data.
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def department(self, code: str) -> Department | None:
+        return next((d for d in self.departments if d.code == code), None)
+
+    def revisits_for(self, category: str) -> int:
+        found = self.category(category)
+        if found is None or found.revisits is None:
+            return self.revisits_default
+        return found.revisits
+
+    def level_index(self, code: str | None) -> int:
+        """Rank of a level in the chain; people outside it rank below its bottom."""
+        for index, level in enumerate(self.escalation):
+            if level.code == code:
+                return index
+        return -1
+
+    def approver_level(self, kind: str, amount: Decimal) -> int | None:
+        """The lowest rung allowed to grant ``amount``; None if nobody can."""
+        for index, level in enumerate(self.escalation):
+            limit = level.compensation_limit
+            if kind in ("return", "exchange") and level.return_limit is not None:
+                limit = level.return_limit
+            if limit is None or amount <= limit:
+                return index
+        return None
+
+    def can_grant(self, level_code: str | None, kind: str, amount: Decimal) -> bool:
+        needed = self.approver_level(kind, amount)
+        return needed is not None and self.level_index(level_code) >= needed
+
+
+class PolicyError(Exception):
+    """A policy file that cannot be used; ``str()`` is one message for a person."""
+
+
+def _location(error: dict[str, Any]) -> str:
+    return ".".join(str(part) for part in error["loc"]) or "(top level)"
+
+
+def _line_of(text: str, location: str) -> int | None:
+    """Best effort: the line where the innermost named key of ``location`` is written."""
+    keys = [part for part in re.split(r"[.\s:]", location) if part and not part.isdigit()]
+    for key in reversed(keys):
+        pattern = re.compile(rf"^\s*(\[\[?\s*([\w.]+\.)?{re.escape(key)}\s*\]|{re.escape(key)}\s*=)")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if pattern.match(line):
+                return number
+    return None
+
+
+def policy_from_mapping(data: dict[str, Any], origin: str = "<policy>",
+                        text: str | None = None) -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        location = _location(first)
+        if location == "(top level)" and re.match(r"^[\w.]+:", message):
+            location, message = message.split(":", 1)
+            message = message.strip()
+        line = _line_of(text, location) if text else None
+        where = f"{origin}, line {line}" if line else origin
+        raise PolicyError(f"{where}: {location}: {message}") from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate a policy TOML; any problem is one ``PolicyError`` line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot be read: {exc}") from None
+    return policy_from_mapping(data.get("policy", data), str(path), text)
+
+
+PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
+
+
+def load_preset(name: str) -> Policy:
+    """A preset by file stem, e.g. ``"000_generic"``."""
+    return load_policy(PRESETS_DIR / f"{name}.toml")

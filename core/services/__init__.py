@@ -1,0 +1,1 @@
+"""Use cases: the only way to change a case. Each runs in one transaction."""

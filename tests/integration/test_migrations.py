@@ -1,0 +1,26 @@
+"""Migrations and models agree, and upgrading is repeatable."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from core.db.migrate import current_revision, head_revision, upgrade
+from core.db.models import Base
+from core.db.uow import Database
+
+
+async def test_the_migrated_schema_matches_the_models(database: Database) -> None:
+    def diff(connection: object) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with database.engine.connect() as connection:
+        differences = await connection.run_sync(diff)
+    assert differences == []
+
+
+async def test_upgrading_twice_is_harmless_and_lands_on_head(sqlite_database_url: str) -> None:
+    await upgrade(sqlite_database_url)
+    await upgrade(sqlite_database_url)
+    assert await current_revision(sqlite_database_url) == head_revision()
