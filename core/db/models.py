@@ -6,8 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, Numeric, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, event, ForeignKey, Index, Integer, MetaData, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from core.db.types import UTCDateTime
 
@@ -128,3 +128,11 @@ class EvidenceRow(Base):
     caption: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime]
     added_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_trail_is_append_only(session: Session, _context: Any, _instances: Any) -> None:
+    """History is evidence: a bug that tries to rewrite it fails loudly instead."""
+    for row in (*session.dirty, *session.deleted):
+        if isinstance(row, CaseEventRow) and (row in session.deleted or session.is_modified(row)):
+            raise RuntimeError("case_events is append-only: rows are never changed or removed")
