@@ -44,16 +44,9 @@ def _parse_periods(values: list[str], where: str) -> tuple[Minutes, ...]:
         if start >= end:
             raise ValueError(f"{where}: period {raw!r} must start before it ends")
         if out and start < out[-1][1]:
-            raise ValueError(
-                f"{where}: period {raw!r} overlaps or is out of order after "
-                f"{_fmt(out[-1])!r}; list periods sorted and non-overlapping"
-            )
+            raise ValueError(f"{where}: period {raw!r} overlaps or precedes the one before it")
         out.append((start, end))
     return tuple(out)
-
-
-def _fmt(p: Minutes) -> str:
-    return f"{p[0] // 60:02d}:{p[0] % 60:02d}-{p[1] // 60:02d}:{p[1] % 60:02d}"
 
 
 class CalendarSpec(BaseModel):
@@ -100,15 +93,9 @@ class CalendarSpec(BaseModel):
             _parse_periods(periods, f"hours.{key}")
         return v
 
-    @field_validator("makeup_day_hours")
-    @classmethod
-    def _check_makeup(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None:
-            _parse_periods(v, "makeup_day_hours")
-        return v
-
     @model_validator(mode="after")
     def _check_combinations(self) -> CalendarSpec:
+        self.makeup_periods()  # validates makeup_day_hours
         if self.subdivision is not None:
             if self.country is None:
                 raise ValueError(f"subdivision {self.subdivision!r} needs a country")
@@ -120,7 +107,7 @@ class CalendarSpec(BaseModel):
                 ) from e
         both = sorted(set(self.closed_days) & set(self.open_days))
         if both:
-            raise ValueError(f"days listed both in closed_days and open_days: {[d.isoformat() for d in both]}")
+            raise ValueError(f"in both closed_days and open_days: {[d.isoformat() for d in both]}")
         return self
 
     def week(self) -> tuple[tuple[Minutes, ...], ...]:
@@ -254,7 +241,6 @@ class BusinessCalendar:
 
     def _local_date(self, t_utc: dt.datetime) -> dt.date:
         return t_utc.astimezone(self.tz).date()
-
     def _periods_from(self, t_utc: dt.datetime):
         """Yield UTC periods ending after `t_utc`, in order; stop if the calendar is empty."""
         d = self._local_date(t_utc)
@@ -311,12 +297,11 @@ class BusinessCalendar:
         if not amount:
             return t.astimezone(self.tz)
         left = amount
-        for s, e in self._periods_from(t):
+        for s, e in self._periods_from(t):  # endless; raises if the calendar is empty
             s = max(s, t)
             if left <= e - s:
                 return (s + left).astimezone(self.tz)
             left -= e - s
-        raise AssertionError("unreachable")  # _periods_from raises instead of ending
 
     def working_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """Working time inside [a, b); zero if b <= a."""
@@ -336,6 +321,5 @@ class BusinessCalendar:
     def next_open(self, at: dt.datetime) -> dt.datetime:
         """`at` if inside a working period, else the start of the next one."""
         t = self._to_utc(at, "at")
-        for s, _e in self._periods_from(t):
-            return max(s, t).astimezone(self.tz)
-        raise AssertionError("unreachable")
+        s, _e = next(self._periods_from(t))
+        return max(s, t).astimezone(self.tz)

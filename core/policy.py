@@ -226,34 +226,43 @@ def _line_of(text: str, location: str) -> int | None:
     return None
 
 
-def policy_from_mapping(data: dict[str, Any], origin: str = "<policy>",
-                        text: str | None = None) -> Policy:
-    try:
-        return Policy.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        location = _location(first)
-        if location == "(top level)" and re.match(r"^[\w.]+:", message):
-            location, message = message.split(":", 1)
-            message = message.strip()
-        line = _line_of(text, location) if text else None
-        where = f"{origin}, line {line}" if line else origin
-        raise PolicyError(f"{where}: {location}: {message}") from None
+def explain(exc: ValidationError, origin: str, text: str | None) -> PolicyError:
+    """One line for a person: file, line (when we can find it), key path, problem."""
+    first = exc.errors()[0]
+    message = first["msg"].removeprefix("Value error, ")
+    location = _location(first)
+    if location == "(top level)" and re.match(r"^[\w.]+:", message):
+        location, message = (part.strip() for part in message.split(":", 1))
+    line = _line_of(text, location) if text else None
+    where = f"{origin}, line {line}" if line else origin
+    return PolicyError(f"{where}: {location}: {message}")
 
 
-def load_policy(path: str | Path) -> Policy:
-    """Read and validate a policy TOML; any problem is one ``PolicyError`` line."""
+def read_toml(path: str | Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and data, or a ``PolicyError`` saying why it cannot be used."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except FileNotFoundError:
         raise PolicyError(f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot be read: {exc}") from None
+
+
+def policy_from_mapping(data: dict[str, Any], origin: str = "<policy>",
+                        text: str | None = None) -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise explain(exc, origin, text) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate a policy TOML; any problem is one ``PolicyError`` line."""
+    text, data = read_toml(path)
     return policy_from_mapping(data.get("policy", data), str(path), text)
 
 

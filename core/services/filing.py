@@ -12,13 +12,10 @@ from core.domain import (
     Case,
     CaseEvent,
     CaseNumber,
-    DomainError,
     Intake,
-    Role,
     Severity,
 )
 from core.domain.clocks import promised_answer, refresh_clocks
-from core.domain.values import MAX_SHORT, check_phone, check_text
 from core.services.rules import Rules
 
 
@@ -56,32 +53,3 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
     assert case.id is not None and case.number is not None
     return Filed(case.id, case.number, promised_answer(case), case.severity, case.department,
                  events)
-
-
-async def customer_for_telegram(uow: SqlUnitOfWork, rules: Rules, telegram_id: int,
-                                name: str | None = None, language: str | None = None) -> int:
-    """The person id behind a Telegram user, created on first contact."""
-    async with uow:
-        person = await uow.people.by_telegram(telegram_id)
-        if person is None:
-            person = await uow.people.add(
-                rules.now(), telegram_id=telegram_id,
-                name=check_text("name", name, MAX_SHORT, required=False), language=language,
-            )
-            await uow.commit()
-        return person.id
-
-
-async def customer_by_phone(uow: SqlUnitOfWork, rules: Rules, actor: Actor, name: str,
-                            phone: str) -> int:
-    """Staff registering a phone or walk-in complaint: find the caller by phone, or add them."""
-    if actor.role not in (Role.SPECIALIST, Role.SUPERVISOR):
-        raise DomainError("role_not_allowed", action="register", role=actor.role.value)
-    phone_number = check_phone(phone, required=True)
-    name = check_text("name", name, MAX_SHORT) or ""
-    async with uow:
-        found = await uow.people.by_phone(phone_number)
-        if found is None:
-            found = await uow.people.add(rules.now(), name=name, phone=phone_number)
-            await uow.commit()
-        return found.id

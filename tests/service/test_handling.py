@@ -12,7 +12,7 @@ from core.db.uow import Database
 from core.domain import CaseState, DomainError, Evidence, Remedy, RemedyKind, Severity
 from core.domain.states import Action
 from core.policy import Clock, MajorTrigger
-from core.services import filing, handling, queries
+from core.services import filing, handling, people, queries
 from core.services.rules import Rules
 from tests.conftest import SHANGHAI
 from tests.factories import (
@@ -128,9 +128,9 @@ async def test_staff_register_a_phone_complaint_for_a_caller_found_by_phone(
 ) -> None:
     from core.domain import Channel
 
-    caller = await filing.customer_by_phone(database.uow(), rules, SPECIALIST, "Wang Fang",
+    caller = await people.customer_by_phone(database.uow(), rules, SPECIALIST, "Wang Fang",
                                             "138-0013-8001")
-    again = await filing.customer_by_phone(database.uow(), rules, SPECIALIST, "Wang F.",
+    again = await people.customer_by_phone(database.uow(), rules, SPECIALIST, "Wang F.",
                                            "13800138001")
     assert caller == again
     filed = await filing.file_case(database.uow(), rules, make_intake(channel=Channel.PHONE),
@@ -138,7 +138,7 @@ async def test_staff_register_a_phone_complaint_for_a_caller_found_by_phone(
     case, history = await queries.case_with_history(database.uow(), filed.case_id, SPECIALIST)
     assert case.customer_id == caller and history[0].actor.role.value == "specialist"
     with pytest.raises(DomainError):
-        await filing.customer_by_phone(database.uow(), rules, CUSTOMER, "Me", "13800138002")
+        await people.customer_by_phone(database.uow(), rules, CUSTOMER, "Me", "13800138002")
 
 
 async def test_a_major_complaint_is_marked_at_intake(database: Database, rules: Rules) -> None:

@@ -9,7 +9,7 @@ from core.clock import ManualClock
 from core.db.uow import Database
 from core.domain import Action, CaseState, Rating, Remedy, RemedyKind
 from core.policy import Clock
-from core.services import filing, handling, queries
+from core.services import filing, handling, people, queries
 from core.services.rules import Rules
 from tests.conftest import SHANGHAI
 from tests.factories import (
@@ -26,7 +26,7 @@ async def test_a_complaint_walks_all_seven_steps_with_a_rejection_and_a_reopenin
     database: Database, rules: Rules, clock: ManualClock
 ) -> None:
     uow = database.uow
-    customer = await filing.customer_for_telegram(uow(), rules, 1001, "Li Lei", "zh_Hans")
+    customer = await people.customer_for_telegram(uow(), rules, 1001, "Li Lei", "zh_Hans")
     customer_actor = CUSTOMER.__class__(customer, CUSTOMER.role)
 
     # Step 1 — accept: a number and a promise of an answer within 5 working days.

@@ -1,0 +1,64 @@
+"""People: customers found or created by Telegram id or phone, and their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.db.uow import SqlUnitOfWork
+from core.domain import Actor, DomainError, Role
+from core.domain.values import MAX_SHORT, check_phone, check_text
+from core.services.rules import Rules
+
+LANGUAGES = ("zh_Hans", "zh_Hant", "en")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    telegram_id: int | None
+    name: str | None
+    language: str | None
+
+
+async def find_by_telegram(uow: SqlUnitOfWork, telegram_id: int) -> Person | None:
+    async with uow:
+        row = await uow.people.by_telegram(telegram_id)
+        return None if row is None else Person(row.id, row.telegram_id, row.name, row.language)
+
+
+async def set_language(uow: SqlUnitOfWork, person_id: int, language: str) -> None:
+    if language not in LANGUAGES:
+        raise DomainError("unknown_language", language=language[:20])
+    async with uow:
+        row = await uow.people.get(person_id)
+        row.language = language
+        await uow.commit()
+
+
+async def customer_for_telegram(uow: SqlUnitOfWork, rules: Rules, telegram_id: int,
+                                name: str | None = None, language: str | None = None) -> int:
+    """The person id behind a Telegram user, created on first contact."""
+    async with uow:
+        person = await uow.people.by_telegram(telegram_id)
+        if person is None:
+            person = await uow.people.add(
+                rules.now(), telegram_id=telegram_id,
+                name=check_text("name", name, MAX_SHORT, required=False), language=language,
+            )
+            await uow.commit()
+        return person.id
+
+
+async def customer_by_phone(uow: SqlUnitOfWork, rules: Rules, actor: Actor, name: str,
+                            phone: str) -> int:
+    """Staff registering a phone or walk-in complaint: find the caller by phone, or add them."""
+    if actor.role not in (Role.SPECIALIST, Role.SUPERVISOR):
+        raise DomainError("role_not_allowed", action="register", role=actor.role.value)
+    phone_number = check_phone(phone, required=True)
+    name = check_text("name", name, MAX_SHORT) or ""
+    async with uow:
+        found = await uow.people.by_phone(phone_number)
+        if found is None:
+            found = await uow.people.add(rules.now(), name=name, phone=phone_number)
+            await uow.commit()
+        return found.id
