@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-__all__ = ["CalendarSpec", "BusinessCalendar"]
+__all__ = ["BusinessCalendar", "CalendarSpec"]
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SUGAR = {"every_day": _DAYS, "weekdays": _DAYS[:5]}
 _PERIOD_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
@@ -70,7 +70,7 @@ class CalendarSpec(BaseModel):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Asia/Shanghai')") from e
+            raise ValueError(f"unknown time zone {v!r} (IANA name, e.g. 'Asia/Shanghai')") from e
         return v
 
     @field_validator("country")
@@ -210,7 +210,7 @@ class BusinessCalendar:
         out: list[tuple[dt.datetime, dt.datetime]] = []
         for a, b in self._day_minutes(d):
             s, e = self._local(d, a), self._local(d, b)
-            if out and s < out[-1][1]:  # DST fold could make periods touch; keep disjoint
+            if out and s < out[-1][1]:  # a DST fold can make periods overlap
                 s = out[-1][1]
             if s < e:
                 out.append((s, e))
@@ -241,8 +241,9 @@ class BusinessCalendar:
 
     def _local_date(self, t_utc: dt.datetime) -> dt.date:
         return t_utc.astimezone(self.tz).date()
+
     def _periods_from(self, t_utc: dt.datetime):
-        """Yield UTC periods ending after `t_utc`, in order; stop if the calendar is empty."""
+        """Yield UTC periods ending after `t_utc`, in order; raise if the calendar is empty."""
         d = self._local_date(t_utc)
         idle = 0
         while idle <= _MAX_IDLE_DAYS:
@@ -290,7 +291,10 @@ class BusinessCalendar:
                     raise ValueError("calendar has no working time")
 
     def add_working_time(self, start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
-        """`start` plus `amount` of working time; ends at a period's end if it runs out there."""
+        """`start` plus `amount` of working time (ends at a period's end if it runs out there).
+
+        Used to shift paused deadlines. A zero amount returns `start` unchanged.
+        """
         t = self._to_utc(start, "start")
         if amount < dt.timedelta(0):
             raise ValueError("working-time amounts must not be negative")

@@ -76,14 +76,14 @@ def test_receipt_on_a_weekend_counts_from_the_next_working_day(office):
 
 def test_always_open_hours_are_wall_clock_hours():
     cal = BusinessCalendar.always_open()
-    start = dt.datetime(2026, 10, 1, 10, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)
     assert cal.add_working(start, hours=12) == start + 12 * H
 
 
 def test_always_open_one_day_ends_at_midnight_after_the_next_day():
     cal = BusinessCalendar.always_open()
-    start = dt.datetime(2026, 10, 1, 10, tzinfo=dt.timezone.utc)
-    assert cal.add_working(start, days=1) == dt.datetime(2026, 10, 3, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)
+    assert cal.add_working(start, days=1) == dt.datetime(2026, 10, 3, tzinfo=dt.UTC)
 
 
 def test_road_rescue_every_day_works_on_public_holidays():
@@ -141,7 +141,7 @@ def test_add_working_time_shifts_by_a_timedelta(office):
 
 
 def test_results_are_in_calendar_time_zone(office):
-    start = dt.datetime(2026, 3, 2, 2, tzinfo=dt.timezone.utc)  # 10:00 in Shanghai
+    start = dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC)  # 10:00 in Shanghai
     result = office.add_working(start, hours=1)
     assert result == at(2026, 3, 2, 11) and result.tzinfo == SH
 
@@ -160,7 +160,9 @@ def test_working_between_is_zero_when_end_not_after_start(office):
 
 
 def test_specific_weekday_overrides_sugar_keys():
-    spec = CalendarSpec(hours={"every_day": ["08:00-22:00"], "weekdays": ["09:00-17:00"], "sun": ["10:00-12:00"]})
+    spec = CalendarSpec(
+        hours={"every_day": ["08:00-22:00"], "weekdays": ["09:00-17:00"], "sun": ["10:00-12:00"]}
+    )
     cal = BusinessCalendar.from_spec(spec)
     assert cal.periods(dt.date(2026, 3, 2)) == [(at(2026, 3, 2, 9), at(2026, 3, 2, 17))]
     assert cal.periods(dt.date(2026, 3, 7)) == [(at(2026, 3, 7, 8), at(2026, 3, 7, 22))]
@@ -193,7 +195,9 @@ def test_org_closed_day_is_skipped(office):
 
 
 def test_org_open_day_uses_makeup_hours_even_on_a_holiday():
-    spec = CalendarSpec(open_days=[dt.date(2026, 3, 7), dt.date(2026, 10, 2)], makeup_day_hours=["10:00-14:00"])
+    spec = CalendarSpec(
+        open_days=[dt.date(2026, 3, 7), dt.date(2026, 10, 2)], makeup_day_hours=["10:00-14:00"]
+    )
     cal = BusinessCalendar.from_spec(spec)
     assert cal.periods(dt.date(2026, 3, 7)) == [(at(2026, 3, 7, 10), at(2026, 3, 7, 14))]
     assert cal.is_working_day(dt.date(2026, 10, 2))
