@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core.db.engine import DEFAULT_URL
-from core.policy import Policy, PolicyError, load_policy
+from core.organisation import load_organisation
+from core.policy import Policy, PolicyError, load_policy, read_toml
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -54,12 +55,21 @@ def summarise(policy: Policy) -> str:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    """An organisation file (preset or [policy] plus staff) or a bare policy preset."""
     try:
-        policy = load_policy(args.file)
+        _, data = read_toml(args.file)
+        if "preset" in data or "policy" in data:
+            organisation = load_organisation(args.file)
+            policy = organisation.policy
+            extra = (f"\nstaff: {len(organisation.staff)}, pre-bound groups: "
+                     f"{len(organisation.groups)}, default language: "
+                     f"{organisation.default_language}")
+        else:
+            policy, extra = load_policy(args.file), ""
     except PolicyError as exc:
         print(f"complaint-desk check-config: {exc}", file=sys.stderr)
         return 2
-    print(summarise(policy))
+    print(summarise(policy) + extra)
     print("OK")
     return 0
 

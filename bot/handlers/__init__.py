@@ -1,0 +1,16 @@
+"""All routers in the order they are tried; the catch-all comes last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import common, errors, fallback
+
+
+def build_routers() -> list[Router]:
+    # Routers are module-level singletons; a fresh Dispatcher may attach them again only
+    # after they are detached, which tests that build several dispatchers rely on.
+    routers = [errors.router, common.router, fallback.router]
+    for router in routers:
+        router._parent_router = None  # noqa: SLF001
+    return routers

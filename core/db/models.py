@@ -136,3 +136,17 @@ def _audit_trail_is_append_only(session: Session, _context: Any, _instances: Any
     for row in (*session.dirty, *session.deleted):
         if isinstance(row, CaseEventRow) and (row in session.deleted or session.is_modified(row)):
             raise RuntimeError("case_events is append-only: rows are never changed or removed")
+
+
+class ConversationRow(Base):
+    """Where a person is in a conversation and what they said so far (bot FSM storage).
+
+    Kept in the database so a customer halfway through a complaint loses nothing when the
+    bot restarts. ``key`` is opaque to the core.
+    """
+
+    __tablename__ = "conversations"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]

@@ -1,0 +1,11 @@
+"""Callback data factories: short prefixes, ids only (Telegram allows 64 bytes)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: Literal["zh_Hans", "zh_Hant", "en"]

@@ -1,0 +1,67 @@
+"""``complaint-desk``: the core commands plus ``run`` (the bot) and ``sandbox``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from core import cli as core_cli
+from core.policy import PolicyError
+
+
+def _settings_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+    return f"{name}: {first['msg']}"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import BotProcess
+    from bot.settings import Settings
+    from core.organisation import load_organisation
+
+    try:
+        settings = Settings()  # type: ignore[call-arg]  # values come from the environment
+    except ValidationError as exc:
+        print(f"complaint-desk run: setting {_settings_error(exc)}", file=sys.stderr)
+        return 2
+    try:
+        organisation = load_organisation(args.config or settings.config_file)
+    except PolicyError as exc:
+        print(f"complaint-desk run: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(BotProcess(settings, organisation).run_polling())
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.run import main as sandbox_main
+
+    return sandbox_main(args)
+
+
+def add_bot_commands(parser: argparse.ArgumentParser) -> None:
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    run = commands.add_parser("run", help="run the bot (long polling)")
+    run.add_argument("--config", help="organisation file (default: $CONFIG_FILE)")
+    run.set_defaults(handler=cmd_run)
+    sandbox = commands.add_parser("sandbox", help="a local Telegram with a demo organisation")
+    sandbox.add_argument("--script", help="replay a scripted conversation and print it")
+    sandbox.add_argument("--port", type=int, default=8081, help="emulator port (default 8081)")
+    sandbox.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
+    sandbox.set_defaults(handler=cmd_sandbox)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return core_cli.main(argv, extend=add_bot_commands)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

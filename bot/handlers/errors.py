@@ -1,0 +1,50 @@
+"""Refused commands get a translated answer; anything unexpected is logged, never shown."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import choose_locale
+from bot.texts import explain
+from core.domain import DomainError
+
+log = logging.getLogger(__name__)
+router = Router(name="errors")
+
+
+async def _tell(event: ErrorEvent, text: str) -> None:
+    """Answer where the person acted: a button's toast, or a reply in the chat."""
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=len(text) > 60)
+        elif update.message is not None:
+            await update.message.answer(text)
+    except TelegramAPIError:
+        log.warning("could not tell the user about an error in update %s", update.update_id)
+
+
+@router.errors(ExceptionTypeFilter(DomainError))
+async def refused(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
+    error = event.exception
+    assert isinstance(error, DomainError)
+    log.info("refused update %s: %s", event.update.update_id, error)
+    # The handler's locale context has ended by now: choose it again from the same data.
+    with i18n.context(), i18n.use_locale(choose_locale(data, i18n.default_locale)):
+        await _tell(event, explain(error))
+
+
+@router.errors()
+async def unexpected(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    with i18n.context(), i18n.use_locale(choose_locale(data, i18n.default_locale)):
+        await _tell(event, _("Sorry, something went wrong on our side. Please try again in "
+                             "a moment; nothing you sent is lost."))

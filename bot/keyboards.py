@@ -1,0 +1,22 @@
+"""Keyboard builders."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel import Locale
+
+from bot.callbacks import LanguageChoice
+from bot.i18n import LANGUAGES
+
+
+def language_name(code: str) -> str:
+    """Each language in its own words, so anyone finds theirs whatever they read now."""
+    return Locale.parse(code).get_display_name(code) or code
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in LANGUAGES:
+        builder.button(text=language_name(code), callback_data=LanguageChoice(code=code))
+    return builder.adjust(3).as_markup()

@@ -1,0 +1,38 @@
+"""Message text helpers: escape what people typed, keep within Telegram's limits."""
+
+from __future__ import annotations
+
+import html
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def escape(text: str | None) -> str:
+    """User content inside our HTML messages: never interpreted as markup."""
+    return html.escape(text or "", quote=False)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word where possible, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split plain text into messages, preferring paragraph then line breaks."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit))
+        if cut < limit // 2:
+            cut = limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n")
+    if text:
+        parts.append(text)
+    return parts

@@ -1,0 +1,23 @@
+"""Process settings from the environment (or ``.env``); built in ``main``, never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.db.engine import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr = Field(description="the token @BotFather gave")
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_URL
+    redis_url: str | None = None
+    config_file: Path = Path("organisation.toml")
+    log_level: str = "INFO"
+    polling_timeout: int = Field(default=30, ge=1, le=60)
+    migrate_on_start: bool = True  # a fresh SQLite sandbox just works; turn off for fleets

@@ -1,0 +1,47 @@
+"""Words for domain error codes; the codes are stable, the words live in the catalogs."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from core.domain import DomainError
+
+ERRORS = {
+    "role_not_allowed": __("Sorry, that is not something you can do here."),
+    "invalid_transition": __("This case has moved on in the meantime; that step no longer applies."),
+    "not_your_case": __("That case is not one of yours."),
+    "not_your_department": __("This case belongs to another department."),
+    "not_the_owner": __("Only the colleague who took this case can do that."),
+    "text_required": __("Please write a few words first."),
+    "text_too_long": __("That is longer than I can keep ({length} characters; at most {limit}). "
+                        "Could you shorten it or send it in parts?"),
+    "bad_phone": __("That does not look like a phone number. Please send digits only, "
+                    "for example 13800138000."),
+    "bad_amount": __("Please give an amount greater than zero, with at most two decimals."),
+    "bad_currency": __("That currency is not the one this desk works in."),
+    "amount_required": __("This kind of solution needs an amount."),
+    "beyond_your_authority": __("That amount is beyond your authority; it needs approval."),
+    "beyond_all_authority": __("Nobody here may grant that amount."),
+    "case_not_found": __("I could not find that case."),
+    "bad_case_number": __("A case number looks like 2611-0001."),
+    "unknown_department": __("There is no such department."),
+    "unknown_category": __("There is no such category."),
+    "unknown_language": __("That language is not available."),
+    "already_top_level": __("The case is already at the top of the escalation chain."),
+    "already_bottom_level": __("The case is already at the first level."),
+    "no_question_pending": __("There is no open question on this case."),
+    "nothing_changed": __("Nothing changed."),
+    "too_much_evidence": __("This case already has as many files as it can hold."),
+}
+
+
+def explain(error: DomainError) -> str:
+    """The translated sentence for a refused command."""
+    text = ERRORS.get(error.code)
+    if text is None:
+        return _("Sorry, that could not be done.")
+    try:
+        return str(text).format(**error.params)
+    except (KeyError, IndexError):
+        return str(text)

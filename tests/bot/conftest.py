@@ -1,0 +1,129 @@
+"""Bot tests: the real Dispatcher fed Updates, with a session that records what is sent."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator, AsyncIterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.types import CallbackQuery, Chat, Message, Update, User
+
+from bot.app import build_dispatcher
+from bot.i18n import make_i18n
+from bot.storage import SqlStorage
+from core.clock import ManualClock
+from core.db.migrate import upgrade
+from core.db.uow import Database
+from core.organisation import Organisation, organisation_from_mapping
+from core.services.rules import Rules
+from tests.factories import POLICY
+
+BOT_ID = 4242
+STAFF_ID = 7001
+
+
+class RecordingSession(BaseSession):
+    """Answers every call as Telegram would, and keeps the calls for assertions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self._ids = itertools.count(1000)
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+                           ) -> Any:
+        self.requests.append(method)
+        returning = method.__returning__
+        if returning is Message:
+            chat_id = getattr(method, "chat_id", 0)
+            return Message(message_id=next(self._ids), date=datetime.now(timezone.utc),
+                           chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
+                           text=getattr(method, "text", None),
+                           reply_markup=getattr(method, "reply_markup", None))
+        if returning is User:
+            return User(id=BOT_ID, is_bot=True, first_name="Desk", username="desk_bot")
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        pass
+
+    def sent_texts(self) -> list[str]:
+        return [m.text for m in self.requests if getattr(m, "text", None)]  # type: ignore[attr-defined]
+
+
+class Chatter:
+    """Builds the Updates a person would cause."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot) -> None:
+        self.dispatcher, self.bot = dispatcher, bot
+        self._update_ids = itertools.count(1)
+
+    async def say(self, user: User, text: str, chat: Chat | None = None) -> None:
+        chat = chat or Chat(id=user.id, type="private", first_name=user.first_name)
+        message = Message(message_id=next(self._update_ids), date=datetime.now(timezone.utc),
+                          chat=chat, from_user=user, text=text)
+        await self.dispatcher.feed_update(self.bot, Update(update_id=next(self._update_ids),
+                                                           message=message))
+
+    async def press(self, user: User, data: str, message: Message | None = None) -> None:
+        message = message or Message(message_id=1, date=datetime.now(timezone.utc),
+                                     chat=Chat(id=user.id, type="private"), text="…")
+        query = CallbackQuery(id=str(next(self._update_ids)), from_user=user,
+                              chat_instance="ci", data=data, message=message)
+        await self.dispatcher.feed_update(self.bot, Update(update_id=next(self._update_ids),
+                                                           callback_query=query))
+
+
+def person(user_id: int, language: str | None = None, name: str = "Li") -> User:
+    return User(id=user_id, is_bot=False, first_name=name, language_code=language)
+
+
+@pytest.fixture
+async def bot_db(tmp_path: Path) -> AsyncIterator[Database]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade(url)
+    db = Database(url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def organisation() -> Organisation:
+    return organisation_from_mapping({
+        "name": "Test Dairy", "default_language": "zh_Hans", "policy": POLICY,
+        "staff": [{"telegram_id": STAFF_ID, "name": "Wang", "role": "specialist",
+                   "level": "specialist"}],
+    }, "<test>")
+
+
+@pytest.fixture
+def session() -> RecordingSession:
+    return RecordingSession()
+
+
+@pytest.fixture
+def bot(session: RecordingSession) -> Bot:
+    return Bot("4242:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
+
+
+@pytest.fixture
+def dispatcher(bot_db: Database, organisation: Organisation) -> Dispatcher:
+    clock = ManualClock(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
+    return build_dispatcher(db=bot_db, rules=Rules.build(organisation.policy, clock),
+                            organisation=organisation, storage=SqlStorage(bot_db),
+                            i18n=make_i18n(organisation.default_language))
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher, bot: Bot) -> Chatter:
+    return Chatter(dispatcher, bot)
