@@ -34,6 +34,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
         last_rating=Rating(row.last_rating) if row.last_rating else None,
         first_response_at=row.first_response_at, closed_at=row.closed_at, closure=row.closure,
         deadlines=deadlines, paused_since=row.paused_since, version=row.version,
+        intake_key=row.intake_key,
         evidence=[Evidence(e.kind, e.file_ref, e.caption, e.added_at, e.added_by)
                   for e in evidence],
     )
@@ -65,6 +66,7 @@ def case_to_row(case: Case, row: CaseRow, next_due: object) -> None:
     for clock in Clock:
         setattr(row, f"due_{clock.value}", case.deadlines.get(clock))
     row.next_due = next_due
+    row.intake_key = case.intake_key
 
 
 def event_to_row(case_id: int, event: CaseEvent) -> CaseEventRow:

@@ -96,6 +96,7 @@ class CaseRow(Base):
     due_revisit: Mapped[datetime | None]
     due_whole_case: Mapped[datetime | None]
     next_due: Mapped[datetime | None] = mapped_column(index=True)  # earliest running clock
+    intake_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

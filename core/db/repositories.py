@@ -41,6 +41,13 @@ class CaseRepository:
         statement = select(CaseRow).where(CaseRow.number == str(number))
         return await self._load(statement, lock, str(number))
 
+    async def by_intake_key(self, intake_key: str) -> Case | None:
+        statement = select(CaseRow).where(CaseRow.intake_key == intake_key)
+        try:
+            return await self._load(statement, False, intake_key)
+        except NotFound:
+            return None
+
     async def _load(self, statement: Any, lock: bool, label: str) -> Case:
         # FOR UPDATE (PostgreSQL) makes a second writer wait and then see the new state,
         # so two people pressing "accept" at once get one winner and one clear refusal.

@@ -114,6 +114,7 @@ class Case:
     deadlines: dict[Clock, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    intake_key: str | None = None  # makes filing idempotent across retries
     events: list[CaseEvent] = field(default_factory=list)  # new, not yet persisted
     version: int = 0
 

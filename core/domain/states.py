@@ -98,7 +98,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, fr
     Action.SET_SEVERITY: (OPEN_STATES, STAY, {Role.SPECIALIST, Role.SUPERVISOR, Role.SYSTEM}),
     Action.ASK_CUSTOMER: (_EARLY | _WITH_DEPARTMENT, STAY, {Role.SPECIALIST, Role.DEPARTMENT}),
     Action.ANSWER_QUESTION: (_EARLY | _WITH_DEPARTMENT, STAY, {Role.CUSTOMER, Role.SPECIALIST}),
-    Action.ADD_NOTE: (frozenset(CaseState), STAY, _STAFF),
+    Action.ADD_NOTE: (frozenset(CaseState), STAY, _STAFF | {Role.CUSTOMER}),
     Action.ADD_EVIDENCE: (OPEN_STATES, STAY, _STAFF | {Role.CUSTOMER}),
     Action.ADD_CAPA: (
         frozenset(CaseState) - _EARLY - {S.CLOSED_INVALID},

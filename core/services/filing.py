@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
 
 from core.db.uow import SqlUnitOfWork
 from core.domain import (
@@ -12,6 +15,7 @@ from core.domain import (
     Case,
     CaseEvent,
     CaseNumber,
+    Evidence,
     Intake,
     Severity,
 )
@@ -30,14 +34,24 @@ class Filed:
 
 
 async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_id: int,
-                    actor: Actor) -> Filed:
+                    actor: Actor, *, evidence: Sequence[Evidence] = (),
+                    intake_key: str | None = None) -> Filed:
     """File from chat (actor is the customer) or register for a phone or visit (staff).
 
-    Number, case row, audit trail and deadlines commit together or not at all.
+    Number, case row, evidence, audit trail and deadlines commit together or not at all.
+    ``intake_key`` makes filing idempotent: the same intake pressed "confirm" twice, or
+    retried after a crash, yields the one case it already made.
     """
+    if intake_key is not None:
+        existing = await _already_filed(uow, intake_key)
+        if existing is not None:
+            return existing
     async with uow:
         now = rules.now()
         case = Case.file(intake, customer_id, actor, now, rules.policy)
+        case.intake_key = intake_key
+        for item in evidence:
+            case.add_evidence(actor, now, item)
         refresh_clocks(case, Action.FILE, rules.policy, rules.calendar, now)
         if not rules.policy.desk_step and case.intake.category:
             # No desk step: the category's own department takes it straight away.
@@ -48,8 +62,27 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
         period = now.astimezone(rules.calendar.tz)
         case.number = CaseNumber.for_month(period, await uow.cases.next_serial(period.strftime("%y%m")))
         events = tuple(case.events)
-        await uow.cases.add(case)
-        await uow.commit()
+        try:
+            await uow.cases.add(case)
+            await uow.commit()
+        except IntegrityError:
+            # Another process filed this very intake a moment ago: theirs is the case.
+            if intake_key is None:
+                raise
+            existing = await _already_filed(uow, intake_key)
+            if existing is None:
+                raise
+            return existing
+    return _filed(case, events)
+
+
+def _filed(case: Case, events: tuple[CaseEvent, ...] = ()) -> Filed:
     assert case.id is not None and case.number is not None
     return Filed(case.id, case.number, promised_answer(case), case.severity, case.department,
                  events)
+
+
+async def _already_filed(uow: SqlUnitOfWork, intake_key: str) -> Filed | None:
+    async with uow:
+        case = await uow.cases.by_intake_key(intake_key)
+        return None if case is None else _filed(case)

@@ -163,3 +163,19 @@ async def test_evidence_and_a_transfer_are_kept(database: Database, rules: Rules
             database.uow(), rules, case_id, LOGISTICS_MEMBER,
             Remedy(RemedyKind.COMPENSATION, "Too much.", 999_999_999, "CNY"))
     assert refused.value.code == "bad_amount"
+
+
+async def test_the_same_intake_confirmed_twice_files_one_case_with_its_evidence(
+    database: Database, rules: Rules
+) -> None:
+    photos = [Evidence("photo", "AgAC-1"), Evidence("photo", "AgAC-2", "the cap")]
+    results = await asyncio.gather(*(
+        filing.file_case(database.uow(), rules, make_intake(), CUSTOMER.person_id, CUSTOMER,
+                         evidence=photos, intake_key="intake-901-1")
+        for _ in range(3)
+    ))
+    assert len({r.case_id for r in results}) == 1
+    assert len({str(r.number) for r in results}) == 1
+    case, history = await queries.case_with_history(database.uow(), results[0].case_id, CUSTOMER)
+    assert [e.file_ref for e in case.evidence] == ["AgAC-1", "AgAC-2"]
+    assert [e.action for e in history] == [Action.FILE, Action.ADD_EVIDENCE, Action.ADD_EVIDENCE]
