@@ -103,12 +103,20 @@ class Category(_Strict):
     needs_product: bool = False  # ask for product / order / batch code at intake
 
 
+def _unlimited(value: Any) -> Any:
+    # TOML has no null: the word "unlimited" stands for "no limit".
+    return None if isinstance(value, str) and value.strip().lower() == "unlimited" else value
+
+
+Limit = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_unlimited)]
+
+
 class EscalationLevel(_Strict):
-    """One rung of the chain; ``compensation_limit`` None means no limit."""
+    """One rung of the chain; a limit of "unlimited" (None) means no limit."""
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
-    compensation_limit: Decimal | None = Field(default=Decimal(0), ge=0)
-    return_limit: Decimal | None = Field(default=None, ge=0)  # None: same as compensation
+    compensation_limit: Limit = Decimal(0)
+    return_limit: Limit = None  # None: same as compensation
 
 
 class MajorRules(_Strict):
@@ -150,7 +158,10 @@ class Policy(_Strict):
     serious: SeriousRules = SeriousRules()
     validity: Validity = Validity()
     desk_step: bool = True  # False: cases go straight to the default department
-    digest_time: str | None = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # "off" (TOML has no null) for organisations without a daily progress report.
+    digest_time: Annotated[str | None, BeforeValidator(
+        lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v
+    )] = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     severity_labels: dict[str, str] = {}  # e.g. 003's "class 1" for major
 
     @model_validator(mode="after")
@@ -216,14 +227,25 @@ def _location(error: dict[str, Any]) -> str:
 
 
 def _line_of(text: str, location: str) -> int | None:
-    """Best effort: the line where the innermost named key of ``location`` is written."""
-    keys = [part for part in re.split(r"[.\s:]", location) if part and not part.isdigit()]
-    for key in reversed(keys):
-        pattern = re.compile(rf"^\s*(\[\[?\s*([\w.]+\.)?{re.escape(key)}\s*\]|{re.escape(key)}\s*=)")
-        for number, line in enumerate(text.splitlines(), start=1):
-            if pattern.match(line):
-                return number
-    return None
+    """Best effort: follow ``location`` (keys, list indices, item codes) down the file."""
+    lines = text.splitlines()
+    start, found = 0, None
+    for part in (p for p in re.split(r"[.\s:]", location) if p):
+        if part.isdigit():  # the n-th [[table]] of the key found so far
+            header = lines[found - 1].strip() if found else ""
+            hits = [i for i, line in enumerate(lines) if line.strip() == header]
+            index = int(part)
+            if header.startswith("[[") and index < len(hits):
+                start, found = hits[index] + 1, hits[index] + 1
+            continue
+        key = re.escape(part)
+        pattern = re.compile(rf"^\s*(\[\[?\s*([\w.]+\.)?{key}\s*\]\]?|{key}\s*=|"
+                             rf"code\s*=\s*[\"']{key}[\"'])")
+        for number in range(start, len(lines)):
+            if pattern.match(lines[number]):
+                start, found = number + 1, number + 1
+                break
+    return found
 
 
 def explain(exc: ValidationError, origin: str, text: str | None) -> PolicyError:
