@@ -8,6 +8,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.handlers import build_routers
@@ -25,8 +26,9 @@ def build_bot(token: str, api_url: str) -> Bot:
 
 def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
                      storage: BaseStorage, i18n: I18n) -> Dispatcher:
-    dispatcher = Dispatcher(storage=storage, db=db, rules=rules, organisation=organisation,
-                            i18n=i18n)
+    # One update at a time per person and chat: a double tap on "confirm" cannot race.
+    dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(), db=db,
+                            rules=rules, organisation=organisation, i18n=i18n)
     actors = ActorMiddleware(db, organisation)
     locale = PersonLocaleMiddleware(i18n)
     # Update level, so the error handlers see the same person and locale as the handlers.

@@ -9,3 +9,10 @@ from aiogram.filters.callback_data import CallbackData
 
 class LanguageChoice(CallbackData, prefix="lang"):
     code: Literal["zh_Hans", "zh_Hant", "en"]
+
+
+class IntakeAction(CallbackData, prefix="in"):
+    """A button in the intake conversation; ``value`` is a code, never free text."""
+
+    action: Literal["cat", "when", "demand", "skip", "ok", "edit", "cancel", "discard", "keep"]
+    value: str = ""

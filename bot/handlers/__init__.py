@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.flows import intake, intake_confirm
 from bot.handlers import common, errors, fallback
 
 
 def build_routers() -> list[Router]:
     # Routers are module-level singletons; a fresh Dispatcher may attach them again only
     # after they are detached, which tests that build several dispatchers rely on.
-    routers = [errors.router, common.router, fallback.router]
+    routers = [errors.router, common.router, intake_confirm.router, intake.router,
+               fallback.router]
     for router in routers:
         router._parent_router = None  # noqa: SLF001
     return routers

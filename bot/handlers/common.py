@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import LanguageChoice
+from bot.flows.intake import begin
+from bot.flows.intake_steps import IntakeForm, ask, done_keyboard
 from bot.keyboards import language_keyboard
 from bot.render import escape
 from core.db.uow import Database
@@ -23,10 +26,19 @@ router.callback_query.filter(F.message.chat.type == "private")
 
 
 @router.message(CommandStart())
-async def start(message: Message, db: Database, rules: Rules, organisation: Organisation,
-                person: Person | None, i18n: I18n) -> None:
+async def start(message: Message, state: FSMContext, db: Database, rules: Rules,
+                organisation: Organisation, person: Person | None, i18n: I18n) -> None:
     user = message.from_user
     assert user is not None  # private chats always have a sender
+    if await state.get_state() is not None:
+        # Mid-complaint: keep what they told us and carry on where we were.
+        await message.answer(_("Welcome back. Let's carry on with your complaint."))
+        if await state.get_state() == IntakeForm.listening.state:
+            await message.answer(_("Let's continue. I am listening."),
+                                 reply_markup=done_keyboard())
+        else:
+            await ask(message, state, rules.policy)
+        return
     if person is None:
         await people.customer_for_telegram(db.uow(), rules, user.id, user.full_name[:200],
                                            i18n.current_locale)
@@ -37,6 +49,7 @@ async def start(message: Message, db: Database, rules: Rules, organisation: Orga
           "/language changes the language, /help explains more.")
         .format(name=escape(user.first_name), organisation=escape(organisation.name))
     )
+    await begin(message, state)
 
 
 @router.message(Command("help"))

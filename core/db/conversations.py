@@ -27,6 +27,8 @@ class ConversationStore:
                 select(ConversationRow).where(ConversationRow.key == key).with_for_update()
             )).scalar_one_or_none()
             if row is None:
+                if state in (..., None) and not (data is not ... and data):
+                    return  # clearing what was never stored
                 row = ConversationRow(key=key, state=None, data={})
                 session.add(row)
             if state is not ...:

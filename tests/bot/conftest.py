@@ -13,7 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
-from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 
 from bot.app import build_dispatcher
 from bot.i18n import make_i18n
@@ -42,11 +42,13 @@ class RecordingSession(BaseSession):
         self.requests.append(method)
         returning = method.__returning__
         if returning is Message:
-            chat_id = getattr(method, "chat_id", 0)
+            chat_id = getattr(method, "chat_id", 0) or 0
+            markup = getattr(method, "reply_markup", None)
             return Message(message_id=next(self._ids), date=datetime.now(timezone.utc),
                            chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
                            text=getattr(method, "text", None),
-                           reply_markup=getattr(method, "reply_markup", None))
+                           reply_markup=markup if isinstance(markup, InlineKeyboardMarkup)
+                           else None)
         if returning is User:
             return User(id=BOT_ID, is_bot=True, first_name="Desk", username="desk_bot")
         return True
@@ -68,12 +70,25 @@ class Chatter:
         self.dispatcher, self.bot = dispatcher, bot
         self._update_ids = itertools.count(1)
 
-    async def say(self, user: User, text: str, chat: Chat | None = None) -> None:
+    async def say(self, user: User, text: str | None = None, chat: Chat | None = None,
+                  **fields: Any) -> None:
+        """A message from ``user``: text, or any Message fields (photo, contact, ...)."""
         chat = chat or Chat(id=user.id, type="private", first_name=user.first_name)
         message = Message(message_id=next(self._update_ids), date=datetime.now(timezone.utc),
-                          chat=chat, from_user=user, text=text)
+                          chat=chat, from_user=user, text=text, **fields)
         await self.dispatcher.feed_update(self.bot, Update(update_id=next(self._update_ids),
                                                            message=message))
+
+    async def press_button(self, user: User, session: RecordingSession, label: str) -> None:
+        """Press the inline button labelled ``label`` on the newest message that has it."""
+        for request in reversed(session.requests):
+            markup = getattr(request, "reply_markup", None)
+            for row in getattr(markup, "inline_keyboard", None) or []:
+                for button in row:
+                    if button.text == label:
+                        await self.press(user, button.callback_data)
+                        return
+        raise AssertionError(f"no button {label!r} was sent")
 
     async def press(self, user: User, data: str, message: Message | None = None) -> None:
         message = message or Message(message_id=1, date=datetime.now(timezone.utc),

@@ -1,0 +1,15 @@
+"""Dates and times as people read them, in their language and the organisation's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton, format_time
+
+
+def when(moment: datetime, tz: ZoneInfo, locale: str) -> str:
+    """E.g. "Mon, Nov 9, 2026 17:00" / "2026年11月9日周一 17:00"."""
+    local = moment.astimezone(tz)
+    day = format_skeleton("yMMMEd", local, locale=locale)
+    return f"{day} {format_time(local, 'HH:mm', locale=locale)}"

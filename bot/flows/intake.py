@@ -1,0 +1,197 @@
+"""Filing a complaint, part one: listen, calm, then ask what the case needs.
+
+The customer may tell the story in as many messages as they like — text, photos,
+documents, voice, video, albums — until they press "That's everything".
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import IntakeAction
+from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
+from bot.media import evidence_of, not_a_command
+from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
+from core.services.rules import Rules
+
+router = Router(name="intake")
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+
+def _calm(seed: int) -> str:
+    """Acknowledge feelings before facts, in more than one way (PROCEDURE.md §2)."""
+    variants = (
+        _("I'm sorry this happened — that is genuinely frustrating, and thank you for "
+          "telling us."),
+        _("Thank you for letting us know. I understand how annoying this must be, and "
+          "I want to help put it right."),
+        _("I hear you. That should not have happened, and I'm glad you wrote to us about it."),
+    )
+    return variants[seed % len(variants)]
+
+
+async def begin(message: Message, state: FSMContext) -> None:
+    """A fresh intake: nothing known yet but who is writing."""
+    await state.clear()
+    await state.set_state(IntakeForm.listening)
+    await state.update_data(intake_id=uuid.uuid4().hex, story=[], evidence=[], albums=[])
+
+
+@router.message(Command("new"))
+async def new_complaint(message: Message, state: FSMContext) -> None:
+    await begin(message, state)
+    await message.answer(_("Please tell me what happened, in your own words. Take your time; "
+                           "you can send several messages, photos, documents or voice "
+                           "notes."))
+
+
+@router.message(StateFilter(None), not_a_command)
+async def first_words(message: Message, state: FSMContext) -> None:
+    """Writing to the bot with nothing under way starts a complaint with those words."""
+    await begin(message, state)
+    await listen(message, state)
+
+
+@router.message(IntakeForm.listening, F.text == DONE_BUTTON)
+@router.message(IntakeForm.listening, Command("done"))
+async def story_told(message: Message, state: FSMContext, rules: Rules) -> None:
+    data = await state.get_data()
+    if not data.get("story") and not data.get("evidence"):
+        await message.answer(_("Please tell me what happened first."))
+        return
+    await message.answer(_("Thank you, I have it all. A few short questions now."),
+                         reply_markup=ReplyKeyboardRemove())
+    await ask(message, state, rules.policy)
+
+
+@router.message(IntakeForm.listening, not_a_command)
+async def listen(message: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    story: list[str] = data.get("story", [])
+    evidence: list[list[Any]] = data.get("evidence", [])
+    first = not story and not evidence
+    text = message.text or message.caption
+    item = evidence_of(message)
+    if text is None and item is None:
+        await message.answer(_("I can keep text, photos, videos, voice messages and "
+                               "documents, but not this kind of message."))
+        return
+    if text:
+        if sum(len(part) for part in story) + len(text) > MAX_DESCRIPTION:
+            await message.answer(_("That is more than I can keep in one complaint. Please "
+                                   "summarise the rest in a few sentences, or press "
+                                   "“That's everything”."), reply_markup=done_keyboard())
+            return
+        story.append(text)
+    album = message.media_group_id
+    albums: list[str] = data.get("albums", [])
+    if item is not None:
+        evidence.append(list(item))
+    await state.update_data(story=story, evidence=evidence,
+                            albums=albums + [album] if album and album not in albums else albums)
+    if first:
+        await message.answer(
+            _calm(message.chat.id) + "\n\n" +
+            _("Tell me everything you want us to know; I am listening. When you have said it "
+              "all, press “That's everything”."), reply_markup=done_keyboard())
+    elif item is not None and (album is None or album not in albums):
+        await message.answer(_("Got it, I have kept that ({count} so far).").format(
+            count=len(evidence)))
+
+
+@router.callback_query(IntakeForm.category, IntakeAction.filter(F.action == "cat"))
+async def category_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
+                          rules: Rules) -> None:
+    if rules.policy.category(callback_data.value) is None:
+        await query.answer(_("This button is no longer valid."))
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await answered(query.message, state, rules.policy, category=callback_data.value)
+
+
+@router.callback_query(IntakeForm.occurred, IntakeAction.filter(F.action == "when"))
+async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
+                      rules: Rules) -> None:
+    labels = {"today": _("Today"), "yesterday": _("Yesterday"),
+              "week": _("Earlier this week")}
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await answered(query.message, state, rules.policy,
+                   occurred=labels.get(callback_data.value, _("not given")))
+
+
+@router.callback_query(IntakeForm.demand, IntakeAction.filter(F.action == "demand"))
+async def demand_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
+                        rules: Rules) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    if callback_data.value == "other":
+        await state.set_state(IntakeForm.demand_other)
+        await query.message.answer(_("Please tell me in a few words what you would like."))
+        return
+    if callback_data.value not in ("return", "exchange", "repair", "discount",
+                                   "compensation", "explanation"):
+        return
+    await answered(query.message, state, rules.policy, demand=callback_data.value,
+                   demand_text=None)
+
+
+@router.callback_query(IntakeAction.filter(F.action == "skip"),
+                       StateFilter(IntakeForm.product, IntakeForm.place, IntakeForm.occurred))
+async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
+                  rules: Rules) -> None:
+    if callback_data.value not in ("product", "place", "occurred"):
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await answered(query.message, state, rules.policy, **{callback_data.value: None})
+
+
+async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
+                 limit: int) -> None:
+    text = (message.text or "").strip()
+    if not text or text.startswith("/"):
+        await message.answer(_("Please answer in words, or use the buttons above."))
+        return
+    if len(text) > limit:
+        await message.answer(_("Please keep it under {limit} characters.").format(limit=limit))
+        return
+    await answered(message, state, rules.policy, **{field: text})
+
+
+@router.message(IntakeForm.product)
+async def product_typed(message: Message, state: FSMContext, rules: Rules) -> None:
+    await _typed(message, state, rules, "product", MAX_SHORT)
+
+
+@router.message(IntakeForm.place)
+async def place_typed(message: Message, state: FSMContext, rules: Rules) -> None:
+    if message.location is not None:
+        location = message.location
+        await answered(message, state, rules.policy,
+                       place=f"{location.latitude:.5f}, {location.longitude:.5f}")
+        return
+    await _typed(message, state, rules, "place", MAX_SHORT)
+
+
+@router.message(IntakeForm.occurred)
+async def time_typed(message: Message, state: FSMContext, rules: Rules) -> None:
+    await _typed(message, state, rules, "occurred", MAX_SHORT)
+
+
+@router.message(IntakeForm.demand_other)
+async def demand_typed(message: Message, state: FSMContext, rules: Rules) -> None:
+    text = (message.text or "").strip()
+    if text and not text.startswith("/") and len(text) <= MAX_TEXT:
+        await answered(message, state, rules.policy, demand="other", demand_text=text)
+    else:
+        await message.answer(_("Please tell me in a few words what you would like."))

@@ -1,0 +1,175 @@
+"""The intake questions: what is still missing, and how each is asked.
+
+The customer's answers live in the FSM data (durable storage), keyed as in ``Intake``.
+Questions already answered are skipped; after a correction the flow returns to the
+confirmation instead of walking on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import IntakeAction
+from bot.labels import REMEDIES, category_label, remedy_label
+from bot.render import escape, shorten
+from core.policy import Policy
+
+DONE_BUTTON = __("✅ That's everything")
+
+
+class IntakeForm(StatesGroup):
+    listening = State()
+    category = State()
+    product = State()
+    place = State()
+    occurred = State()
+    demand = State()
+    demand_other = State()
+    contact = State()
+    confirming = State()
+
+
+def needs_product(data: dict[str, Any], policy: Policy) -> bool:
+    category = policy.category(data.get("category") or "")
+    return bool(category and category.needs_product)
+
+
+def next_step(data: dict[str, Any], policy: Policy) -> State:
+    """The first question still open, or the confirmation when all is known."""
+    if data.get("editing"):
+        # After a correction go back to the summary, unless the new category needs a product.
+        if needs_product(data, policy) and "product" not in data:
+            return IntakeForm.product
+        return IntakeForm.confirming
+    if "category" not in data:
+        return IntakeForm.category
+    if needs_product(data, policy) and "product" not in data:
+        return IntakeForm.product
+    for name, step in (("place", IntakeForm.place), ("occurred", IntakeForm.occurred),
+                       ("demand", IntakeForm.demand)):
+        if name not in data:
+            return step
+    if not data.get("phone"):
+        return IntakeForm.contact
+    return IntakeForm.confirming
+
+
+def done_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=str(DONE_BUTTON))]],
+                               resize_keyboard=True, is_persistent=True)
+
+
+def contact_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_("📱 Share my phone number"), request_contact=True)]],
+        resize_keyboard=True, one_time_keyboard=True)
+
+
+def _skip(builder: InlineKeyboardBuilder, field: str) -> None:
+    builder.button(text=_("Skip"), callback_data=IntakeAction(action="skip", value=field))
+
+
+async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
+    """Move to the next open question and ask it."""
+    data = await state.get_data()
+    step = next_step(data, policy)
+    if step == IntakeForm.confirming:
+        await show_summary(message, state, policy)
+        return
+    await state.set_state(step)
+    builder = InlineKeyboardBuilder()
+    if step == IntakeForm.category:
+        for category in policy.categories:
+            builder.button(text=category_label(category),
+                           callback_data=IntakeAction(action="cat", value=category.code))
+        builder.adjust(2)
+        await message.answer(_("What is it about?"), reply_markup=builder.as_markup())
+    elif step == IntakeForm.product:
+        builder.button(text=_("I don't know"), callback_data=IntakeAction(action="skip",
+                                                                          value="product"))
+        await message.answer(
+            _("Which product or order is it? The name, model, order number, or the code "
+              "printed on the package all help."), reply_markup=builder.as_markup())
+    elif step == IntakeForm.place:
+        _skip(builder, "place")
+        await message.answer(_("Where did it happen? A shop, an address or a city is enough."),
+                             reply_markup=builder.as_markup())
+    elif step == IntakeForm.occurred:
+        for value, label in (("today", _("Today")), ("yesterday", _("Yesterday")),
+                             ("week", _("Earlier this week"))):
+            builder.button(text=label, callback_data=IntakeAction(action="when", value=value))
+        _skip(builder, "occurred")
+        builder.adjust(3, 1)
+        await message.answer(_("When did it happen? Tap one, or write the date and time."),
+                             reply_markup=builder.as_markup())
+    elif step == IntakeForm.demand:
+        for code, label in REMEDIES.items():
+            builder.button(text=str(label), callback_data=IntakeAction(action="demand",
+                                                                       value=code))
+        builder.adjust(2)
+        await message.answer(_("What would you like us to do about it?"),
+                             reply_markup=builder.as_markup())
+    elif step == IntakeForm.contact:
+        await message.answer(
+            _("How can we reach you? Tap the button to share your phone number, or type it "
+              "with your name, for example: Li Lei 13800138000."),
+            reply_markup=contact_keyboard())
+
+
+async def answered(message: Message, state: FSMContext, policy: Policy, **fields: Any) -> None:
+    """Store an answer, then ask what is next (or return to the confirmation)."""
+    await state.update_data(**fields)
+    await ask(message, state, policy)
+
+
+def summary_text(data: dict[str, Any], policy: Policy) -> str:
+    """The complaint restated in our words (confirm, PROCEDURE.md §2); user text escaped."""
+    story = shorten(" ".join(data.get("story", [])), 1500)
+    unknown = _("not given")
+    lines = [
+        _("Let me make sure I have understood you correctly:"),
+        "",
+        _("<b>What happened:</b> {story}").format(story=escape(story) or unknown),
+        _("<b>About:</b> {category}").format(category=category_label(data.get("category"))),
+    ]
+    if needs_product(data, policy):
+        lines.append(_("<b>Product or order:</b> {product}").format(
+            product=escape(data.get("product")) or unknown))
+    lines += [
+        _("<b>Where:</b> {place}").format(place=escape(data.get("place")) or unknown),
+        _("<b>When:</b> {occurred}").format(occurred=escape(data.get("occurred")) or unknown),
+        _("<b>You would like:</b> {demand}").format(
+            demand=escape(data.get("demand_text")) or remedy_label(data.get("demand"))),
+        _("<b>Contact:</b> {name} {phone}").format(name=escape(data.get("name")),
+                                                     phone=escape(data.get("phone"))),
+    ]
+    files = len(data.get("evidence", []))
+    if files:
+        lines.append(_("<b>Attachments:</b> {count}").format(count=files))
+    lines += ["", _("Is this right? You can correct any part.")]
+    return "\n".join(lines)
+
+
+async def show_summary(message: Message, state: FSMContext, policy: Policy) -> None:
+    await state.set_state(IntakeForm.confirming)
+    await state.update_data(editing=None)
+    data = await state.get_data()
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Yes, that's right"), callback_data=IntakeAction(action="ok"))
+    parts = [("story", _("✏️ What happened")), ("category", _("✏️ About")),
+             ("place", _("✏️ Where")), ("occurred", _("✏️ When")),
+             ("demand", _("✏️ What you would like")), ("contact", _("✏️ Contact"))]
+    if needs_product(data, policy):
+        parts.insert(2, ("product", _("✏️ Product or order")))
+    for field, label in parts:
+        builder.button(text=label, callback_data=IntakeAction(action="edit", value=field))
+    builder.button(text=_("✖️ Cancel"), callback_data=IntakeAction(action="cancel"))
+    builder.adjust(1, 2)
+    await message.answer(summary_text(data, policy), reply_markup=builder.as_markup())

@@ -1,0 +1,78 @@
+"""Words for the codes the core speaks in: categories, remedies, states, ratings."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import lazy_gettext as __
+
+from core.policy import Category
+
+CATEGORIES = {
+    "product_quality": __("Product quality"),
+    "batch_quality": __("Quality problem with a whole batch"),
+    "engineering_quality": __("Engineering or work quality"),
+    "transport_packaging": __("Transport or packaging"),
+    "delivery_delay": __("Late delivery"),
+    "documents": __("Documents or invoice"),
+    "quantity_shortage": __("Quantity short"),
+    "service_quality": __("Service or staff attitude"),
+    "fees_billing": __("Fees and bills"),
+    "fees_charges": __("Fees and charges"),
+    "repair_service": __("Repairs"),
+    "security_fire": __("Security and fire safety"),
+    "cleaning_greening": __("Cleaning and green areas"),
+    "public_facilities": __("Shared facilities"),
+    "power_water": __("Power and water supply"),
+    "late_arrival": __("Help arrived late"),
+    "vehicle_damage": __("Damage to the vehicle"),
+    "towed_vehicle_storage": __("Towing and vehicle storage"),
+    "other": __("Something else"),
+}
+
+REMEDIES = {
+    "return": __("Return it for a refund"),
+    "exchange": __("An exchange"),
+    "repair": __("A repair"),
+    "discount": __("A discount"),
+    "compensation": __("Compensation"),
+    "explanation": __("An explanation"),
+    "other": __("Something else"),
+}
+
+# What a customer reads about where their case is (plain words, no internal jargon).
+STATES = {
+    "received": __("received, being checked"),
+    "investigating": __("being looked into"),
+    "closed_invalid": __("closed after checking"),
+    "assigned": __("passed to the responsible department"),
+    "accepted": __("a colleague is working on it"),
+    "awaiting_approval": __("a solution is being approved"),
+    "awaiting_customer": __("waiting for your decision on the solution"),
+    "implementing": __("the agreed solution is being carried out"),
+    "implemented": __("solution carried out"),
+    "revisiting": __("we are asking how satisfied you are"),
+    "closed_satisfied": __("closed, resolved"),
+    "closed": __("closed"),
+}
+
+RATINGS = {
+    "very_satisfied": __("Very satisfied"),
+    "satisfied": __("Satisfied"),
+    "neutral": __("It is acceptable"),
+    "dissatisfied": __("Dissatisfied"),
+    "very_dissatisfied": __("Very dissatisfied"),
+}
+
+
+def category_label(category: Category | str | None) -> str:
+    code = category.code if isinstance(category, Category) else category
+    label = CATEGORIES.get(code or "other")
+    return str(label) if label is not None else (code or "").replace("_", " ")
+
+
+def remedy_label(code: str | None) -> str:
+    label = REMEDIES.get(code or "other")
+    return str(label) if label is not None else str(REMEDIES["other"])
+
+
+def state_label(code: str) -> str:
+    return str(STATES.get(code, code))

@@ -1,0 +1,143 @@
+"""Filing a complaint in the private chat: listen, calm, ask, confirm, file."""
+
+from __future__ import annotations
+
+from aiogram.types import Contact, PhotoSize, Sticker
+
+from core.db.uow import Database
+from core.domain import Action, Actor, CaseState, Role
+from core.services import people, queries
+from tests.bot.conftest import Chatter, RecordingSession, person
+
+
+def photo(file_id: str) -> list[PhotoSize]:
+    return [PhotoSize(file_id=f"{file_id}-s", file_unique_id=f"{file_id}u1", width=90,
+                      height=90),
+            PhotoSize(file_id=file_id, file_unique_id=f"{file_id}u2", width=800, height=600)]
+
+
+async def test_a_complaint_is_heard_confirmed_and_filed_in_english(
+    chat: Chatter, session: RecordingSession, bot_db: Database
+) -> None:
+    ann = person(11, "en", "Ann")
+    await chat.say(ann, "/start")
+    await chat.say(ann, "The milk I bought on Saturday was sour.")
+    calm = session.sent_texts()[-1]
+    assert "Tell me everything you want us to know" in calm
+    await chat.say(ann, "The bottle was bloated too.")
+    await chat.say(ann, photo=photo("AgAC-photo-1"), caption="the cap")
+    assert session.sent_texts()[-1] == "Got it, I have kept that (1 so far)."
+    await chat.say(ann, "✅ That's everything")
+    assert session.sent_texts()[-1] == "What is it about?"
+    await chat.press_button(ann, session, "Product quality")
+    assert session.sent_texts()[-1].startswith("Which product or order is it?")
+    await chat.say(ann, "Fresh milk 1L, batch 20261031A")
+    await chat.say(ann, "Store 12, Nanjing Road")
+    await chat.press_button(ann, session, "Yesterday")
+    await chat.press_button(ann, session, "An exchange")
+    assert session.sent_texts()[-1].startswith("How can we reach you?")
+    await chat.say(ann, contact=Contact(phone_number="+8613800138000", first_name="Ann",
+                                        user_id=11))
+    summary = session.sent_texts()[-1]
+    assert "The milk I bought on Saturday was sour. The bottle was bloated too. the cap" in summary
+    assert "<b>Where:</b> Store 12, Nanjing Road" in summary
+    assert "<b>You would like:</b> An exchange" in summary
+    await chat.press_button(ann, session, "✅ Yes, that's right")
+    filed = session.sent_texts()[-1]
+    assert filed.startswith("Thank you. Your complaint is registered as case <b>2611-0001</b>.")
+    # Filed Monday 2 Nov 10:00 Shanghai; five working days later, at closing time.
+    assert "We will answer you by <b>Mon, Nov 9, 2026 17:00</b> at the latest." in filed
+
+    customer = await people.find_by_telegram(bot_db.uow(), 11)
+    assert customer is not None
+    [listed] = await queries.cases_of_customer(bot_db.uow(), customer.id)
+    case, _history = await queries.case_with_history(bot_db.uow(), listed.id, _actor(customer.id))
+    assert case.state is CaseState.RECEIVED and case.intake.category == "product_quality"
+    assert case.intake.contact_phone == "+8613800138000"
+    assert case.intake.product == "Fresh milk 1L, batch 20261031A"
+    assert [e.file_ref for e in case.evidence] == ["AgAC-photo-1"]
+
+
+async def test_one_part_is_corrected_without_starting_over(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    lei = person(12, "zh-hans", "Lei")
+    await chat.say(lei, "快递送到的时候箱子破了，里面的杯子碎了两个。")
+    await chat.say(lei, "✅ 说完了")
+    await chat.press_button(lei, session, "运输或包装")
+    await chat.press_button(lei, session, "跳过")
+    await chat.press_button(lei, session, "今天")
+    await chat.press_button(lei, session, "换货")
+    await chat.say(lei, "李雷 13800138000")
+    assert "<b>联系方式：</b>李雷 13800138000" in session.sent_texts()[-1]
+    await chat.press_button(lei, session, "✏️ 发生地点")
+    await chat.say(lei, "上海市南京路 100 号")
+    summary = session.sent_texts()[-1]
+    assert "<b>发生地点：</b>上海市南京路 100 号" in summary
+    assert "<b>您的诉求：</b>换货" in summary  # the other answers are untouched
+
+
+async def test_cancelling_midway_discards_after_asking(chat: Chatter,
+                                                      session: RecordingSession) -> None:
+    mei = person(13, "zh-TW", "Mei")
+    await chat.say(mei, "服務員態度很差。")
+    await chat.say(mei, "/cancel")
+    assert session.sent_texts()[-1] == "要放棄這次投訴嗎？不會建立投訴單。"
+    await chat.press_button(mei, session, "是，放棄")
+    assert session.sent_texts()[-1].startswith("已放棄。")
+    await chat.say(mei, "/cancel")
+    assert session.sent_texts()[-1] == "目前沒有可以取消的內容。"
+
+
+async def test_stickers_and_bad_phones_get_a_clear_answer(chat: Chatter,
+                                                         session: RecordingSession) -> None:
+    ann = person(14, "en", "Ann")
+    await chat.say(ann, "My parcel never came.")
+    await chat.say(ann, sticker=Sticker(file_id="st", file_unique_id="stu", type="regular",
+                                        width=512, height=512, is_animated=False,
+                                        is_video=False))
+    assert session.sent_texts()[-1].startswith("I can keep text, photos")
+    await chat.say(ann, "✅ That's everything")
+    await chat.press_button(ann, session, "Transport or packaging")
+    await chat.press_button(ann, session, "Skip")
+    await chat.press_button(ann, session, "Skip")
+    await chat.press_button(ann, session, "An explanation")
+    await chat.say(ann, "call me maybe")
+    assert session.sent_texts()[-1].startswith("Please send your phone number")
+    await chat.say(ann, "Ann 1234567890123456789")
+    assert session.sent_texts()[-1].startswith("That does not look like a phone number")
+
+
+async def test_an_over_long_story_is_refused_kindly(chat: Chatter,
+                                                   session: RecordingSession) -> None:
+    ann = person(15, "en", "Ann")
+    await chat.say(ann, "It started in May.")
+    for _ in range(2):
+        await chat.say(ann, "x" * 4000)
+    assert session.sent_texts()[-1].startswith("That is more than I can keep")
+
+
+async def test_a_double_tap_on_confirm_files_one_case(
+    chat: Chatter, session: RecordingSession, bot_db: Database
+) -> None:
+    ann = person(16, "en", "Ann")
+    await chat.say(ann, "Wrong invoice.")
+    await chat.say(ann, "✅ That's everything")
+    await chat.press_button(ann, session, "Transport or packaging")
+    for _ in range(2):
+        await chat.press_button(ann, session, "Skip")
+    await chat.press_button(ann, session, "An explanation")
+    await chat.say(ann, "Ann +44 20 7946 0958")
+    await chat.press_button(ann, session, "✅ Yes, that's right")
+    await chat.press_button(ann, session, "✅ Yes, that's right")
+    customer = await people.find_by_telegram(bot_db.uow(), 16)
+    assert customer is not None
+    cases = await queries.cases_of_customer(bot_db.uow(), customer.id)
+    assert len(cases) == 1
+    _case, history = await queries.case_with_history(bot_db.uow(), cases[0].id,
+                                                     _actor(customer.id))
+    assert [e.action for e in history] == [Action.FILE]
+
+
+def _actor(person_id: int) -> Actor:
+    return Actor(person_id, Role.CUSTOMER)
