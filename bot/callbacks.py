@@ -16,3 +16,11 @@ class IntakeAction(CallbackData, prefix="in"):
 
     action: Literal["cat", "when", "demand", "skip", "ok", "edit", "cancel", "discard", "keep"]
     value: str = ""
+
+
+class CaseView(CallbackData, prefix="cv"):
+    case_id: int
+
+
+class CaseAddInfo(CallbackData, prefix="ca"):
+    case_id: int

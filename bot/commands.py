@@ -13,6 +13,9 @@ from bot.i18n import LANGUAGES
 def private_commands() -> list[BotCommand]:
     return [
         BotCommand(command="start", description=_("Talk to the complaint desk")),
+        BotCommand(command="new", description=_("File a new complaint")),
+        BotCommand(command="status", description=_("My complaints")),
+        BotCommand(command="cancel", description=_("Stop what we are doing")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="help", description=_("How this works")),
     ]

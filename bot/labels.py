@@ -76,3 +76,24 @@ def remedy_label(code: str | None) -> str:
 
 def state_label(code: str) -> str:
     return str(STATES.get(code, code))
+
+
+# The history a customer sees: what happened to their case, without internal notes.
+CUSTOMER_EVENTS = {
+    "file": __("Complaint received"),
+    "invalidate": __("Checked and closed"),
+    "assign": __("Passed to the responsible department"),
+    "transfer": __("Passed to another department"),
+    "accept": __("A colleague took charge of it"),
+    "hand_back": __("Being looked into again"),
+    "approve": __("Solution approved"),
+    "customer_accept": __("You accepted the solution"),
+    "customer_reject": __("You asked for a different solution"),
+    "mark_implemented": __("Solution carried out"),
+    "record_revisit": __("Your satisfaction was recorded"),
+    "close": __("Closed"),
+    "reopen": __("Reopened"),
+    "ask_customer": __("We asked you a question"),
+    "answer_question": __("You answered our question"),
+    "add_evidence": __("A file was added"),
+}

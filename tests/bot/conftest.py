@@ -60,7 +60,9 @@ class RecordingSession(BaseSession):
         pass
 
     def sent_texts(self) -> list[str]:
-        return [m.text for m in self.requests if getattr(m, "text", None)]  # type: ignore[attr-defined]
+        """Texts of messages sent to chats (not the toasts of answered buttons)."""
+        return [m.text for m in self.requests  # type: ignore[attr-defined]
+                if getattr(m, "text", None) and getattr(m, "chat_id", None) is not None]
 
 
 class Chatter:

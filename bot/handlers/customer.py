@@ -1,0 +1,120 @@
+"""Self-service for customers: /status, one case's story so far, adding information."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import CaseAddInfo, CaseView
+from bot.dates import when
+from bot.labels import CUSTOMER_EVENTS, state_label
+from bot.media import evidence_of
+from bot.render import escape, shorten
+from core.db.uow import Database
+from core.domain import Actor, Case, Evidence
+from core.domain.clocks import next_due
+from core.policy import Policy
+from core.services import handling, queries
+from core.services.people import Person
+from core.services.rules import Rules
+
+router = Router(name="customer")
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+
+class AddInfo(StatesGroup):
+    waiting = State()
+
+
+def _department(case: Case, policy: Policy) -> str:
+    department = policy.department(case.department or "")
+    return department.name if department else _("customer service")
+
+
+@router.message(Command("status"))
+async def status(message: Message, db: Database, rules: Rules, person: Person | None,
+                 i18n: I18n) -> None:
+    cases = await queries.cases_of_customer(db.uow(), person.id, limit=10) if person else []
+    if not cases:
+        await message.answer(_("You have no complaints with us yet. If something went wrong, "
+                               "just tell me about it."))
+        return
+    lines, builder = [_("Your complaints:")], InlineKeyboardBuilder()
+    for case in cases:
+        lines.append(_("<b>{number}</b> — {state} ({department})").format(
+            number=case.number, state=state_label(case.state.value),
+            department=escape(_department(case, rules.policy))))
+        builder.button(text=str(case.number), callback_data=CaseView(case_id=case.id or 0))
+    builder.adjust(3)
+    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+
+
+@router.callback_query(CaseView.filter())
+async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database, rules: Rules,
+                    actor: Actor, i18n: I18n) -> None:
+    case, history = await queries.case_with_history(db.uow(), callback_data.case_id, actor,
+                                                     limit=200)
+    locale, tz = i18n.current_locale, rules.calendar.tz
+    lines = [
+        _("<b>Case {number}</b>").format(number=case.number),
+        _("Filed: {date}").format(date=when(case.filed_at, tz, locale)),
+        _("Now: {state}").format(state=state_label(case.state.value)),
+        _("Handled by: {department}").format(department=escape(_department(case, rules.policy))),
+    ]
+    due = next_due(case)
+    if due is not None and not case.state.is_closed:
+        lines.append(_("Next step due by: {date}").format(date=when(due, tz, locale)))
+    lines += ["", _("What happened so far:")]
+    visible = [e for e in history if e.action.value in CUSTOMER_EVENTS][-15:]
+    for event in visible:
+        line = f"• {when(event.at, tz, locale)} — {CUSTOMER_EVENTS[event.action.value]}"
+        if event.action.value in ("invalidate", "ask_customer", "customer_reject") and event.note:
+            line += f": {escape(shorten(event.note, 300))}"
+        lines.append(line)
+    builder = InlineKeyboardBuilder()
+    if not case.state.is_closed:
+        builder.button(text=_("➕ Add information"),
+                       callback_data=CaseAddInfo(case_id=case.id or 0))
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer("\n".join(lines), reply_markup=builder.as_markup())
+
+
+@router.callback_query(CaseAddInfo.filter())
+async def add_info_asked(query: CallbackQuery, callback_data: CaseAddInfo, db: Database,
+                         actor: Actor, state: FSMContext) -> None:
+    case, _history = await queries.case_with_history(db.uow(), callback_data.case_id, actor,
+                                                     limit=1)
+    await state.set_state(AddInfo.waiting)
+    await state.update_data(case_id=case.id)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(_("What would you like to add to case {number}? Send a message, "
+                                 "a photo or a document.").format(number=case.number))
+
+
+@router.message(AddInfo.waiting)
+async def add_info(message: Message, db: Database, rules: Rules, actor: Actor,
+                   state: FSMContext) -> None:
+    case_id = (await state.get_data()).get("case_id")
+    item = evidence_of(message)
+    text = message.text or message.caption
+    if case_id is None or (item is None and not text) or (text or "").startswith("/"):
+        await state.clear()
+        await message.answer(_("Nothing was added."))
+        return
+    if item is not None:
+        changed = await handling.add_evidence(db.uow(), rules, case_id, actor,
+                                              Evidence(item[0], item[1], item[2]))
+    else:
+        changed = await handling.add_note(db.uow(), rules, case_id, actor, text or "")
+    await state.clear()
+    await message.answer(_("Added to case {number}. Thank you.").format(
+        number=changed.case.number))
