@@ -23,10 +23,10 @@ def private_commands() -> list[BotCommand]:
 
 async def set_commands(bot: Bot, i18n: I18n) -> None:
     scope = BotCommandScopeAllPrivateChats()
-    with i18n.use_locale(i18n.default_locale):
+    with i18n.context(), i18n.use_locale(i18n.default_locale):
         await bot.set_my_commands(private_commands(), scope=scope)
     for language in LANGUAGES:
-        with i18n.use_locale(language):
+        with i18n.context(), i18n.use_locale(language):
             # Telegram wants a two-letter code; both Chinese scripts share "zh", so the
             # organisation's default decides which script the shared menu shows.
             code = language[:2]

@@ -1,0 +1,109 @@
+"""End-to-end: the real ``complaint-desk run`` process polling the local Bot API emulator.
+
+The emulator runs in the test's event loop; the bot is a separate OS process that only
+knows the emulator's URL, exactly as it would know Telegram's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.emulator.server import Emulator, start_emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:E2E-TOKEN"
+REPLY_TIMEOUT = 20.0  # generous: a loaded CI machine is slow, a hung bot still fails
+
+
+class Desk:
+    """The emulator plus the bot process, driven as people would chat."""
+
+    def __init__(self, emulator: Emulator, tmp_path: Path) -> None:
+        self.emulator = emulator
+        self.state = emulator.state
+        self.tmp_path = tmp_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = tmp_path / "bot.log"
+        self.database_url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+
+    def environment(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=self.emulator.base_url,
+                   DATABASE_URL=self.database_url,
+                   CONFIG_FILE=str(ROOT / "sandbox" / "demo_organisation.toml"),
+                   LOG_LEVEL="INFO", **extra)
+        env.pop("REDIS_URL", None)
+        return env
+
+    def start_bot(self, **extra: str) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT,
+                                            env=self.environment(**extra), stdout=log,
+                                            stderr=subprocess.STDOUT)
+
+    async def wait_until_started(self) -> None:
+        """Start-up ends with deleteWebhook; long polling follows at once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPLY_TIMEOUT
+        while not self.state.requests("deleteWebhook"):
+            assert loop.time() < deadline, "the bot did not start"
+            assert self.process is None or self.process.poll() is None, "the bot exited"
+            await asyncio.sleep(0.05)
+
+    async def stop_bot(self, sig: int = signal.SIGTERM) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        code = await asyncio.to_thread(self.process.wait, REPLY_TIMEOUT)
+        self.process = None
+        return code
+
+    def user(self, user_id: int, first_name: str, language: str | None) -> dict[str, Any]:
+        return self.state.create_user(first_name, id=user_id, language_code=language)
+
+    def last_id(self, chat_id: int) -> int:
+        messages = self.state.bot_messages(chat_id)
+        return messages[-1]["message_id"] if messages else 0
+
+    async def replies(self, chat_id: int, after: int, count: int = 1) -> list[dict[str, Any]]:
+        return await self.state.wait_for_bot_message(chat_id, after=after, count=count,
+                                                     timeout=REPLY_TIMEOUT)
+
+    async def say(self, user_id: int, text: str, count: int = 1) -> list[str]:
+        """The user writes; returns the texts of the bot's next ``count`` messages."""
+        after = self.last_id(user_id)
+        self.state.send_text(user_id, text)
+        return [m.get("text", "") for m in await self.replies(user_id, after, count)]
+
+    async def press(self, user_id: int, label: str, count: int = 1) -> list[str]:
+        """Press the newest inline button labelled ``label`` in the user's private chat."""
+        for message in reversed(self.state.bot_messages(user_id)):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            if any(b.get("text") == label for row in rows for b in row):
+                after = self.last_id(user_id)
+                self.state.press_button(user_id, message["message_id"], text=label)
+                return [m.get("text", "") for m in await self.replies(user_id, after, count)]
+        raise AssertionError(f"no button {label!r} in chat {user_id}")
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    emulator = await start_emulator(token=TOKEN)
+    desk = Desk(emulator, tmp_path)
+    try:
+        yield desk
+    finally:
+        if desk.process is not None:
+            desk.process.kill()
+            desk.process.wait()
+        await emulator.close()
+        if desk.log.exists():
+            sys.stdout.write(desk.log.read_text(encoding="utf-8", errors="replace")[-4000:])
