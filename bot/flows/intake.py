@@ -113,9 +113,7 @@ async def category_chosen(query: CallbackQuery, callback_data: IntakeAction, sta
     if rules.policy.category(callback_data.value) is None:
         await query.answer(_("This button is no longer valid."))
         return
-    await query.answer()
-    assert isinstance(query.message, Message)
-    await answered(query.message, state, rules.policy, category=callback_data.value)
+    await answered(await _closed(query), state, rules.policy, category=callback_data.value)
 
 
 @router.callback_query(IntakeForm.occurred, IntakeAction.filter(F.action == "when"))
@@ -123,26 +121,22 @@ async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: 
                       rules: Rules) -> None:
     labels = {"today": _("Today"), "yesterday": _("Yesterday"),
               "week": _("Earlier this week")}
-    await query.answer()
-    assert isinstance(query.message, Message)
-    await answered(query.message, state, rules.policy,
+    await answered(await _closed(query), state, rules.policy,
                    occurred=labels.get(callback_data.value, _("not given")))
 
 
 @router.callback_query(IntakeForm.demand, IntakeAction.filter(F.action == "demand"))
 async def demand_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                         rules: Rules) -> None:
-    await query.answer()
-    assert isinstance(query.message, Message)
+    message = await _closed(query)
     if callback_data.value == "other":
         await state.set_state(IntakeForm.demand_other)
-        await query.message.answer(_("Please tell me in a few words what you would like."))
+        await message.answer(_("Please tell me in a few words what you would like."))
         return
     if callback_data.value not in ("return", "exchange", "repair", "discount",
                                    "compensation", "explanation"):
         return
-    await answered(query.message, state, rules.policy, demand=callback_data.value,
-                   demand_text=None)
+    await answered(message, state, rules.policy, demand=callback_data.value, demand_text=None)
 
 
 @router.callback_query(IntakeAction.filter(F.action == "skip"),
@@ -151,9 +145,15 @@ async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMC
                   rules: Rules) -> None:
     if callback_data.value not in ("product", "place", "occurred"):
         return
+    await answered(await _closed(query), state, rules.policy, **{callback_data.value: None})
+
+
+async def _closed(query: CallbackQuery) -> Message:
+    """Answer the button press and take the buttons off the answered question."""
     await query.answer()
     assert isinstance(query.message, Message)
-    await answered(query.message, state, rules.policy, **{callback_data.value: None})
+    await query.message.edit_reply_markup(reply_markup=None)
+    return query.message
 
 
 async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,

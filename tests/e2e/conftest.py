@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from sandbox.emulator.server import Emulator, start_emulator
+from sandbox.world import populate
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:E2E-TOKEN"
@@ -66,9 +67,6 @@ class Desk:
         self.process = None
         return code
 
-    def user(self, user_id: int, first_name: str, language: str | None) -> dict[str, Any]:
-        return self.state.create_user(first_name, id=user_id, language_code=language)
-
     def last_id(self, chat_id: int) -> int:
         messages = self.state.bot_messages(chat_id)
         return messages[-1]["message_id"] if messages else 0
@@ -97,6 +95,7 @@ class Desk:
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     emulator = await start_emulator(token=TOKEN)
+    populate(emulator.state)
     desk = Desk(emulator, tmp_path)
     try:
         yield desk

@@ -8,14 +8,12 @@ from tests.e2e.conftest import Desk
 
 
 async def test_start_is_answered_in_each_language(desk: Desk) -> None:
-    desk.user(501, "Lei", "zh-hans")
-    desk.user(502, "Mei", "zh-hant")
-    desk.user(503, "Ann", "en")
     desk.start_bot()
     await desk.wait_until_started()
-    assert (await desk.say(501, "/start"))[0].startswith("Lei，您好！这里是Sunrise Dairy的投诉服务台")
-    assert (await desk.say(502, "/start"))[0].startswith("Mei，您好！這裡是Sunrise Dairy的投訴服務台")
-    assert (await desk.say(503, "/start"))[0].startswith("Hello, Ann. This is the complaint desk")
+    # The demo world's Li Lei writes in Simplified, Chan Mei in Traditional, Ann in English.
+    assert (await desk.say(1001, "/start"))[0].startswith("Li，您好！这里是Sunrise Dairy的投诉服务台")
+    assert (await desk.say(1002, "/start"))[0].startswith("Chan，您好！這裡是Sunrise Dairy的投訴服務台")
+    assert (await desk.say(1003, "/start"))[0].startswith("Hello, Ann. This is the complaint desk")
 
 
 async def test_the_command_menu_is_set_per_language(desk: Desk) -> None:

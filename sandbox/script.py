@@ -1,0 +1,124 @@
+"""Replay a scripted conversation against the sandbox and print what everyone saw.
+
+A script is TOML, a list of steps, each one person doing one thing:
+
+    [[step]]
+    user = "li_lei"            # a demo user (sandbox/world.py)
+    say = "/start"             # or: press = "button label" | photo = "caption"
+                               #     share_contact = true | location = [31.23, 121.47]
+    chat = "private"           # optional: a group id instead
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sandbox.emulator.model import EmulatorError
+from sandbox.emulator.state import EmulatorState
+from sandbox.world import GROUPS, USERS, user_by_key
+
+SETTLE = 0.4  # seconds of quiet after which the bot is taken to have answered
+
+
+class ScriptError(Exception):
+    """A step that cannot be played; the message names the step."""
+
+
+def load_script(path: str | Path) -> list[dict[str, Any]]:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ScriptError(f"{path}: {exc}") from None
+    steps = data.get("step")
+    if not isinstance(steps, list) or not steps:
+        raise ScriptError(f"{path}: needs at least one [[step]]")
+    return steps
+
+
+async def settle(state: EmulatorState, timeout: float = 15.0) -> None:
+    """Wait until every update was fetched and the bot has been quiet for a moment."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    seen = -1
+    while loop.time() < deadline:
+        count = len(state.request_log)
+        if not state.pending_updates() and count == seen:
+            return
+        seen = count
+        await asyncio.sleep(SETTLE)
+
+
+def _press(state: EmulatorState, user_id: int, chat_id: int, label: str) -> None:
+    keyboard = state.current_keyboard(chat_id) or {}
+    if any((b if isinstance(b, dict) else {"text": b}).get("text") == label
+           for row in keyboard.get("keyboard", []) for b in row):
+        state.press_reply_button(user_id, label, **({} if chat_id == user_id else
+                                                    {"chat_id": chat_id}))
+        return
+    for message in reversed(state.bot_messages(chat_id)):
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        if any(b.get("text") == label for row in rows for b in row):
+            state.press_button(user_id, message["message_id"], text=label,
+                               **({} if chat_id == user_id else {"chat_id": chat_id}))
+            return
+    raise ScriptError(f"no button {label!r} in chat {chat_id}")
+
+
+async def play(state: EmulatorState, steps: list[dict[str, Any]]) -> None:
+    for number, step in enumerate(steps, start=1):
+        try:
+            user = user_by_key(str(step["user"]))
+        except KeyError as exc:
+            raise ScriptError(f"step {number}: {exc}") from None
+        chat = step.get("chat", "private")
+        chat_id = user.id if chat == "private" else int(chat)
+        where = {} if chat_id == user.id else {"chat_id": chat_id}
+        if "say" in step:
+            state.send_text(user.id, str(step["say"]), **where)
+        elif "press" in step:
+            _press(state, user.id, chat_id, str(step["press"]))
+        elif "photo" in step:
+            state.send_photo(user.id, caption=str(step["photo"]) or None, **where)
+        elif step.get("share_contact"):
+            state.send_contact(user.id, user.phone, first_name=user.name, **where)
+        elif "location" in step:
+            latitude, longitude = step["location"]
+            state.send_location(user.id, float(latitude), float(longitude), **where)
+        else:
+            raise ScriptError(f"step {number}: say, press, photo, share_contact or location?")
+        await settle(state)
+
+
+def _buttons(entry: dict[str, Any]) -> str:
+    rows = (entry.get("reply_markup") or {}).get("inline_keyboard", [])
+    rows += [[b if isinstance(b, dict) else {"text": b} for b in row]
+             for row in (entry.get("keyboard") or {}).get("keyboard", [])]
+    labels = [f"[{b.get('text')}]" for row in rows for b in row]
+    return ("\n    " + " ".join(labels)) if labels else ""
+
+
+def transcript(state: EmulatorState) -> str:
+    """Every chat of the demo world that has messages, as a person would read it."""
+    names = {u.id: u.name for u in USERS}
+    chats = [(u.id, f"{u.name} — private chat") for u in USERS]
+    chats += [(chat_id, title) for chat_id, title, _members in GROUPS]
+    out: list[str] = []
+    for chat_id, title in chats:
+        try:
+            entries = state.transcript(chat_id, include_deleted=False)
+        except EmulatorError:  # the chat was never opened
+            continue
+        if not entries:
+            continue
+        out.append(f"=== {title} ===")
+        for entry in entries:
+            sender = (entry.get("from") or {})
+            who = "Bot" if sender.get("is_bot") else names.get(sender.get("id"), "?")
+            body = entry.get("text") or entry.get("caption") or f"<{entry.get('media')}>"
+            edited = " (edited)" if entry.get("edits") else ""
+            out.append(f"{who}{edited}: {body}{_buttons(entry)}")
+        out.append("")
+    return "\n".join(out)
