@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import IntakeAction
 from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
 from bot.media import evidence_of, not_a_command
+from bot.render import escape
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
 from core.services.rules import Rules
 
@@ -149,11 +150,17 @@ async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMC
 
 
 async def _closed(query: CallbackQuery) -> Message:
-    """Answer the button press and take the buttons off the answered question."""
+    """Answer the press; the question keeps the chosen answer and loses its buttons."""
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
-    return query.message
+    message = query.message
+    assert isinstance(message, Message)
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else []
+    chosen = next((b.text for row in rows for b in row if b.callback_data == query.data), None)
+    if chosen and message.text:
+        await message.edit_text(f"{escape(message.text)}\n✔️ {escape(chosen)}", reply_markup=None)
+    else:
+        await message.edit_reply_markup(reply_markup=None)
+    return message
 
 
 async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
