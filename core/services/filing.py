@@ -65,14 +65,16 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
         try:
             await uow.cases.add(case)
             await uow.commit()
+            raced = False
         except IntegrityError:
-            # Another process filed this very intake a moment ago: theirs is the case.
             if intake_key is None:
                 raise
-            existing = await _already_filed(uow, intake_key)
-            if existing is None:
-                raise
-            return existing
+            raced = True  # another process filed this very intake a moment ago
+    if raced:
+        existing = await _already_filed(uow, intake_key or "")
+        if existing is None:
+            raise RuntimeError("intake key conflict without a case")
+        return existing
     return _filed(case, events)
 
 
