@@ -64,12 +64,16 @@ async def test_a_forged_or_stale_button_gets_a_short_refusal(chat: Chatter,
     assert [a.text for a in answers] == ["This button is no longer valid."] * 2
 
 
-async def test_messages_in_an_unbound_group_are_ignored(chat: Chatter,
-                                                        session: RecordingSession) -> None:
+async def test_chatter_in_an_unbound_group_is_ignored_and_help_is_polite(
+    chat: Chatter, session: RecordingSession
+) -> None:
     group = Chat(id=-100123, type="supergroup", title="Random group")
     await chat.say(person(8, "en"), "hello everyone", chat=group)
-    await chat.say(person(8, "en"), "/start", chat=group)
     assert session.requests == []
+    await chat.say(person(8, "en"), "/help", chat=group)
+    assert session.sent_texts() == [
+        "This group is not connected to the complaint desk. An administrator can connect it "
+        "to the customer-service desk, a department or the supervisors."]
 
 
 async def test_refused_commands_and_failures_are_answered_in_the_users_language(
