@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from core.db.outbox import add_notices
 from core.db.uow import SqlUnitOfWork
 from core.domain import (
     Action,
@@ -20,6 +21,7 @@ from core.domain import (
     Severity,
 )
 from core.domain.clocks import promised_answer, refresh_clocks
+from core.notices import notices_for
 from core.services.rules import Rules
 
 
@@ -64,6 +66,7 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
         events = tuple(case.events)
         try:
             await uow.cases.add(case)
+            add_notices(uow.session, notices_for(case, events), now, case.version)
             await uow.commit()
             raced = False
         except IntegrityError:

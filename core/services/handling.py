@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.db.outbox import add_notices
 from core.db.uow import SqlUnitOfWork
 from core.domain import Action, Actor, Case, CaseEvent, DomainError, Evidence, Rating, Remedy
 from core.domain.values import Severity
 from core.domain.clocks import refresh_clocks
+from core.notices import notices_for
 from core.services.rules import Rules
 
 
@@ -33,6 +35,7 @@ async def _change(uow: SqlUnitOfWork, rules: Rules, case_id: int, action: Action
         if events:
             refresh_clocks(case, action, rules.policy, rules.calendar, now)
             await uow.cases.save(case)
+            add_notices(uow.session, notices_for(case, events), now, case.version)
             await uow.commit()
     return Changed(case, events)
 

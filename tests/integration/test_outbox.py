@@ -1,0 +1,86 @@
+"""The outbox: notices commit with the change, are claimed once, and end in one state."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from core.clock import ManualClock
+from core.db.outbox import LEASE, OutboxQueue
+from core.db.uow import Database
+from core.domain import DomainError, Remedy, RemedyKind
+from core.services import filing, handling
+from core.services.rules import Rules
+from tests.factories import CUSTOMER, QUALITY_MEMBER, SPECIALIST, make_intake
+
+
+async def proposed_case(database: Database, rules: Rules) -> int:
+    filed = await filing.file_case(database.uow(), rules, make_intake(), CUSTOMER.person_id,
+                                   CUSTOMER)
+    await handling.assign(database.uow(), rules, filed.case_id, SPECIALIST)
+    await handling.accept(database.uow(), rules, filed.case_id, QUALITY_MEMBER)
+    await handling.propose_solution(database.uow(), rules, filed.case_id, QUALITY_MEMBER,
+                                    Remedy(RemedyKind.EXCHANGE, "A fresh bottle today."))
+    return filed.case_id
+
+
+async def test_a_proposed_solution_is_queued_for_the_customer_in_the_same_commit(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    case_id = await proposed_case(database, rules)
+    [item] = await OutboxQueue(database).claim(clock.now())
+    assert (item.kind, item.audience, item.address) == (
+        "solution_proposed", "customer", str(CUSTOMER.person_id))
+    assert item.case_id == case_id and item.payload["text"] == "A fresh bottle today."
+    assert item.payload["remedy"] == "exchange" and item.payload["department"] == "quality"
+
+
+async def test_a_refused_change_queues_nothing(database: Database, rules: Rules,
+                                               clock: ManualClock) -> None:
+    filed = await filing.file_case(database.uow(), rules, make_intake(), CUSTOMER.person_id,
+                                   CUSTOMER)
+    with pytest.raises(DomainError):
+        await handling.decide_invalid(database.uow(), rules, filed.case_id, CUSTOMER, "no")
+    assert await OutboxQueue(database).claim(clock.now()) == []
+
+
+async def test_a_claim_is_a_lease_taken_again_only_after_it_runs_out(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    await proposed_case(database, rules)
+    queue = OutboxQueue(database)
+    [first] = await queue.claim(clock.now())
+    assert await queue.claim(clock.now()) == []  # held by the first sender
+    [again] = await queue.claim(clock.now() + LEASE + timedelta(seconds=1))  # sender died
+    assert again.id == first.id and again.attempts == 2
+    await queue.sent(again.id, clock.now(), 77)
+    assert await queue.claim(clock.now() + 10 * LEASE) == []
+    assert (await queue.counts()) == {"sent": 1}
+
+
+async def test_concurrent_senders_never_take_the_same_notice(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    for _ in range(6):
+        await proposed_case(database, rules)
+    queue = OutboxQueue(database)
+    batches = await asyncio.gather(*(queue.claim(clock.now(), limit=2) for _ in range(5)))
+    ids = [item.id for batch in batches for item in batch]
+    assert len(ids) == len(set(ids)) == 6
+
+
+async def test_retries_end_as_failed_and_blocked_recipients_as_unreachable(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    await proposed_case(database, rules)
+    await proposed_case(database, rules)
+    queue = OutboxQueue(database)
+    first, second = await queue.claim(clock.now())
+    await queue.unreachable(first.id, "Forbidden: bot was blocked by the user")
+    await queue.retry(second, clock.now() + timedelta(seconds=5), "Bad Gateway")
+    assert await queue.claim(clock.now()) == []
+    [later] = await queue.claim(clock.now() + timedelta(seconds=5))
+    assert later.id == second.id
+    assert (await queue.counts()) == {"unreachable": 1, "sending": 1}
