@@ -24,3 +24,16 @@ class CaseView(CallbackData, prefix="cv"):
 
 class CaseAddInfo(CallbackData, prefix="ca"):
     case_id: int
+
+
+class Decision(CallbackData, prefix="dc"):
+    """The customer's answer to a proposed solution or a question on their case."""
+
+    action: Literal["accept", "reject", "answer"]
+    case_id: int
+
+
+class SurveyAnswer(CallbackData, prefix="sv"):
+    case_id: int
+    rating: Literal["very_satisfied", "satisfied", "neutral", "dissatisfied",
+                    "very_dissatisfied"]

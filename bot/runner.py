@@ -11,6 +11,7 @@ from aiogram import Bot, Dispatcher
 from bot.app import build_bot, build_dispatcher
 from bot.commands import set_commands
 from bot.i18n import make_i18n
+from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.storage import make_storage
 from core.clock import SystemClock
@@ -39,6 +40,8 @@ class BotProcess:
             db=self.db, rules=self.rules, organisation=organisation,
             storage=make_storage(self.db, settings.redis_url), i18n=self.i18n,
         )
+        self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n)
+        self._sending: asyncio.Task[None] | None = None
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
 
@@ -46,6 +49,7 @@ class BotProcess:
         await set_commands(bot, self.i18n)
         # Polling and a webhook exclude each other; keep pending updates, lose nothing.
         await bot.delete_webhook(drop_pending_updates=False)
+        self._sending = asyncio.create_task(self.sender.run(), name="outbox-sender")
 
     async def _on_shutdown(self, dispatcher: Dispatcher, **_: Any) -> None:
         """Let updates being handled finish, so nothing is left half-done."""
@@ -53,6 +57,10 @@ class BotProcess:
         if tasks:
             log.info("waiting for %d update(s) in flight", len(tasks))
             await asyncio.wait(tasks, timeout=IN_FLIGHT_GRACE)
+        if self._sending is not None:
+            # A notice being sent when this lands is claimed again after its lease.
+            self._sending.cancel()
+            await asyncio.gather(self._sending, return_exceptions=True)
 
     async def run_polling(self) -> None:
         if self.settings.migrate_on_start:

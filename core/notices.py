@@ -25,7 +25,8 @@ class Notice:
 
 def _customer(case: Case, notice_kind: str, **payload: Any) -> Notice:
     assert case.id is not None
-    return Notice(notice_kind, "customer", str(case.customer_id), case.id, payload)
+    return Notice(notice_kind, "customer", str(case.customer_id), case.id,
+                  {"number": str(case.number), **payload})
 
 
 def notices_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Notice]:

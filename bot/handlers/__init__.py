@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.flows import intake, intake_confirm
+from bot.flows import decisions, intake, intake_confirm
 from bot.handlers import common, customer, errors, fallback, groups
 
 
@@ -12,7 +12,7 @@ def build_routers() -> list[Router]:
     # Routers are module-level singletons; a fresh Dispatcher may attach them again only
     # after they are detached, which tests that build several dispatchers rely on.
     routers = [errors.router, groups.router, common.router, customer.router,
-               intake_confirm.router, intake.router, fallback.router]
+               decisions.router, intake_confirm.router, intake.router, fallback.router]
     for router in routers:
         router._parent_router = None  # noqa: SLF001
     return routers

@@ -1,0 +1,144 @@
+"""The customer's decisions later in the procedure: a proposed solution (accept, or reject
+with a reason), a question from the department, the satisfaction survey."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import Decision, SurveyAnswer
+from bot.labels import RATINGS
+from bot.media import not_a_command
+from bot.render import escape
+from core.db.uow import Database
+from core.domain import Actor, Rating
+from core.domain.values import MAX_TEXT
+from core.services import handling, queries
+from core.services.rules import Rules
+
+router = Router(name="decisions")
+router.message.filter(F.chat.type == "private")
+router.callback_query.filter(F.message.chat.type == "private")
+
+
+class Waiting(StatesGroup):
+    rejection_reason = State()
+    answer = State()
+    survey_comment = State()
+
+
+async def _mark(query: CallbackQuery, label: str) -> Message:
+    """Keep the prompt, show what was chosen, take the buttons away."""
+    await query.answer()
+    message = query.message
+    assert isinstance(message, Message)
+    if message.text:
+        await message.edit_text(f"{escape(message.text)}\n\n✔️ {escape(label)}",
+                                reply_markup=None)
+    return message
+
+
+@router.callback_query(Decision.filter(F.action == "accept"))
+async def solution_accepted(query: CallbackQuery, callback_data: Decision, db: Database,
+                            rules: Rules, actor: Actor) -> None:
+    await handling.customer_accepts(db.uow(), rules, callback_data.case_id, actor)
+    message = await _mark(query, _("✅ I accept"))
+    await message.answer(_("Thank you. We will now carry out the solution and let you know "
+                           "when it is done."))
+
+
+@router.callback_query(Decision.filter(F.action.in_({"reject", "answer"})))
+async def words_needed(query: CallbackQuery, callback_data: Decision, state: FSMContext,
+                       db: Database, actor: Actor) -> None:
+    # Check the case is theirs before asking them to type anything.
+    await queries.case_with_history(db.uow(), callback_data.case_id, actor, limit=1)
+    await state.update_data(decision_case=callback_data.case_id,
+                            resume_state=await state.get_state())
+    if callback_data.action == "reject":
+        await state.set_state(Waiting.rejection_reason)
+        message = await _mark(query, _("✖️ I do not accept"))
+        await message.answer(_("I understand. Please tell us in a few words why this solution "
+                               "does not work for you, so we can look for a better one."))
+    else:
+        await state.set_state(Waiting.answer)
+        message = await _mark(query, _("✍️ Answer"))
+        await message.answer(_("Please write your answer."))
+
+
+async def _words(message: Message) -> str | None:
+    text = (message.text or "").strip()
+    if not text:
+        await message.answer(_("Please answer in words."))
+        return None
+    if len(text) > MAX_TEXT:
+        await message.answer(_("Please keep it under {limit} characters.").format(
+            limit=MAX_TEXT))
+        return None
+    return text
+
+
+async def _resume(state: FSMContext) -> None:
+    """Back to whatever the customer was doing before (e.g. a new complaint)."""
+    data = await state.get_data()
+    await state.set_state(data.get("resume_state"))
+    await state.update_data(decision_case=None, resume_state=None)
+
+
+@router.message(Waiting.rejection_reason, not_a_command)
+async def rejection_reason(message: Message, state: FSMContext, db: Database, rules: Rules,
+                           actor: Actor) -> None:
+    reason = await _words(message)
+    if reason is None:
+        return
+    case_id = (await state.get_data())["decision_case"]
+    await handling.customer_rejects(db.uow(), rules, case_id, actor, reason)
+    await _resume(state)
+    await message.answer(_("Thank you. We have passed your reason on; the department will "
+                           "come back to you with another proposal."))
+
+
+@router.message(Waiting.answer, not_a_command)
+async def question_answered(message: Message, state: FSMContext, db: Database, rules: Rules,
+                            actor: Actor) -> None:
+    answer = await _words(message)
+    if answer is None:
+        return
+    case_id = (await state.get_data())["decision_case"]
+    await handling.answer_question(db.uow(), rules, case_id, actor, answer)
+    await _resume(state)
+    await message.answer(_("Thank you, your answer has been passed on."))
+
+
+@router.callback_query(SurveyAnswer.filter())
+async def rated(query: CallbackQuery, callback_data: SurveyAnswer, state: FSMContext,
+                db: Database, rules: Rules, actor: Actor) -> None:
+    rating = Rating(callback_data.rating)
+    changed = await handling.record_revisit(db.uow(), rules, callback_data.case_id, actor,
+                                            rating)
+    message = await _mark(query, str(RATINGS[rating.value]))
+    if rating.is_dissatisfied:
+        await message.answer(_("We are sorry the result did not satisfy you. We are reopening "
+                               "case {number}, and a colleague will look into it again.")
+                             .format(number=changed.case.number))
+    else:
+        await message.answer(_("Thank you for telling us."))
+    await state.update_data(decision_case=callback_data.case_id,
+                            resume_state=await state.get_state())
+    await state.set_state(Waiting.survey_comment)
+    await message.answer(_("Would you like to add a comment? Just write it; or carry on with "
+                           "anything else."))
+
+
+@router.message(Waiting.survey_comment, not_a_command)
+async def survey_comment(message: Message, state: FSMContext, db: Database, rules: Rules,
+                         actor: Actor) -> None:
+    comment = await _words(message)
+    if comment is None:
+        return
+    case_id = (await state.get_data())["decision_case"]
+    await handling.add_note(db.uow(), rules, case_id, actor, comment)
+    await _resume(state)
+    await message.answer(_("Thank you, we have added your comment to the case."))

@@ -1,0 +1,75 @@
+"""Each outbox notice as a message: words in the recipient's language, buttons by ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import Decision, SurveyAnswer
+from bot.labels import RATINGS, remedy_label
+from bot.render import escape, shorten
+from core.policy import Policy
+
+
+def _head(payload: dict[str, Any]) -> str:
+    return _("<b>Case {number}</b>").format(number=escape(payload.get("number", "")))
+
+
+def render(kind: str, case_id: int, payload: dict[str, Any], policy: Policy
+           ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """(text, keyboard) for a notice; the caller has set the recipient's locale."""
+    builder = InlineKeyboardBuilder()
+    if kind == "solution_proposed":
+        department = policy.department(payload.get("department", ""))
+        amount = payload.get("amount")
+        what = remedy_label(payload.get("remedy"))
+        if amount:
+            what += f" — {escape(amount)} {escape(payload.get('currency', ''))}"
+        text = "\n".join([
+            _head(payload),
+            _("{department} proposes this solution:").format(
+                department=escape(department.name if department else _("Our team"))),
+            f"<b>{what}</b>",
+            escape(shorten(payload.get("text", ""), 2500)),
+            "",
+            _("Do you agree? If you accept, we will carry it out. If not, tell us why and we "
+              "will look for another solution."),
+        ])
+        builder.button(text=_("✅ I accept"), callback_data=Decision(action="accept",
+                                                                     case_id=case_id))
+        builder.button(text=_("✖️ I do not accept"), callback_data=Decision(action="reject",
+                                                                           case_id=case_id))
+    elif kind == "question":
+        text = "\n".join([_head(payload), _("A colleague handling your complaint asks:"),
+                          escape(shorten(payload.get("question", ""), 3000))])
+        builder.button(text=_("✍️ Answer"), callback_data=Decision(action="answer",
+                                                                  case_id=case_id))
+    elif kind == "survey":
+        text = "\n".join([_head(payload), _("The solution has been carried out. How satisfied "
+                                             "are you with how we handled your complaint?")])
+        for code, label in RATINGS.items():
+            builder.button(text=str(label), callback_data=SurveyAnswer(case_id=case_id,
+                                                                       rating=code))
+        builder.adjust(2, 1, 2)
+    elif kind == "invalid":
+        text = "\n".join([
+            _head(payload),
+            _("We have looked into your complaint carefully. This is what we found:"),
+            escape(shorten(payload.get("finding", ""), 3000)), "",
+            _("If you see it differently or have more information, just write to us — we "
+              "will look again."),
+        ])
+    elif kind == "implemented":
+        note = payload.get("note")
+        text = "\n".join([_head(payload), _("The agreed solution has been carried out.")]
+                         + ([escape(shorten(note, 1000))] if note else []))
+    elif kind == "closed_satisfied":
+        text = "\n".join([_head(payload), _("Your complaint is now closed. Thank you for your "
+                                             "patience, and for helping us do better.")])
+    else:
+        raise ValueError(f"no words for notice kind {kind!r}")
+    markup = builder.as_markup() if list(builder.buttons) else None
+    return text, markup

@@ -1,0 +1,107 @@
+"""Delivers the outbox: each notice rendered in its recipient's language and sent.
+
+Telegram's answers decide what happens next: sent; 429 waits ``retry_after``; blocked or
+kicked (403) marks the recipient unreachable and stops; a network or server fault retries
+with growing pauses; a request Telegram refuses outright is recorded as failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.utils.i18n import I18n
+
+from bot.notice_texts import render
+from core.db.outbox import MAX_ATTEMPTS, OutboxQueue, Outgoing
+from core.db.uow import Database
+from core.organisation import Organisation
+from core.services.rules import Rules
+
+log = logging.getLogger(__name__)
+
+
+class OutboxSender:
+    def __init__(self, bot: Bot, db: Database, rules: Rules, organisation: Organisation,
+                 i18n: I18n, idle_pause: float = 1.0) -> None:
+        self.bot, self.db, self.rules = bot, db, rules
+        self.organisation, self.i18n = organisation, i18n
+        self.queue = OutboxQueue(db)
+        self.idle_pause = idle_pause
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was just queued: look now instead of after the idle pause."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Until cancelled; a failing round is logged and the loop goes on."""
+        while True:
+            try:
+                delivered = await self.run_once()
+            except Exception:  # the database may be briefly unreachable; keep going
+                log.exception("outbox round failed")
+                delivered = 0
+            if not delivered:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_pause)
+                except TimeoutError:
+                    pass
+
+    async def run_once(self) -> int:
+        items = await self.queue.claim(self.rules.now())
+        for item in items:
+            await self.deliver(item)
+        return len(items)
+
+    async def _address(self, item: Outgoing) -> tuple[int | None, str]:
+        """The chat and language of a notice's recipient."""
+        default = self.organisation.default_language
+        if item.audience == "customer":
+            async with self.db.uow() as uow:
+                person = await uow.people.get(int(item.address))
+                return person.telegram_id, person.language or default
+        wanted = {"desk": "desk", "supervisors": "supervisors"}.get(
+            item.audience, f"department:{item.address}")
+        group = next((g for g in self.organisation.groups if g.binding == wanted), None)
+        return (group.chat_id, group.language or default) if group else (None, default)
+
+    async def deliver(self, item: Outgoing) -> None:
+        now = self.rules.now()
+        chat_id, locale = await self._address(item)
+        if chat_id is None:
+            await self.queue.unreachable(item.id, "no Telegram chat for this recipient")
+            return
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            text, markup = render(item.kind, item.case_id or 0, item.payload, self.rules.policy)
+        try:
+            message = await self.bot.send_message(chat_id, text, reply_markup=markup)
+        except TelegramRetryAfter as exc:
+            await self.queue.retry(item, now + timedelta(seconds=exc.retry_after), "flood")
+        except TelegramForbiddenError as exc:
+            log.warning("notice %s: recipient unreachable: %s", item.id, exc.message)
+            await self.queue.unreachable(item.id, exc.message)
+        except TelegramBadRequest as exc:
+            log.error("notice %s refused by Telegram: %s", item.id, exc.message)
+            await self.queue.retry(_final(item), now, exc.message)
+        except (TelegramNetworkError, TelegramServerError, TimeoutError) as exc:
+            pause = timedelta(seconds=min(300, 2 ** item.attempts))
+            await self.queue.retry(item, now + pause, str(exc))
+        else:
+            await self.queue.sent(item.id, now, message.message_id)
+
+
+def _final(item: Outgoing) -> Outgoing:
+    """The same notice with no attempts left: retrying a refused request cannot help."""
+    return Outgoing(item.id, item.kind, item.audience, item.address, item.case_id,
+                    item.payload, MAX_ATTEMPTS)
