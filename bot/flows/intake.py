@@ -103,9 +103,12 @@ async def listen(message: Message, state: FSMContext) -> None:
             _calm(message.chat.id) + "\n\n" +
             _("Tell me everything you want us to know; I am listening. When you have said it "
               "all, press “That's everything”."), reply_markup=done_keyboard())
-    elif item is not None and (album is None or album not in albums):
+    elif item is not None and album is None:
         await message.answer(_("Got it, I have kept that ({count} so far).").format(
             count=len(evidence)))
+    elif item is not None and album not in albums:
+        # An album arrives as one message per item: acknowledge it once, without a count.
+        await message.answer(_("Got your files, I have kept them."))
 
 
 @router.callback_query(IntakeForm.category, IntakeAction.filter(F.action == "cat"))

@@ -141,3 +141,35 @@ async def test_a_double_tap_on_confirm_files_one_case(
 
 def _actor(person_id: int) -> Actor:
     return Actor(person_id, Role.CUSTOMER)
+
+
+async def test_an_album_is_acknowledged_once_and_a_flood_of_messages_is_all_kept(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    ann = person(17, "en", "Ann")
+    await chat.say(ann, "Several things went wrong.")
+    for index in range(3):
+        await chat.say(ann, photo=photo(f"AgAC-album-{index}"), media_group_id="album-1")
+    acknowledgements = [t for t in session.sent_texts() if t.startswith("Got your files")]
+    assert len(acknowledgements) == 1
+    before = len(session.sent_texts())
+    for index in range(40):
+        await chat.say(ann, f"detail {index}")
+    assert len(session.sent_texts()) == before  # listening quietly, not answering each line
+    await chat.say(ann, "✅ That's everything")
+    await chat.press_button(ann, session, "Transport or packaging")
+    for _ in range(2):
+        await chat.press_button(ann, session, "Skip")
+    await chat.press_button(ann, session, "An exchange")
+    await chat.say(ann, "Ann 13800138000")
+    summary = session.sent_texts()[-1]
+    assert "detail 0" in summary and "detail 39" in summary
+    assert "<b>Attachments:</b> 3" in summary
+
+
+async def test_a_twenty_thousand_character_message_is_refused_kindly(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    ann = person(18, "en", "Ann")
+    await chat.say(ann, "y" * 20_000)
+    assert session.sent_texts()[-1].startswith("That is more than I can keep in one complaint.")
