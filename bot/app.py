@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -14,6 +16,7 @@ from aiogram.utils.i18n import I18n
 from bot.handlers import build_routers
 from bot.i18n import PersonLocaleMiddleware
 from bot.middlewares import ActorMiddleware
+from bot.reminders import IntakeReminder
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.services.rules import Rules
@@ -25,10 +28,12 @@ def build_bot(token: str, api_url: str) -> Bot:
 
 
 def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
-                     storage: BaseStorage, i18n: I18n) -> Dispatcher:
+                     storage: BaseStorage, i18n: I18n,
+                     reminder_delay: timedelta = timedelta(minutes=30)) -> Dispatcher:
     # One update at a time per person and chat: a double tap on "confirm" cannot race.
     dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(), db=db,
-                            rules=rules, organisation=organisation, i18n=i18n)
+                            rules=rules, organisation=organisation, i18n=i18n,
+                            reminder=IntakeReminder(db, rules, reminder_delay))
     actors = ActorMiddleware(db, organisation)
     locale = PersonLocaleMiddleware(i18n)
     # Update level, so the error handlers see the same person and locale as the handlers.

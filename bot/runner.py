@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -11,6 +12,7 @@ from aiogram import Bot, Dispatcher
 from bot.app import build_bot, build_dispatcher
 from bot.commands import set_commands
 from bot.i18n import make_i18n
+from bot.job_runner import JobRunner
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.storage import make_storage
@@ -39,9 +41,12 @@ class BotProcess:
         self.dispatcher: Dispatcher = build_dispatcher(
             db=self.db, rules=self.rules, organisation=organisation,
             storage=make_storage(self.db, settings.redis_url), i18n=self.i18n,
+            reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
+        self.jobs = JobRunner(self.bot, self.db, self.rules, self.dispatcher.storage,
+                              self.i18n, self.dispatcher["reminder"])
         self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n)
-        self._sending: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
 
@@ -49,7 +54,8 @@ class BotProcess:
         await set_commands(bot, self.i18n)
         # Polling and a webhook exclude each other; keep pending updates, lose nothing.
         await bot.delete_webhook(drop_pending_updates=False)
-        self._sending = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        self._workers = [asyncio.create_task(self.sender.run(), name="outbox-sender"),
+                         asyncio.create_task(self.jobs.run(), name="job-runner")]
 
     async def _on_shutdown(self, dispatcher: Dispatcher, **_: Any) -> None:
         """Let updates being handled finish, so nothing is left half-done."""
@@ -57,10 +63,10 @@ class BotProcess:
         if tasks:
             log.info("waiting for %d update(s) in flight", len(tasks))
             await asyncio.wait(tasks, timeout=IN_FLIGHT_GRACE)
-        if self._sending is not None:
-            # A notice being sent when this lands is claimed again after its lease.
-            self._sending.cancel()
-            await asyncio.gather(self._sending, return_exceptions=True)
+        # A notice or job in progress when this lands is claimed again after its lease.
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
 
     async def run_polling(self) -> None:
         if self.settings.migrate_on_start:

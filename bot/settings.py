@@ -20,4 +20,5 @@ class Settings(BaseSettings):
     config_file: Path = Path("organisation.toml")
     log_level: str = "INFO"
     polling_timeout: int = Field(default=30, ge=1, le=60)
+    intake_reminder_minutes: float = Field(default=30, gt=0)  # quiet customers, reminded once
     migrate_on_start: bool = True  # a fresh SQLite sandbox just works; turn off for fleets

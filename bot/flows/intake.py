@@ -13,11 +13,13 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import IntakeAction
 from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
 from bot.media import evidence_of, not_a_command
+from bot.reminders import IntakeReminder, touched
 from bot.render import escape
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
 from core.services.rules import Rules
@@ -39,26 +41,33 @@ def _calm(seed: int) -> str:
     return variants[seed % len(variants)]
 
 
-async def begin(message: Message, state: FSMContext) -> None:
-    """A fresh intake: nothing known yet but who is writing."""
+async def begin(message: Message, state: FSMContext, reminder: IntakeReminder,
+                locale: str) -> None:
+    """A fresh intake: nothing known yet but who is writing. Armed to remind if it stalls."""
     await state.clear()
     await state.set_state(IntakeForm.listening)
-    await state.update_data(intake_id=uuid.uuid4().hex, story=[], evidence=[], albums=[])
+    intake_id = uuid.uuid4().hex
+    await state.update_data(intake_id=intake_id, story=[], evidence=[], albums=[],
+                            **touched(reminder.rules.now()))
+    assert message.bot is not None and message.from_user is not None
+    await reminder.arm(message.bot.id, message.chat.id, message.from_user.id, intake_id, locale)
 
 
 @router.message(Command("new"))
-async def new_complaint(message: Message, state: FSMContext) -> None:
-    await begin(message, state)
+async def new_complaint(message: Message, state: FSMContext, reminder: IntakeReminder,
+                        i18n: I18n) -> None:
+    await begin(message, state, reminder, i18n.current_locale)
     await message.answer(_("Please tell me what happened, in your own words. Take your time; "
                            "you can send several messages, photos, documents or voice "
                            "notes."))
 
 
 @router.message(StateFilter(None), not_a_command)
-async def first_words(message: Message, state: FSMContext) -> None:
+async def first_words(message: Message, state: FSMContext, rules: Rules,
+                      reminder: IntakeReminder, i18n: I18n) -> None:
     """Writing to the bot with nothing under way starts a complaint with those words."""
-    await begin(message, state)
-    await listen(message, state)
+    await begin(message, state, reminder, i18n.current_locale)
+    await listen(message, state, rules)
 
 
 @router.message(IntakeForm.listening, F.text == DONE_BUTTON)
@@ -74,7 +83,7 @@ async def story_told(message: Message, state: FSMContext, rules: Rules) -> None:
 
 
 @router.message(IntakeForm.listening, not_a_command)
-async def listen(message: Message, state: FSMContext) -> None:
+async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
     data = await state.get_data()
     story: list[str] = data.get("story", [])
     evidence: list[list[Any]] = data.get("evidence", [])
@@ -97,7 +106,8 @@ async def listen(message: Message, state: FSMContext) -> None:
     if item is not None:
         evidence.append(list(item))
     await state.update_data(story=story, evidence=evidence,
-                            albums=albums + [album] if album and album not in albums else albums)
+                            albums=albums + [album] if album and album not in albums else albums,
+                            **touched(rules.now()))
     if first:
         await message.answer(
             _calm(message.chat.id) + "\n\n" +
@@ -117,7 +127,7 @@ async def category_chosen(query: CallbackQuery, callback_data: IntakeAction, sta
     if rules.policy.category(callback_data.value) is None:
         await query.answer(_("This button is no longer valid."))
         return
-    await answered(await _closed(query), state, rules.policy, category=callback_data.value)
+    await answered(await _closed(query), state, rules, category=callback_data.value)
 
 
 @router.callback_query(IntakeForm.occurred, IntakeAction.filter(F.action == "when"))
@@ -125,7 +135,7 @@ async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: 
                       rules: Rules) -> None:
     labels = {"today": _("Today"), "yesterday": _("Yesterday"),
               "week": _("Earlier this week")}
-    await answered(await _closed(query), state, rules.policy,
+    await answered(await _closed(query), state, rules,
                    occurred=labels.get(callback_data.value, _("not given")))
 
 
@@ -140,7 +150,7 @@ async def demand_chosen(query: CallbackQuery, callback_data: IntakeAction, state
     if callback_data.value not in ("return", "exchange", "repair", "discount",
                                    "compensation", "explanation"):
         return
-    await answered(message, state, rules.policy, demand=callback_data.value, demand_text=None)
+    await answered(message, state, rules, demand=callback_data.value, demand_text=None)
 
 
 @router.callback_query(IntakeAction.filter(F.action == "skip"),
@@ -149,7 +159,7 @@ async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMC
                   rules: Rules) -> None:
     if callback_data.value not in ("product", "place", "occurred"):
         return
-    await answered(await _closed(query), state, rules.policy, **{callback_data.value: None})
+    await answered(await _closed(query), state, rules, **{callback_data.value: None})
 
 
 async def _closed(query: CallbackQuery) -> Message:
@@ -175,7 +185,7 @@ async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
     if len(text) > limit:
         await message.answer(_("Please keep it under {limit} characters.").format(limit=limit))
         return
-    await answered(message, state, rules.policy, **{field: text})
+    await answered(message, state, rules, **{field: text})
 
 
 @router.message(IntakeForm.product)
@@ -187,7 +197,7 @@ async def product_typed(message: Message, state: FSMContext, rules: Rules) -> No
 async def place_typed(message: Message, state: FSMContext, rules: Rules) -> None:
     if message.location is not None:
         location = message.location
-        await answered(message, state, rules.policy,
+        await answered(message, state, rules,
                        place=f"{location.latitude:.5f}, {location.longitude:.5f}")
         return
     await _typed(message, state, rules, "place", MAX_SHORT)
@@ -202,6 +212,6 @@ async def time_typed(message: Message, state: FSMContext, rules: Rules) -> None:
 async def demand_typed(message: Message, state: FSMContext, rules: Rules) -> None:
     text = (message.text or "").strip()
     if text and not text.startswith("/") and len(text) <= MAX_TEXT:
-        await answered(message, state, rules.policy, demand="other", demand_text=text)
+        await answered(message, state, rules, demand="other", demand_text=text)
     else:
         await message.answer(_("Please tell me in a few words what you would like."))

@@ -62,7 +62,7 @@ async def _contact(message: Message, state: FSMContext, rules: Rules, name: str,
                                "only, for example 13800138000."))
         return
     await message.answer(_("Thank you."), reply_markup=ReplyKeyboardRemove())
-    await answered(message, state, rules.policy, name=name[:200], phone=phone)
+    await answered(message, state, rules, name=name[:200], phone=phone)
 
 
 @router.callback_query(IntakeForm.confirming, IntakeAction.filter(F.action == "edit"))

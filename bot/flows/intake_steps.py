@@ -19,7 +19,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import IntakeAction
 from bot.labels import REMEDIES, category_label, remedy_label
 from bot.render import escape, shorten
+from bot.reminders import touched
 from core.policy import Policy
+from core.services.rules import Rules
 
 DONE_BUTTON = __("✅ That's everything")
 
@@ -123,10 +125,10 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
             reply_markup=contact_keyboard())
 
 
-async def answered(message: Message, state: FSMContext, policy: Policy, **fields: Any) -> None:
-    """Store an answer, then ask what is next (or return to the confirmation)."""
-    await state.update_data(**fields)
-    await ask(message, state, policy)
+async def answered(message: Message, state: FSMContext, rules: Rules, **fields: Any) -> None:
+    """Store an answer (and the time of it, for the reminder), then ask what is next."""
+    await state.update_data(**fields, **touched(rules.now()))
+    await ask(message, state, rules.policy)
 
 
 def summary_text(data: dict[str, Any], policy: Policy) -> str:

@@ -13,6 +13,7 @@ from bot.callbacks import LanguageChoice
 from bot.flows.intake import begin
 from bot.flows.intake_steps import IntakeForm, ask, done_keyboard
 from bot.keyboards import language_keyboard
+from bot.reminders import IntakeReminder
 from bot.render import escape
 from core.db.uow import Database
 from core.organisation import Organisation
@@ -27,7 +28,8 @@ router.callback_query.filter(F.message.chat.type == "private")
 
 @router.message(CommandStart())
 async def start(message: Message, state: FSMContext, db: Database, rules: Rules,
-                organisation: Organisation, person: Person | None, i18n: I18n) -> None:
+                organisation: Organisation, person: Person | None, i18n: I18n,
+                reminder: IntakeReminder) -> None:
     user = message.from_user
     assert user is not None  # private chats always have a sender
     if await state.get_state() is not None:
@@ -49,7 +51,7 @@ async def start(message: Message, state: FSMContext, db: Database, rules: Rules,
           "/language changes the language, /help explains more.")
         .format(name=escape(user.first_name), organisation=escape(organisation.name))
     )
-    await begin(message, state)
+    await begin(message, state, reminder, i18n.current_locale)
 
 
 @router.message(Command("help"))

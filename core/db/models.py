@@ -173,3 +173,25 @@ class NotificationRow(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_notifications_status_due_at", "status", "due_at"),)
+
+
+class JobRow(Base):
+    """A durable job: something to do at ``due_at`` (reminders, surveys, deadline checks).
+
+    ``key`` names the job's purpose so scheduling the same thing again moves it instead
+    of adding a second one.
+    """
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending running done failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (Index("ix_jobs_status_due_at", "status", "due_at"),)

@@ -1,28 +1,21 @@
 """The outbox table's two sides: services add notices inside their transaction; a
-sender claims due ones, delivers them and records the outcome.
-
-A claim is a lease: the row becomes ``sending`` with ``due_at`` pushed out by the lease,
-so a sender that dies mid-delivery leaves a row another sender takes up once the lease
-runs out. Several senders never take the same row (``SKIP LOCKED`` on PostgreSQL; one
-writer at a time on SQLite).
-"""
+sender claims due ones (as a lease, see ``core.db.leases``), delivers them and records
+the outcome."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import dialect
+from core.db.leases import LEASE, LeaseQueue
 from core.db.models import NotificationRow
-from core.db.uow import Database
 from core.notices import Notice
 
-LEASE = timedelta(seconds=60)
+__all__ = ["LEASE", "MAX_ATTEMPTS", "OutboxQueue", "Outgoing", "add_notices"]
 MAX_ATTEMPTS = 8
 
 
@@ -48,29 +41,16 @@ def add_notices(session: AsyncSession, notices: Iterable[Notice], now: datetime,
             status="pending", attempts=0, due_at=now, created_at=now))
 
 
-class OutboxQueue:
+class OutboxQueue(LeaseQueue):
     """The sender's side: claim, then exactly one of sent / retry / unreachable / failed."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    model = NotificationRow
+    taken = "sending"
 
     async def claim(self, now: datetime, limit: int = 20) -> list[Outgoing]:
-        async with self.db.sessions() as session, session.begin():
-            claimable = (select(NotificationRow)
-                         .where(or_(NotificationRow.status == "pending",
-                                    NotificationRow.status == "sending"))
-                         .where(NotificationRow.due_at <= now)
-                         .order_by(NotificationRow.due_at, NotificationRow.id).limit(limit))
-            rows = (await session.execute(dialect.claim_rows(claimable, session))).scalars().all()
-            for row in rows:
-                row.status, row.attempts, row.due_at = "sending", row.attempts + 1, now + LEASE
-            return [Outgoing(r.id, r.kind, r.audience, r.address, r.case_id, dict(r.payload),
-                             r.attempts) for r in rows]
-
-    async def _set(self, notice_id: int, **values: Any) -> None:
-        async with self.db.sessions() as session, session.begin():
-            await session.execute(update(NotificationRow)
-                                  .where(NotificationRow.id == notice_id).values(**values))
+        rows = await self._claim_rows(now, limit)
+        return [Outgoing(r.id, r.kind, r.audience, r.address, r.case_id, dict(r.payload),
+                         r.attempts) for r in rows]
 
     async def sent(self, notice_id: int, now: datetime, message_id: int | None) -> None:
         await self._set(notice_id, status="sent", sent_at=now, message_id=message_id,
@@ -82,12 +62,3 @@ class OutboxQueue:
 
     async def unreachable(self, notice_id: int, error: str) -> None:
         await self._set(notice_id, status="unreachable", last_error=error[:300])
-
-    async def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
-        async with self.db.sessions() as session:
-            rows = await session.execute(select(NotificationRow.status,
-                                                func.count(NotificationRow.id))
-                                         .group_by(NotificationRow.status))
-            return {status: count for status, count in rows.all()}

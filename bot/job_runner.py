@@ -1,0 +1,65 @@
+"""Runs due durable jobs inside the bot process, beside polling and the outbox sender."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.utils.i18n import I18n
+
+from bot import reminders
+from bot.reminders import IntakeReminder
+from core.db import jobs
+from core.db.jobs import Job, JobQueue
+from core.db.uow import Database
+from core.services.rules import Rules
+
+log = logging.getLogger(__name__)
+
+
+class JobRunner:
+    def __init__(self, bot: Bot, db: Database, rules: Rules, storage: BaseStorage, i18n: I18n,
+                 reminder: IntakeReminder, idle_pause: float = 5.0) -> None:
+        self.bot, self.db, self.rules, self.storage, self.i18n = bot, db, rules, storage, i18n
+        self.reminder = reminder
+        self.queue = JobQueue(db)
+        self.idle_pause = idle_pause
+
+    async def run(self) -> None:
+        while True:
+            try:
+                done = await self.run_once()
+            except Exception:  # keep the loop alive through a passing database fault
+                log.exception("job round failed")
+                done = 0
+            if not done:
+                await asyncio.sleep(self.idle_pause)
+
+    async def run_once(self) -> int:
+        due = await self.queue.claim(self.rules.now())
+        for job in due:
+            await self._run(job)
+        return len(due)
+
+    async def _run(self, job: Job) -> None:
+        now = self.rules.now()
+        try:
+            again = await self._dispatch(job)
+        except Exception as exc:  # a failing job is retried later, never lost
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            await self.queue.retry(job, now + timedelta(seconds=30 * job.attempts), str(exc))
+            return
+        if again is None:
+            await self.queue.done(job.id, now)
+        else:
+            async with self.db.sessions() as session, session.begin():
+                await jobs.schedule(session, job.kind, job.key, again, job.payload, now)
+
+    async def _dispatch(self, job: Job) -> datetime | None:
+        """Run one job; a datetime back means "run me again then"."""
+        if job.kind == reminders.KIND:
+            return await self.reminder.run(job.payload, self.bot, self.storage, self.i18n)
+        raise ValueError(f"no handler for job kind {job.kind!r}")

@@ -1,0 +1,66 @@
+"""Durable jobs: work due at a time, scheduled in the transaction that calls for it and
+run by whichever worker claims it (see ``core.db.leases``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.leases import LeaseQueue
+from core.db.models import JobRow
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def schedule(session: AsyncSession, kind: str, key: str, due_at: datetime,
+                   payload: dict[str, Any], now: datetime) -> None:
+    """Within the caller's transaction; the same ``key`` again moves the job, never doubles it."""
+    row = (await session.execute(select(JobRow).where(JobRow.key == key))).scalar_one_or_none()
+    if row is None:
+        session.add(JobRow(key=key, kind=kind, payload=dict(payload), status="pending",
+                           attempts=0, due_at=due_at, created_at=now))
+        return
+    row.kind, row.payload, row.due_at = kind, dict(payload), due_at
+    row.status, row.attempts, row.finished_at, row.last_error = "pending", 0, None, None
+
+
+async def cancel(session: AsyncSession, key: str, now: datetime) -> None:
+    row = (await session.execute(select(JobRow).where(JobRow.key == key))).scalar_one_or_none()
+    if row is not None and row.status in ("pending", "running"):
+        row.status, row.finished_at = "cancelled", now
+
+
+class JobQueue(LeaseQueue):
+    model = JobRow
+
+    async def claim(self, now: datetime, limit: int = 20) -> list[Job]:
+        rows = await self._claim_rows(now, limit)
+        return [Job(r.id, r.kind, r.key, dict(r.payload), r.attempts) for r in rows]
+
+    async def done(self, job_id: int, now: datetime) -> None:
+        await self._set(job_id, status="done", finished_at=now, last_error=None)
+
+    async def retry(self, job: Job, due_at: datetime, error: str) -> None:
+        status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"
+        await self._set(job.id, status=status, due_at=due_at, last_error=error[:300])
+
+    async def pending(self, limit: int = 100) -> list[tuple[str, str, datetime]]:
+        async with self.db.sessions() as session:
+            rows = await session.execute(
+                select(JobRow.kind, JobRow.key, JobRow.due_at)
+                .where(JobRow.status.in_(("pending", "running")))
+                .order_by(JobRow.due_at).limit(limit))
+            return [(kind, key, due) for kind, key, due in rows.all()]

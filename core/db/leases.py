@@ -1,0 +1,55 @@
+"""Work claimed as a lease: rows that several workers share without taking one twice.
+
+A claim marks due rows as taken and pushes ``due_at`` out by the lease, in one short
+transaction (``SKIP LOCKED`` on PostgreSQL; one writer at a time on SQLite). A worker that
+dies mid-task leaves rows that become claimable again when the lease runs out. The
+outbox and the job queue are both built on this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from core.db import dialect
+from core.db.uow import Database
+
+LEASE = timedelta(seconds=60)
+
+
+class LeaseQueue:
+    model: Any  # a mapped class with id, status, attempts, due_at
+    waiting = "pending"
+    taken = "running"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _claim_rows(self, now: datetime, limit: int) -> list[Any]:
+        model = self.model
+        async with self.db.sessions() as session, session.begin():
+            claimable = (select(model)
+                         .where(model.status.in_((self.waiting, self.taken)))
+                         .where(model.due_at <= now)
+                         .order_by(model.due_at, model.id).limit(limit))
+            rows = list((await session.execute(dialect.claim_rows(claimable, session)))
+                        .scalars())
+            for row in rows:
+                row.status, row.attempts, row.due_at = self.taken, row.attempts + 1, now + LEASE
+            return rows
+
+    async def _set(self, row_id: int, **values: Any) -> None:
+        async with self.db.sessions() as session, session.begin():
+            await session.execute(update(self.model).where(self.model.id == row_id)
+                                  .values(**values))
+
+    async def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        model = self.model
+        async with self.db.sessions() as session:
+            rows = await session.execute(select(model.status, func.count(model.id))
+                                         .group_by(model.status))
+            return {status: count for status, count in rows.all()}
