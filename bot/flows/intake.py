@@ -22,6 +22,7 @@ from bot.media import evidence_of, not_a_command
 from bot.reminders import IntakeReminder, touched
 from bot.render import escape
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
+from core.services.people import Person
 from core.services.rules import Rules
 
 router = Router(name="intake")
@@ -42,12 +43,14 @@ def _calm(seed: int) -> str:
 
 
 async def begin(message: Message, state: FSMContext, reminder: IntakeReminder,
-                locale: str) -> None:
-    """A fresh intake: nothing known yet but who is writing. Armed to remind if it stalls."""
+                locale: str, person: Person | None) -> None:
+    """A fresh intake: known so far is who is writing and the contact they gave before.
+    Armed to remind the customer if it stalls."""
     await state.clear()
     await state.set_state(IntakeForm.listening)
     intake_id = uuid.uuid4().hex
-    await state.update_data(intake_id=intake_id, story=[], evidence=[], albums=[],
+    known = {"name": person.name, "phone": person.phone} if person and person.phone else {}
+    await state.update_data(intake_id=intake_id, story=[], evidence=[], albums=[], **known,
                             **touched(reminder.rules.now()))
     assert message.bot is not None and message.from_user is not None
     await reminder.arm(message.bot.id, message.chat.id, message.from_user.id, intake_id, locale)
@@ -55,8 +58,8 @@ async def begin(message: Message, state: FSMContext, reminder: IntakeReminder,
 
 @router.message(Command("new"))
 async def new_complaint(message: Message, state: FSMContext, reminder: IntakeReminder,
-                        i18n: I18n) -> None:
-    await begin(message, state, reminder, i18n.current_locale)
+                        i18n: I18n, person: Person | None) -> None:
+    await begin(message, state, reminder, i18n.current_locale, person)
     await message.answer(_("Please tell me what happened, in your own words. Take your time; "
                            "you can send several messages, photos, documents or voice "
                            "notes."))
@@ -64,9 +67,9 @@ async def new_complaint(message: Message, state: FSMContext, reminder: IntakeRem
 
 @router.message(StateFilter(None), not_a_command)
 async def first_words(message: Message, state: FSMContext, rules: Rules,
-                      reminder: IntakeReminder, i18n: I18n) -> None:
+                      reminder: IntakeReminder, i18n: I18n, person: Person | None) -> None:
     """Writing to the bot with nothing under way starts a complaint with those words."""
-    await begin(message, state, reminder, i18n.current_locale)
+    await begin(message, state, reminder, i18n.current_locale, person)
     await listen(message, state, rules)
 
 

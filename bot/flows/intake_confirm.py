@@ -113,6 +113,7 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
     filed = await filing.file_case(db.uow(), rules, intake, customer_id,
                                    Actor(customer_id, Role.CUSTOMER), evidence=evidence,
                                    intake_key=f"tg-{user.id}-{data.get('intake_id')}")
+    await people.remember_contact(db.uow(), customer_id, data.get("name"), data.get("phone"))
     await state.clear()
     await query.answer()
     assert isinstance(query.message, Message)

@@ -51,7 +51,7 @@ async def start(message: Message, state: FSMContext, db: Database, rules: Rules,
           "/language changes the language, /help explains more.")
         .format(name=escape(user.first_name), organisation=escape(organisation.name))
     )
-    await begin(message, state, reminder, i18n.current_locale)
+    await begin(message, state, reminder, i18n.current_locale, person)
 
 
 @router.message(Command("help"))

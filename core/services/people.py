@@ -18,12 +18,24 @@ class Person:
     telegram_id: int | None
     name: str | None
     language: str | None
+    phone: str | None = None
 
 
 async def find_by_telegram(uow: SqlUnitOfWork, telegram_id: int) -> Person | None:
     async with uow:
         row = await uow.people.by_telegram(telegram_id)
-        return None if row is None else Person(row.id, row.telegram_id, row.name, row.language)
+        return None if row is None else Person(row.id, row.telegram_id, row.name, row.language,
+                                               row.phone)
+
+
+async def remember_contact(uow: SqlUnitOfWork, person_id: int, name: str | None,
+                           phone: str | None) -> None:
+    """The contact a customer gave, offered again next time instead of asked again."""
+    async with uow:
+        row = await uow.people.get(person_id)
+        row.name = check_text("name", name, MAX_SHORT, required=False) or row.name
+        row.phone = check_phone(phone) or row.phone
+        await uow.commit()
 
 
 async def set_language(uow: SqlUnitOfWork, person_id: int, language: str) -> None:

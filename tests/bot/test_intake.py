@@ -173,3 +173,22 @@ async def test_a_twenty_thousand_character_message_is_refused_kindly(
     ann = person(18, "en", "Ann")
     await chat.say(ann, "y" * 20_000)
     assert session.sent_texts()[-1].startswith("That is more than I can keep in one complaint.")
+
+
+async def test_a_returning_customer_is_not_asked_for_their_phone_again(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    ann = person(19, "en", "Ann")
+    for story in ("The first parcel was late.", "The second parcel was late too."):
+        await chat.say(ann, story)
+        await chat.say(ann, "✅ That's everything")
+        await chat.press_button(ann, session, "Transport or packaging")
+        for _ in range(2):
+            await chat.press_button(ann, session, "Skip")
+        await chat.press_button(ann, session, "An explanation")
+        if story.startswith("The first"):
+            await chat.say(ann, "Ann Smith 13800138000")
+        assert session.sent_texts()[-1].startswith("Let me make sure")
+        await chat.press_button(ann, session, "✅ Yes, that's right")
+    asked = [t for t in session.sent_texts() if t.startswith("How can we reach you?")]
+    assert len(asked) == 1
