@@ -37,3 +37,12 @@ class SurveyAnswer(CallbackData, prefix="sv"):
     case_id: int
     rating: Literal["very_satisfied", "satisfied", "neutral", "dissatisfied",
                     "very_dissatisfied"]
+
+
+class StaffAction(CallbackData, prefix="st"):
+    """A button on a task card. ``arg`` is a code (department, remedy kind), never text."""
+
+    action: Literal["assign", "departments", "invalid", "ask", "major", "accept", "hand_back",
+                    "propose", "remedy", "capa", "implemented", "approve", "refuse"]
+    case_id: int
+    arg: str = ""

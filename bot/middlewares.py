@@ -11,7 +11,7 @@ from aiogram.types import TelegramObject, User
 from core.db.uow import Database
 from core.domain import Actor, Role
 from core.organisation import Organisation
-from core.services import people
+from core.services import groups, people
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -32,7 +32,7 @@ class ActorMiddleware(BaseMiddleware):
         chat = data.get("event_chat")
         binding = None
         if chat is not None and chat.type != "private":
-            binding = next((g for g in self.organisation.groups if g.chat_id == chat.id), None)
+            binding = await groups.group_of(self.db, self.organisation, chat.id)
         data["binding"] = binding
         data["group_language"] = binding.language if binding else None
         return await handler(event, data)

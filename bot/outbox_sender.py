@@ -21,10 +21,13 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
+from bot.card_sender import CardSender
 from bot.notice_texts import render
 from core.db.outbox import MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.organisation import Organisation
+from core.services import groups
+from core.services.groups import Group
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,7 @@ class OutboxSender:
         self.bot, self.db, self.rules = bot, db, rules
         self.organisation, self.i18n = organisation, i18n
         self.queue = OutboxQueue(db)
+        self.cards = CardSender(bot, db, rules)
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
 
@@ -64,28 +68,37 @@ class OutboxSender:
             await self.deliver(item)
         return len(items)
 
-    async def _address(self, item: Outgoing) -> tuple[int | None, str]:
-        """The chat and language of a notice's recipient."""
+    async def _address(self, item: Outgoing) -> tuple[int | None, str, Group | None]:
+        """The chat, language and (for staff) group of a notice's recipient."""
         default = self.organisation.default_language
         if item.audience == "customer":
             async with self.db.uow() as uow:
                 person = await uow.people.get(int(item.address))
-                return person.telegram_id, person.language or default
+                return person.telegram_id, person.language or default, None
         wanted = {"desk": "desk", "supervisors": "supervisors"}.get(
             item.audience, f"department:{item.address}")
-        group = next((g for g in self.organisation.groups if g.binding == wanted), None)
-        return (group.chat_id, group.language or default) if group else (None, default)
+        group = await groups.group_for(self.db, self.organisation, wanted)
+        if group is None:
+            return None, default, None
+        return group.chat_id, group.language or default, group
+
+    async def _send(self, item: Outgoing, chat_id: int, locale: str,
+                    group: Group | None) -> int:
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            if item.kind == "card" and group is not None:
+                return await self.cards.deliver(item, group, locale)
+            text, markup = render(item.kind, item.case_id or 0, item.payload, self.rules.policy)
+            message = await self.bot.send_message(chat_id, text, reply_markup=markup)
+            return message.message_id
 
     async def deliver(self, item: Outgoing) -> None:
         now = self.rules.now()
-        chat_id, locale = await self._address(item)
+        chat_id, locale, group = await self._address(item)
         if chat_id is None:
             await self.queue.unreachable(item.id, "no Telegram chat for this recipient")
             return
-        with self.i18n.context(), self.i18n.use_locale(locale):
-            text, markup = render(item.kind, item.case_id or 0, item.payload, self.rules.policy)
         try:
-            message = await self.bot.send_message(chat_id, text, reply_markup=markup)
+            message_id = await self._send(item, chat_id, locale, group)
         except TelegramRetryAfter as exc:
             await self.queue.retry(item, now + timedelta(seconds=exc.retry_after), "flood")
         except TelegramForbiddenError as exc:
@@ -98,7 +111,7 @@ class OutboxSender:
             pause = timedelta(seconds=min(300, 2 ** item.attempts))
             await self.queue.retry(item, now + pause, str(exc))
         else:
-            await self.queue.sent(item.id, now, message.message_id)
+            await self.queue.sent(item.id, now, message_id)
 
 
 def _final(item: Outgoing) -> Outgoing:

@@ -33,6 +33,9 @@ ERRORS = {
     "no_question_pending": __("There is no open question on this case."),
     "nothing_changed": __("Nothing changed."),
     "too_much_evidence": __("This case already has as many files as it can hold."),
+    "already_taken": __("{owner} has already taken this case."),
+    "not_an_admin": __("Only an administrator of the complaint desk can do that."),
+    "bad_binding": __("Use /bind desk, /bind supervisors or /bind department CODE."),
 }
 
 

@@ -29,9 +29,44 @@ def _customer(case: Case, notice_kind: str, **payload: Any) -> Notice:
                   {"number": str(case.number), **payload})
 
 
+_DESK_STAGE = {CaseState.RECEIVED, CaseState.INVESTIGATING}
+_DESK_EVENTS = {Action.FILE, Action.INVALIDATE, Action.ASSIGN, Action.TRANSFER,
+                Action.HAND_BACK, Action.REOPEN, Action.SET_SEVERITY}
+
+
+def _card_targets(case: Case, event: CaseEvent) -> list[tuple[str, str]]:
+    """The groups whose card of this case must show this event."""
+    targets: list[tuple[str, str]] = []
+    if case.state in _DESK_STAGE or event.action in _DESK_EVENTS:
+        targets.append(("desk", ""))
+    for department in (case.department, event.data.get("department"),
+                       event.data.get("previous")):
+        if department and ("department", department) not in targets:
+            targets.append(("department", str(department)))
+    if event.to_state is CaseState.AWAITING_APPROVAL or event.action in (
+        Action.APPROVE, Action.REFUSE_APPROVAL, Action.ESCALATE, Action.CLOSE
+    ):
+        targets.append(("supervisors", ""))
+    return targets
+
+
+def cards_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Notice]:
+    """Staff cards to refresh, one per group, each with the events to note under it."""
+    assert case.id is not None
+    notes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for event in events:
+        for target in _card_targets(case, event):
+            notes.setdefault(target, []).append(
+                {"event": event.action.value, "note": event.note or "",
+                 "actor_id": event.actor.person_id, "role": event.actor.role.value})
+    return [Notice("card", audience, address, case.id,
+                   {"number": str(case.number), "events": items})
+            for (audience, address), items in notes.items()]
+
+
 def notices_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Notice]:
-    """The customer-facing notices a batch of events calls for."""
-    notices: list[Notice] = []
+    """Everything a batch of events calls for: the customer's messages and staff cards."""
+    notices: list[Notice] = cards_for(case, events)
     for event in events:
         action = event.action
         if action is Action.INVALIDATE:

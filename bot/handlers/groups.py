@@ -10,7 +10,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.render import escape
-from core.organisation import GroupBinding
+from core.services.groups import Group
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 
 @router.message(Command("help", "start"))
-async def group_help(message: Message, binding: GroupBinding | None, rules: Rules) -> None:
+async def group_help(message: Message, binding: Group | None, rules: Rules) -> None:
     if binding is None:
         log.info("help asked in unbound chat %s", message.chat.id)
         await message.answer(_("This group is not connected to the complaint desk. An "

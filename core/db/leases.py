@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.db import dialect
 from core.db.uow import Database
@@ -45,11 +45,11 @@ class LeaseQueue:
             await session.execute(update(self.model).where(self.model.id == row_id)
                                   .values(**values))
 
-    async def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
+    async def counts(self, **where: Any) -> dict[str, int]:
+        """How many rows are in each status (``where``: column filters, e.g. audience=)."""
         model = self.model
         async with self.db.sessions() as session:
+            filters = [getattr(model, column) == value for column, value in where.items()]
             rows = await session.execute(select(model.status, func.count(model.id))
-                                         .group_by(model.status))
+                                         .where(*filters).group_by(model.status))
             return {status: count for status, count in rows.all()}

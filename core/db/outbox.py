@@ -31,10 +31,11 @@ class Outgoing:
 
 
 def add_notices(session: AsyncSession, notices: Iterable[Notice], now: datetime,
-                version: int) -> None:
-    """Within the caller's transaction; the key makes a retried commit add nothing twice."""
+                anchor: int) -> None:
+    """Within the caller's transaction. ``anchor`` (the change's newest audit row) makes
+    each notice's key unique, so a replayed change can never queue the same words twice."""
     for index, notice in enumerate(notices):
-        key = f"{notice.case_id}-{version}-{index}-{notice.kind}-{notice.audience}"
+        key = f"{notice.case_id}-{anchor}-{index}-{notice.kind}-{notice.audience}"
         session.add(NotificationRow(
             idempotency_key=key[:120], case_id=notice.case_id, kind=notice.kind,
             audience=notice.audience, address=notice.address, payload=dict(notice.payload),

@@ -19,6 +19,7 @@ class CaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._rows: dict[int, tuple[CaseRow, int]] = {}  # id -> (row, evidence already stored)
+        self.last_event_id = 0
 
     async def next_serial(self, period: str) -> int:
         return await dialect.next_serial(self.session, period)
@@ -73,8 +74,8 @@ class CaseRepository:
     async def _write_new(self, case: Case) -> None:
         assert case.id is not None
         row, stored = self._rows[case.id]
-        for event in case.events:
-            self.session.add(event_to_row(case.id, event))
+        event_rows = [event_to_row(case.id, event) for event in case.events]
+        self.session.add_all(event_rows)
         for item in case.evidence[stored:]:
             self.session.add(EvidenceRow(case_id=case.id, kind=item.kind, file_ref=item.file_ref,
                                          caption=item.caption, added_at=item.added_at,
@@ -82,6 +83,9 @@ class CaseRepository:
         self._rows[case.id] = (row, len(case.evidence))
         case.events.clear()
         await self.session.flush()
+        if event_rows:
+            # The newest audit row anchors what this change must say (outbox keys).
+            self.last_event_id = event_rows[-1].id
 
     async def history(self, case_id: int, *, offset: int = 0, limit: int = 100
                       ) -> list[CaseEvent]:

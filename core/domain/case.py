@@ -216,6 +216,9 @@ class Case:
     def accept(self, actor: Actor, now: datetime) -> None:
         if actor.person_id is None:
             raise DomainError("role_not_allowed", action=Action.ACCEPT.value, role=actor.role.value)
+        if self.state is CaseState.ACCEPTED and self.owner_id is not None:
+            # Two people pressed "accept": the second learns who was first.
+            raise DomainError("already_taken", owner_id=self.owner_id)
         self._move(Action.ACCEPT, actor, now, owner_id=actor.person_id)
         self.owner_id = actor.person_id
 

@@ -66,7 +66,7 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
         events = tuple(case.events)
         try:
             await uow.cases.add(case)
-            add_notices(uow.session, notices_for(case, events), now, case.version)
+            add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
             await uow.commit()
             raced = False
         except IntegrityError:

@@ -35,7 +35,7 @@ async def _change(uow: SqlUnitOfWork, rules: Rules, case_id: int, action: Action
         if events:
             refresh_clocks(case, action, rules.policy, rules.calendar, now)
             await uow.cases.save(case)
-            add_notices(uow.session, notices_for(case, events), now, case.version)
+            add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
             await uow.commit()
     return Changed(case, events)
 

@@ -27,6 +27,8 @@ from tests.factories import POLICY
 
 BOT_ID = 4242
 STAFF_ID = 7001
+QUALITY_ID, QUALITY_OTHER_ID, LOGISTICS_ID, SUPERVISOR_ID = 7002, 7003, 7004, 7005
+DESK_CHAT, QUALITY_CHAT, SUPERVISORS_CHAT = -100901, -100902, -100903
 
 
 class RecordingSession(BaseSession):
@@ -118,8 +120,21 @@ async def bot_db(tmp_path: Path) -> AsyncIterator[Database]:
 def organisation() -> Organisation:
     return organisation_from_mapping({
         "name": "Test Dairy", "default_language": "zh_Hans", "policy": POLICY,
+        "admins": [STAFF_ID],
         "staff": [{"telegram_id": STAFF_ID, "name": "Wang", "role": "specialist",
-                   "level": "specialist"}],
+                   "level": "specialist"},
+                  {"telegram_id": QUALITY_ID, "name": "Zhang", "role": "department",
+                   "department": "quality", "level": "specialist"},
+                  {"telegram_id": QUALITY_OTHER_ID, "name": "Zhao", "role": "department",
+                   "department": "quality", "level": "specialist"},
+                  {"telegram_id": LOGISTICS_ID, "name": "Sun", "role": "department",
+                   "department": "logistics", "level": "specialist"},
+                  {"telegram_id": SUPERVISOR_ID, "name": "Chen", "role": "supervisor",
+                   "level": "vice_president"}],
+        "groups": [{"chat_id": DESK_CHAT, "binding": "desk", "language": "en"},
+                   {"chat_id": QUALITY_CHAT, "binding": "department:quality",
+                    "language": "en"},
+                   {"chat_id": SUPERVISORS_CHAT, "binding": "supervisors", "language": "en"}],
     }, "<test>")
 
 

@@ -46,7 +46,8 @@ async def test_two_people_pressing_accept_at_once_give_exactly_one_owner(
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, DomainError)]
     assert len(winners) == 1 and len(losers) == 1
-    assert losers[0].code == "invalid_transition"
+    assert losers[0].code == "already_taken"
+    assert losers[0].params["owner_id"] == winners[0].case.owner_id
     case, history = await queries.case_with_history(database.uow(), case_id, SPECIALIST)
     assert case.owner_id == winners[0].case.owner_id
     assert [e.action for e in history].count(Action.ACCEPT) == 1

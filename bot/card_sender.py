@@ -1,0 +1,101 @@
+"""Posts a case's card in a group the first time, edits it in place after that, and adds
+a short threaded note for each event (in the case's own topic when the group is a forum)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.cards import card_buttons, card_text
+from bot.render import escape, shorten
+from core.db.outbox import Outgoing
+from core.db.uow import Database
+from core.services import groups
+from core.services.groups import Group
+from core.services.rules import Rules
+
+EVENTS = {
+    "file": None,  # the card itself says a case arrived
+    "begin_investigation": __("is looking into it"),
+    "invalidate": __("judged it invalid"),
+    "assign": __("passed it to the department"),
+    "transfer": __("moved it to another department"),
+    "accept": __("took the case"),
+    "hand_back": __("handed it back"),
+    "propose": __("proposed a solution"),
+    "approve": __("approved the solution"),
+    "refuse_approval": __("refused the solution"),
+    "customer_accept": __("accepted the solution"),
+    "customer_reject": __("did not accept the solution"),
+    "mark_implemented": __("carried out the solution"),
+    "start_revisit": __("sent the satisfaction survey"),
+    "record_revisit": __("answered the survey"),
+    "close": __("closed the case"),
+    "reopen": __("reopened the case"),
+    "escalate": __("escalated the case"),
+    "de_escalate": __("de-escalated the case"),
+    "set_severity": __("changed the severity"),
+    "ask_customer": __("asked the customer"),
+    "answer_question": __("answered"),
+    "add_note": __("added a note"),
+    "add_evidence": __("added a file"),
+    "add_capa": __("recorded a root cause"),
+}
+
+
+class CardSender:
+    def __init__(self, bot: Bot, db: Database, rules: Rules) -> None:
+        self.bot, self.db, self.rules = bot, db, rules
+
+    async def _names(self, ids: set[int]) -> dict[int, str]:
+        names: dict[int, str] = {}
+        async with self.db.uow() as uow:
+            for person_id in ids:
+                row = await uow.people.get(person_id)
+                names[person_id] = row.name or str(row.telegram_id or person_id)
+        return names
+
+    async def deliver(self, item: Outgoing, group: Group, locale: str) -> int:
+        async with self.db.uow() as uow:
+            case = await uow.cases.get(item.case_id or 0, lock=False)
+        events: list[dict[str, Any]] = item.payload.get("events", [])
+        ids = {e["actor_id"] for e in events if e.get("actor_id")} | (
+            {case.owner_id} if case.owner_id else set())
+        names = await self._names(ids)
+        text = card_text(case, self.rules, locale, names, self.rules.now())
+        markup = card_buttons(case, item.audience, self.rules)
+        card = await groups.card_of(self.db, case.id or 0, group.chat_id)
+        if card is None:
+            thread = None
+            if group.is_forum:
+                topic = await self.bot.create_forum_topic(group.chat_id, str(case.number))
+                thread = topic.message_thread_id
+            sent = await self.bot.send_message(group.chat_id, text, reply_markup=markup,
+                                               message_thread_id=thread)
+            await groups.remember_card(self.db, case.id or 0, group.chat_id, sent.message_id,
+                                       thread, self.rules.now())
+            message_id, thread_id = sent.message_id, thread
+        else:
+            message_id, thread_id = card.message_id, card.thread_id
+            try:
+                await self.bot.edit_message_text(text, chat_id=group.chat_id,
+                                                 message_id=message_id, reply_markup=markup)
+            except TelegramBadRequest as exc:
+                if "not modified" not in exc.message:
+                    raise
+        for event in events:
+            label = EVENTS.get(event["event"])
+            if label is None:
+                continue
+            who = names.get(event.get("actor_id") or 0) or (
+                _("The customer") if event.get("role") == "customer" else _("The system"))
+            note = f"<b>{escape(who)}</b> {label}"
+            if event.get("note"):
+                note += ": " + escape(shorten(event["note"], 500))
+            await self.bot.send_message(group.chat_id, note, reply_to_message_id=message_id,
+                                        message_thread_id=thread_id)
+        return message_id

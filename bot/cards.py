@@ -1,0 +1,105 @@
+"""The staff's task card of a case: what it is, where it stands, what can be done now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import StaffAction
+from bot.dates import when
+from bot.labels import category_label, remedy_label, state_label
+from bot.render import escape, shorten
+from core.domain import Case, CaseState, Severity
+from core.policy import Clock
+from core.services.rules import Rules
+
+SEVERITIES = {"minor": __("minor"), "serious": __("serious"), "major": __("MAJOR")}
+CLOCKS = {
+    Clock.FIRST_RESPONSE: __("first response"), Clock.HANDOVER: __("hand-over"),
+    Clock.DEPARTMENT_SOLUTION: __("department's solution"),
+    Clock.CUSTOMER_ANSWER: __("answer to the customer"), Clock.REVISIT: __("revisit"),
+    Clock.WHOLE_CASE: __("whole case"),
+}
+
+
+def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now: datetime
+              ) -> str:
+    policy, intake = rules.policy, case.intake
+    department = policy.department(case.department or "")
+    flag = "🚨 " if case.severity is Severity.MAJOR else ""
+    lines = [
+        f"{flag}📋 <b>{escape(str(case.number))}</b> · {SEVERITIES[case.severity.value]}",
+        _("State: {state}").format(state=state_label(case.state.value)),
+        _("About: {category} · Department: {department}").format(
+            category=category_label(intake.category),
+            department=escape(department.name) if department else "—"),
+        _("Owner: {owner}").format(owner=escape(names.get(case.owner_id or 0, "—"))),
+        _("Customer: {name} {phone}").format(name=escape(intake.contact_name or ""),
+                                             phone=escape(intake.contact_phone or "")),
+        _("Wants: {demand}").format(demand=escape(intake.demand_text)
+                                    or remedy_label(intake.demand)),
+        "«" + escape(shorten(intake.description, 700)) + "»",
+    ]
+    for label, value in ((_("Product"), intake.product), (_("Where"), intake.place),
+                         (_("When"), intake.occurred)):
+        if value:
+            lines.append(f"{label}: {escape(value)}")
+    if case.evidence:
+        lines.append(_("Attachments: {count}").format(count=len(case.evidence)))
+    if case.remedy is not None:
+        amount = f" {case.remedy.amount} {case.remedy.currency}" if case.remedy.amount else ""
+        lines.append(_("Solution: {kind}{amount} — {text}").format(
+            kind=remedy_label(case.remedy.kind.value), amount=amount,
+            text=escape(shorten(case.remedy.text, 300))))
+    if case.pending_question:
+        lines.append(_("Waiting for the customer's answer to: {question}").format(
+            question=escape(shorten(case.pending_question, 200))))
+    for clock, due in sorted(case.deadlines.items(), key=lambda item: item[1]):
+        late = " ⚠️" if due <= now and case.paused_since is None else ""
+        lines.append(_("Due: {clock} by {date}").format(
+            clock=CLOCKS[clock], date=when(due, rules.calendar.tz, locale)) + late)
+    return "\n".join(lines)
+
+
+def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarkup | None:
+    """Only the steps that make sense for this group now; ids only in the data."""
+    builder = InlineKeyboardBuilder()
+    state, case_id = case.state, case.id or 0
+
+    def add(text: str, action: str, arg: str = "") -> None:
+        builder.button(text=text, callback_data=StaffAction(action=action, case_id=case_id,
+                                                            arg=arg))
+
+    if audience == "desk" and state in (CaseState.RECEIVED, CaseState.INVESTIGATING):
+        category = rules.policy.category(case.intake.category or "")
+        default = rules.policy.department(category.department) if category else None
+        if default is not None:
+            add(_("✅ Valid → {department}").format(department=default.name), "assign",
+                default.code)
+        add(_("🏢 Another department"), "departments")
+        add(_("✖️ Invalid"), "invalid")
+        add(_("❓ Ask the customer"), "ask")
+        if case.severity is not Severity.MAJOR:
+            add(_("🚨 Mark major"), "major")
+    elif audience == "department" and state is CaseState.ASSIGNED:
+        add(_("🙋 Accept"), "accept")
+        add(_("↩️ Not ours"), "hand_back")
+    elif audience == "department" and state is CaseState.ACCEPTED:
+        add(_("💡 Propose a solution"), "propose")
+        add(_("❓ Ask the customer"), "ask")
+        add(_("↩️ Not ours"), "hand_back")
+        add(_("🔍 Root cause"), "capa")
+    elif audience == "department" and state is CaseState.IMPLEMENTING:
+        add(_("✅ Carried out"), "implemented")
+        add(_("🔍 Root cause"), "capa")
+    elif audience == "supervisors" and state is CaseState.AWAITING_APPROVAL:
+        add(_("👍 Approve"), "approve")
+        add(_("👎 Refuse"), "refuse")
+    else:
+        return None
+    builder.adjust(1 if audience == "desk" else 2)
+    return builder.as_markup()

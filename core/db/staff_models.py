@@ -1,0 +1,40 @@
+"""Tables of the staff side: which group plays which part, and each case's cards.
+
+Kept apart from ``models.py`` only to keep each module to one job; both share ``Base``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.models import Base
+
+
+class GroupBindingRow(Base):
+    """A Telegram group bound to the desk, a department or the supervisors."""
+
+    __tablename__ = "group_bindings"
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    binding: Mapped[str] = mapped_column(String(48))  # desk | supervisors | department:<code>
+    language: Mapped[str | None] = mapped_column(String(10))
+    is_forum: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)  # False once the bot was removed
+    bound_by: Mapped[int | None] = mapped_column(BigInteger)
+    bound_at: Mapped[datetime]
+
+
+class CaseCardRow(Base):
+    """Where a case's card lives in a group, so it can be edited in place."""
+
+    __tablename__ = "case_cards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the case's forum topic
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("case_id", "chat_id"),)

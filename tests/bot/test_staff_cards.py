@@ -1,0 +1,126 @@
+"""Staff work a case from cards in their groups; the card edits in place as it moves."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.types import Chat, Message
+
+from bot.callbacks import StaffAction
+from bot.outbox_sender import OutboxSender
+from core.db.uow import Database
+from core.domain import Actor, CaseState, Role
+from core.organisation import Organisation
+from core.services import filing, people, queries
+from core.services.rules import Rules
+from tests.bot.conftest import (
+    DESK_CHAT,
+    LOGISTICS_ID,
+    QUALITY_CHAT,
+    QUALITY_ID,
+    QUALITY_OTHER_ID,
+    STAFF_ID,
+    SUPERVISOR_ID,
+    SUPERVISORS_CHAT,
+    Chatter,
+    RecordingSession,
+    person,
+)
+from tests.factories import make_intake
+
+DESK = Actor(None, Role.SPECIALIST)
+
+
+def group(chat_id: int) -> Chat:
+    return Chat(id=chat_id, type="supergroup", title=str(chat_id))
+
+
+def sent_to(session: RecordingSession, chat_id: int) -> list[str]:
+    return [m.text for m in session.requests
+            if isinstance(m, SendMessage) and m.chat_id == chat_id]
+
+
+async def press_card(chat: Chatter, session: RecordingSession, user_id: int, chat_id: int,
+                     action: str, case_id: int, arg: str = "") -> None:
+    message = Message(message_id=1, date=0, chat=group(chat_id), text="card")  # type: ignore[arg-type]
+    await chat.press(person(user_id, "en"), StaffAction(action=action, case_id=case_id,
+                                                        arg=arg).pack(), message)
+
+
+async def setup_case(bot: Bot, bot_db: Database, dispatcher: Dispatcher,
+                     organisation: Organisation) -> tuple[int, OutboxSender, Rules]:
+    rules: Rules = dispatcher["rules"]
+    sender = OutboxSender(bot, bot_db, rules, organisation, dispatcher["i18n"])
+    customer = await people.customer_for_telegram(bot_db.uow(), rules, 61, "Ann", "en")
+    filed = await filing.file_case(bot_db.uow(), rules, make_intake(), customer,
+                                   Actor(customer, Role.CUSTOMER))
+    await sender.run_once()
+    return filed.case_id, sender, rules
+
+
+async def test_a_case_goes_from_the_desk_through_the_department_with_one_card_each(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    card = sent_to(session, DESK_CHAT)[0]
+    assert card.startswith("📋 <b>2611-0001</b> · minor\nState: received, being checked")
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await sender.run_once()
+    quality_card = sent_to(session, QUALITY_CHAT)[0]
+    assert "Department: Quality" in quality_card
+    edits = [m for m in session.requests if isinstance(m, EditMessageText)]
+    assert edits and edits[-1].chat_id == DESK_CHAT
+    assert "State: passed to the responsible department" in edits[-1].text
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await sender.run_once()
+    assert any(t.startswith("<b>Zhang</b> took the case") for t in sent_to(session, QUALITY_CHAT))
+    edits = [m for m in session.requests
+             if isinstance(m, EditMessageText) and m.chat_id == QUALITY_CHAT]
+    assert "Owner: Zhang" in edits[-1].text
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.ACCEPTED
+
+
+async def test_strangers_and_the_second_to_accept_are_refused_and_nothing_changes(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, 99999, DESK_CHAT, "assign", case_id, "quality")
+    assert session.requests[-1].text == "Sorry, that is not something you can do here."  # type: ignore[attr-defined]
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await press_card(chat, session, LOGISTICS_ID, QUALITY_CHAT, "accept", case_id)
+    assert session.requests[-1].text == "This case belongs to another department."  # type: ignore[attr-defined]
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await press_card(chat, session, QUALITY_OTHER_ID, QUALITY_CHAT, "accept", case_id)
+    refusal = session.requests[-1]
+    assert isinstance(refusal, AnswerCallbackQuery)
+    assert refusal.text == "Zhang has already taken this case."
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.owner_id is not None
+
+
+async def test_a_solution_beyond_authority_goes_to_the_supervisors_for_approval(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "remedy", case_id,
+                     "compensation")
+    zhang = person(QUALITY_ID, "en")
+    await chat.say(zhang, "1500", chat=group(QUALITY_CHAT))
+    await chat.say(zhang, "Refund and a voucher for the trouble.", chat=group(QUALITY_CHAT))
+    await sender.run_once()
+    approval = sent_to(session, SUPERVISORS_CHAT)[0]
+    assert "State: a solution is being approved" in approval
+    assert "1500.00 CNY" in approval
+    await press_card(chat, session, SUPERVISOR_ID, SUPERVISORS_CHAT, "approve", case_id)
+    await sender.run_once()
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.AWAITING_CUSTOMER
+    customer_prompt = [m for m in session.requests
+                       if isinstance(m, SendMessage) and m.chat_id == 61][-1]
+    assert "Refund and a voucher" in customer_prompt.text
