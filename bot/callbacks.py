@@ -43,6 +43,7 @@ class StaffAction(CallbackData, prefix="st"):
     """A button on a task card. ``arg`` is a code (department, remedy kind), never text."""
 
     action: Literal["assign", "departments", "invalid", "ask", "major", "accept", "hand_back",
-                    "propose", "remedy", "capa", "implemented", "approve", "refuse"]
+                    "propose", "remedy", "capa", "implemented", "approve", "refuse",
+                    "register"]
     case_id: int
     arg: str = ""

@@ -14,6 +14,16 @@ from bot.render import escape, shorten
 from core.policy import Policy
 
 
+def binding_label(binding: str, policy: Policy) -> str:
+    kind, _sep, code = binding.partition(":")
+    if kind == "desk":
+        return _("the customer-service desk")
+    if kind == "supervisors":
+        return _("the supervisors")
+    department = policy.department(code)
+    return department.name if department else code
+
+
 def _head(payload: dict[str, Any]) -> str:
     return _("<b>Case {number}</b>").format(number=escape(payload.get("number", "")))
 
@@ -69,6 +79,11 @@ def render(kind: str, case_id: int, payload: dict[str, Any], policy: Policy
     elif kind == "closed_satisfied":
         text = "\n".join([_head(payload), _("Your complaint is now closed. Thank you for your "
                                              "patience, and for helping us do better.")])
+    elif kind in ("group_lost", "group_back"):
+        where = binding_label(payload.get("binding", ""), policy)
+        text = (_("I was removed from the group of {where}: its cases cannot be updated "
+                  "there until I am added back.") if kind == "group_lost" else
+                _("I am back in the group of {where}.")).format(where=escape(where))
     else:
         raise ValueError(f"no words for notice kind {kind!r}")
     markup = builder.as_markup() if list(builder.buttons) else None

@@ -19,7 +19,7 @@ class Notice:
     kind: str  # what to say: solution_proposed, question, survey, invalid, ...
     audience: str  # customer | desk | department | supervisors
     address: str  # person id for customers, department code, or "" for desk/supervisors
-    case_id: int
+    case_id: int | None
     payload: dict[str, Any] = field(default_factory=dict)
 
 

@@ -44,6 +44,7 @@ class GroupBinding(BaseModel):
     chat_id: int
     binding: str = Field(pattern=r"^(desk|supervisors|department:[a-z][a-z0-9_]{0,31})$")
     language: Literal["zh_Hans", "zh_Hant", "en"] | None = None
+    forum: bool = False  # a forum group: each case gets its own topic
 
 
 class Organisation(BaseModel):

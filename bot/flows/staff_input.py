@@ -6,6 +6,8 @@ ordinary group chatter) and waits for that person's next reply in that group.
 
 from __future__ import annotations
 
+import re
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -16,9 +18,9 @@ from bot.media import not_a_command
 from bot.staff_identity import as_staff
 from core.db.uow import Database
 from core.organisation import Organisation
-from core.domain import Actor, DomainError, Remedy, RemedyKind
+from core.domain import Actor, Channel, DomainError, Intake, Remedy, RemedyKind
 from core.domain.values import money
-from core.services import handling
+from core.services import filing, handling, people
 from core.services.rules import Rules
 
 router = Router(name="staff-input")
@@ -41,6 +43,9 @@ PROMPTS = {
                       "(reply to this message)."),
     "remedy": lambda: _("Describe the solution for the customer (reply to this message)."),
     "amount": lambda: _("What amount? Digits only, e.g. 800 (reply to this message)."),
+    "register": lambda: _("First line: the caller's name and phone number. Then, on the "
+                          "next lines, what happened in their words (reply to this "
+                          "message)."),
 }
 
 
@@ -88,6 +93,9 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     elif action == "capa":
         cause, _sep, measure = text.partition("\n\n")
         await handling.add_capa(uow, rules, case_id, actor, cause, measure or cause)
+    elif action == "register":
+        await _register(message, db, rules, actor, data.get("category"), text)
+        return
     elif action == "remedy":
         amount = data.get("amount")
         remedy = Remedy(RemedyKind(data.get("remedy") or "explanation"), text,
@@ -96,3 +104,20 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     else:
         return
     await message.reply(_("Done."))
+
+
+async def _register(message: Message, db: Database, rules: Rules, actor: Actor,
+                    category: str | None, text: str) -> None:
+    """A complaint received by phone or in person, filed on the caller's behalf."""
+    first, _sep, story = text.partition("\n")
+    match = re.match(r"^(?P<name>.*?)[\s,;:]*(?P<phone>\+?\d[\d\s\-()]{5,})\s*$", first.strip())
+    if match is None or not story.strip():
+        await message.reply(PROMPTS["register"](), reply_markup=ForceReply(selective=True))
+        return
+    caller = await people.customer_by_phone(db.uow(), rules, actor, match.group("name") or "-",
+                                            match.group("phone"))
+    intake = Intake(description=story.strip(), demand="other", category=category,
+                    contact_name=match.group("name").strip() or None,
+                    contact_phone=match.group("phone"), channel=Channel.PHONE)
+    filed = await filing.file_case(db.uow(), rules, intake, caller, actor)
+    await message.reply(_("Registered as case {number}.").format(number=filed.number))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.flows import decisions, intake, intake_confirm, staff_input
-from bot.handlers import common, customer, errors, fallback, groups, staff
+from bot.handlers import binding, common, customer, errors, fallback, groups, staff
 
 
 def build_routers() -> list[Router]:
     # Routers are module-level singletons; a fresh Dispatcher may attach them again only
     # after they are detached, which tests that build several dispatchers rely on.
-    routers = [errors.router, staff.router, staff_input.router, groups.router,
+    routers = [errors.router, binding.router, staff.router, staff_input.router, groups.router,
                common.router, customer.router,
                decisions.router, intake_confirm.router, intake.router, fallback.router]
     for router in routers:

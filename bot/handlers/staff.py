@@ -4,6 +4,7 @@ member of another department gets a short refusal and nothing changes."""
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -12,11 +13,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import StaffAction
 from bot.flows.staff_input import prompt
 from bot.staff_identity import as_staff
-from bot.labels import REMEDIES
+from bot.labels import REMEDIES, category_label
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.domain import Actor, DomainError, Role, Severity
 from core.services import handling, queries
+from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="staff")
@@ -34,7 +36,7 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     action, case_id, uow = callback_data.action, callback_data.case_id, db.uow()
     message = query.message
     assert isinstance(message, Message)
-    if action in NEEDS_WORDS or action == "propose" or action == "departments":
+    if action in NEEDS_WORDS or action in ("propose", "departments"):
         # Check the person may act on the case before asking them to type anything.
         case, _history = await queries.case_with_history(db.uow(), case_id, actor, limit=1)
         if actor.role is Role.DEPARTMENT and case.department != actor.department:
@@ -68,6 +70,26 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     elif action == "remedy":
         step = "amount" if callback_data.arg in NEEDS_AMOUNT else "remedy"
         await prompt(message, state, step, case_id, remedy=callback_data.arg, amount=None)
+    elif action == "register":
+        await prompt(message, state, "register", 0, category=callback_data.arg or None)
     elif action in NEEDS_WORDS:
         await prompt(message, state, action, case_id)
     await query.answer()
+
+
+@router.message(Command("register"), F.chat.type.in_({"group", "supergroup"}))
+async def register(message: Message, db: Database, rules: Rules, actor: Actor,
+                   organisation: Organisation, binding: Group | None) -> None:
+    """Staff at the desk file a complaint received by phone or in person."""
+    assert message.from_user is not None
+    await as_staff(actor, message.from_user, db, rules, organisation)
+    if binding is None or binding.binding != "desk":
+        await message.answer(_("Register phone complaints in the customer-service desk group."))
+        return
+    builder = InlineKeyboardBuilder()
+    for category in rules.policy.categories:
+        builder.button(text=category_label(category), callback_data=StaffAction(
+            action="register", case_id=0, arg=category.code))
+    builder.adjust(2)
+    await message.answer(_("A complaint by phone or in person: what is it about?"),
+                         reply_markup=builder.as_markup())

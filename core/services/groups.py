@@ -12,9 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.db.outbox import add_notices
 from core.db.staff_models import CaseCardRow, GroupBindingRow
 from core.db.uow import Database
 from core.domain import DomainError
+from core.notices import Notice
 from core.organisation import Organisation
 
 _BINDING = re.compile(r"^(desk|supervisors|department:[a-z][a-z0-9_]{0,31})$")
@@ -63,13 +65,18 @@ async def unbind(db: Database, organisation: Organisation, chat_id: int,
             await session.delete(row)
 
 
-async def set_active(db: Database, chat_id: int, active: bool) -> Group | None:
-    """The bot was removed from (or came back to) a group; its binding sleeps meanwhile."""
+async def set_active(db: Database, chat_id: int, active: bool, now: datetime) -> Group | None:
+    """The bot was removed from (or came back to) a group; its binding sleeps meanwhile,
+    and the supervisors are told in the same transaction."""
     async with db.sessions() as session, session.begin():
         row = await session.get(GroupBindingRow, chat_id)
-        if row is None:
+        if row is None or row.active == active:
             return None
         row.active = active
+        kind = "group_back" if active else "group_lost"
+        add_notices(session, [Notice(kind, "supervisors", "", None,
+                                     {"binding": row.binding, "chat_id": chat_id})],
+                    now, anchor=int(now.timestamp()))
         return Group(row.chat_id, row.binding, row.language, row.is_forum)
 
 
@@ -79,7 +86,7 @@ async def group_of(db: Database, organisation: Organisation, chat_id: int) -> Gr
     if row is not None:
         return Group(row.chat_id, row.binding, row.language, row.is_forum) if row.active else None
     listed = next((g for g in organisation.groups if g.chat_id == chat_id), None)
-    return Group(listed.chat_id, listed.binding, listed.language) if listed else None
+    return Group(listed.chat_id, listed.binding, listed.language, listed.forum) if listed else None
 
 
 async def group_for(db: Database, organisation: Organisation, binding: str) -> Group | None:
@@ -91,7 +98,7 @@ async def group_for(db: Database, organisation: Organisation, binding: str) -> G
     if row is not None:
         return Group(row.chat_id, row.binding, row.language, row.is_forum) if row.active else None
     listed = next((g for g in organisation.groups if g.binding == binding), None)
-    return Group(listed.chat_id, listed.binding, listed.language) if listed else None
+    return Group(listed.chat_id, listed.binding, listed.language, listed.forum) if listed else None
 
 
 async def card_of(db: Database, case_id: int, chat_id: int) -> CaseCardRow | None:

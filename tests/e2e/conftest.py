@@ -81,6 +81,43 @@ class Desk:
         self.state.send_text(user_id, text)
         return [m.get("text", "") for m in await self.replies(user_id, after, count)]
 
+    async def wait_for(self, chat_id: int, predicate: Any) -> dict[str, Any]:
+        """The newest bot message in ``chat_id`` that satisfies ``predicate`` (waits)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPLY_TIMEOUT
+        while loop.time() < deadline:
+            for message in reversed(self.state.bot_messages(chat_id)):
+                if predicate(message):
+                    return message
+            await asyncio.sleep(0.1)
+        texts = [m.get("text", "")[:80] for m in self.state.bot_messages(chat_id)]
+        raise AssertionError(f"no such message in chat {chat_id}; it has: {texts}")
+
+    async def press_in(self, chat_id: int, user_id: int, label: str) -> dict[str, Any]:
+        """``user_id`` presses the newest button ``label`` in a group; returns the bot's
+        answer to the press (the toast), once it has answered."""
+        message = await self.wait_for(chat_id, lambda m: any(
+            b.get("text") == label
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row))
+        update = self.state.press_button(user_id, message["message_id"], text=label,
+                                         chat_id=chat_id)
+        return await self.answer_to(update["callback_query"]["id"])
+
+    async def answer_to(self, query_id: str) -> dict[str, Any]:
+        """The bot's answer to a button press (its toast), once it has answered."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPLY_TIMEOUT
+        while (answer := self.state.callback_answer(query_id)) is None:
+            assert loop.time() < deadline, "the bot never answered a button press"
+            await asyncio.sleep(0.05)
+        return answer
+
+    async def reply_in(self, chat_id: int, user_id: int, prompt_start: str, text: str) -> None:
+        """Answer the bot's newest prompt starting with ``prompt_start`` in a group."""
+        prompt = await self.wait_for(chat_id, lambda m: m.get("text", "").startswith(
+            prompt_start))
+        self.state.send_text(user_id, text, chat_id=chat_id, reply_to=prompt["message_id"])
+
     async def press(self, user_id: int, label: str, count: int = 1) -> list[str]:
         """Press the newest inline button labelled ``label`` in the user's private chat."""
         for message in reversed(self.state.bot_messages(user_id)):
