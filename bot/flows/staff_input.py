@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import ForceReply, Message
@@ -21,6 +21,7 @@ from core.organisation import Organisation
 from core.domain import Actor, Channel, DomainError, Intake, Remedy, RemedyKind
 from core.domain.values import money
 from core.services import filing, handling, people
+from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="staff-input")
@@ -71,7 +72,8 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
 
 @router.message(StaffInput.text, not_a_command)
 async def text_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
-                     actor: Actor, organisation: Organisation) -> None:
+                     actor: Actor, organisation: Organisation, binding: Group | None,
+                     bot: Bot) -> None:
     data = await state.get_data()
     text = (message.text or "").strip()
     if not text:
@@ -80,7 +82,7 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     action, case_id = data.get("staff_action"), int(data.get("staff_case", 0))
     await state.clear()
     assert message.from_user is not None
-    actor = await as_staff(actor, message.from_user, db, rules, organisation)
+    actor = await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
     uow = db.uow()
     if action == "invalid":
         await handling.decide_invalid(uow, rules, case_id, actor, text)

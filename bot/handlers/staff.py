@@ -3,7 +3,7 @@ member of another department gets a short refusal and nothing changes."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -31,8 +31,8 @@ NEEDS_AMOUNT = {"compensation", "discount"}
 @router.callback_query(StaffAction.filter())
 async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
                        db: Database, rules: Rules, actor: Actor,
-                       organisation: Organisation) -> None:
-    actor = await as_staff(actor, query.from_user, db, rules, organisation)
+                       organisation: Organisation, binding: Group | None, bot: Bot) -> None:
+    actor = await as_staff(actor, query.from_user, db, rules, organisation, bot, binding)
     action, case_id, uow = callback_data.action, callback_data.case_id, db.uow()
     message = query.message
     assert isinstance(message, Message)
@@ -79,10 +79,10 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
 
 @router.message(Command("register"), F.chat.type.in_({"group", "supergroup"}))
 async def register(message: Message, db: Database, rules: Rules, actor: Actor,
-                   organisation: Organisation, binding: Group | None) -> None:
+                   organisation: Organisation, binding: Group | None, bot: Bot) -> None:
     """Staff at the desk file a complaint received by phone or in person."""
     assert message.from_user is not None
-    await as_staff(actor, message.from_user, db, rules, organisation)
+    await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
     if binding is None or binding.binding != "desk":
         await message.answer(_("Register phone complaints in the customer-service desk group."))
         return

@@ -12,8 +12,17 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import TelegramMethod
-from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from aiogram.methods import GetChatMember, TelegramMethod
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberLeft,
+    ChatMemberMember,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 
 from bot.app import build_dispatcher
 from bot.i18n import make_i18n
@@ -38,6 +47,7 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self._ids = itertools.count(1000)
+        self.members: set[tuple[int, int]] = set()  # (chat id, user id) of group members
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
                            ) -> Any:
@@ -53,6 +63,11 @@ class RecordingSession(BaseSession):
                            else None)
         if returning is User:
             return User(id=BOT_ID, is_bot=True, first_name="Desk", username="desk_bot")
+        if isinstance(method, GetChatMember):
+            user = User(id=method.user_id, is_bot=False, first_name="U")
+            if (method.chat_id, method.user_id) in self.members:
+                return ChatMemberMember(user=user)
+            return ChatMemberLeft(user=user)
         return True
 
     async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:

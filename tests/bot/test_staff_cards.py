@@ -124,3 +124,39 @@ async def test_a_solution_beyond_authority_goes_to_the_supervisors_for_approval(
     customer_prompt = [m for m in session.requests
                        if isinstance(m, SendMessage) and m.chat_id == 61][-1]
     assert "Refund and a voucher" in customer_prompt.text
+
+
+async def test_a_member_of_a_department_group_is_its_staff_without_authority_over_money(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    newcomer = 7100  # not in the organisation file, but a member of the quality group
+    session.members.add((QUALITY_CHAT, newcomer))
+    await press_card(chat, session, newcomer, QUALITY_CHAT, "accept", case_id)
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.ACCEPTED
+    await press_card(chat, session, newcomer, QUALITY_CHAT, "remedy", case_id, "discount")
+    await chat.say(person(newcomer, "en"), "50", chat=group(QUALITY_CHAT))
+    await chat.say(person(newcomer, "en"), "A 50 yuan discount.", chat=group(QUALITY_CHAT))
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.AWAITING_APPROVAL  # no rung: every amount needs approval
+
+
+async def test_the_owner_records_a_root_cause_and_an_improvement(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "capa", case_id)
+    await chat.say(person(QUALITY_ID, "en"),
+                   "Cold chain broke in truck 7.\n\nTemperature loggers on every truck.",
+                   chat=group(QUALITY_CHAT))
+    _case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    capa = history[-1]
+    assert capa.action.value == "add_capa"
+    assert capa.data["root_cause"] == "Cold chain broke in truck 7."
+    assert capa.note == "Temperature loggers on every truck."
