@@ -15,9 +15,11 @@ from bot.reminders import IntakeReminder
 from core.db import jobs
 from core.db.jobs import Job, JobQueue
 from core.db.uow import Database
+from core.services import deadlines, revisits
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
+SWEEP_EVERY = timedelta(minutes=1)
 
 
 class JobRunner:
@@ -29,8 +31,14 @@ class JobRunner:
         self.idle_pause = idle_pause
 
     async def run(self) -> None:
+        """Due jobs whenever there are some; the deadline sweep about once a minute."""
+        last_sweep = None
         while True:
             try:
+                now = self.rules.now()
+                if last_sweep is None or now - last_sweep >= SWEEP_EVERY:
+                    await deadlines.sweep(self.db, self.rules, now)
+                    last_sweep = now
                 done = await self.run_once()
             except Exception:  # keep the loop alive through a passing database fault
                 log.exception("job round failed")
@@ -62,4 +70,7 @@ class JobRunner:
         """Run one job; a datetime back means "run me again then"."""
         if job.kind == reminders.KIND:
             return await self.reminder.run(job.payload, self.bot, self.storage, self.i18n)
+        if job.kind in revisits.JOB_KINDS:
+            await revisits.run_job(self.db, self.rules, job.kind, job.payload)
+            return None
         raise ValueError(f"no handler for job kind {job.kind!r}")

@@ -9,9 +9,36 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import Decision, SurveyAnswer
-from bot.labels import RATINGS, remedy_label
+from bot.cards import CLOCKS
+from bot.labels import RATINGS, category_label, remedy_label, state_label
 from bot.render import escape, shorten
 from core.policy import Policy
+
+
+def _duration(minutes: int) -> str:
+    hours, minutes = divmod(max(0, int(minutes)), 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return _("{days} d {hours} h").format(days=days, hours=hours)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    return _("{minutes} min").format(minutes=minutes)
+
+
+def _deadline(kind: str, payload: dict[str, Any], policy: Policy) -> str:
+    """A clock about to run out, or run out: which case, which clock, how late, who now."""
+    clock = CLOCKS.get(payload.get("clock", ""), payload.get("clock", ""))
+    number = escape(payload.get("number", ""))
+    if kind == "deadline_warning":
+        text = _("⏰ <b>Case {number}</b>: {clock} is due in {left}.").format(
+            number=number, clock=clock, left=_duration(payload.get("due_in_minutes", 0)))
+    else:
+        text = _("🔴 <b>Case {number}</b>: {clock} is {late} late.").format(
+            number=number, clock=clock, late=_duration(payload.get("late_by_minutes", 0)))
+        if payload.get("escalated"):
+            text += "\n" + _("Escalated to: {level}").format(
+                level=escape(str(payload.get("level", "")).replace("_", " ")))
+    return text + "\n" + _("State: {state}").format(state=state_label(payload.get("state", "")))
 
 
 def binding_label(binding: str, policy: Policy) -> str:
@@ -79,6 +106,26 @@ def render(kind: str, case_id: int, payload: dict[str, Any], policy: Policy
     elif kind == "closed_satisfied":
         text = "\n".join([_head(payload), _("Your complaint is now closed. Thank you for your "
                                              "patience, and for helping us do better.")])
+    elif kind in ("deadline_warning", "deadline_breach"):
+        text = _deadline(kind, payload, policy)
+    elif kind == "major_case":
+        triggers = ", ".join(str(t) for t in payload.get("triggers", [])) or "—"
+        text = "\n".join([
+            _("🚨 <b>Major complaint {number}</b> — {category}").format(
+                number=escape(payload.get("number", "")),
+                category=category_label(payload.get("category"))),
+            _("Why it is major: {triggers}; complainants: {complainants}; amount claimed: "
+              "{amount}").format(triggers=escape(triggers),
+                                 complainants=payload.get("complainants", 1),
+                                 amount=escape(payload.get("claimed_amount") or "—")),
+        ])
+    elif kind == "survey_reminder":
+        text = "\n".join([_head(payload), _("A gentle reminder: how satisfied are you with how "
+                                             "we handled your complaint?")])
+        for code, label in RATINGS.items():
+            builder.button(text=str(label), callback_data=SurveyAnswer(case_id=case_id,
+                                                                       rating=code))
+        builder.adjust(2, 1, 2)
     elif kind in ("group_lost", "group_back"):
         where = binding_label(payload.get("binding", ""), policy)
         text = (_("I was removed from the group of {where}: its cases cannot be updated "

@@ -1,4 +1,4 @@
-"""``complaint-desk`` commands that need only the core: migrate, check-config.
+"""``complaint-desk`` commands that need only the core: migrate, check-config, jobs.
 
 Problems a person can fix (a bad file, an unreachable database) are one line on stderr
 and exit status 2, never a traceback.
@@ -11,9 +11,10 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from core.db.engine import DEFAULT_URL
-from core.organisation import load_organisation
+from core.organisation import Organisation, load_organisation
 from core.policy import Policy, PolicyError, load_policy, read_toml
 
 
@@ -74,6 +75,130 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Refused(Exception):
+    """A problem with the command's input: one line for the person who typed it."""
+
+
+def _organisation(args: argparse.Namespace) -> Organisation:
+    path = args.config or os.environ.get("CONFIG_FILE") or "organisation.toml"
+    try:
+        return load_organisation(path)
+    except PolicyError as exc:
+        raise _Refused(str(exc)) from None
+
+
+def _moment(text: str | None, organisation: Organisation) -> datetime:
+    """``--now``: ISO 8601; without an offset it is read in the organisation's time zone."""
+    from zoneinfo import ZoneInfo
+
+    if text is None:
+        from core.clock import SystemClock
+
+        return SystemClock().now()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _Refused(f"--now: {text!r} is not an ISO 8601 date and time, e.g. "
+                       "2026-11-05T09:30:00+08:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(organisation.policy.calendar.timezone))
+    return moment
+
+
+def _when(moment: datetime, tz: object) -> str:
+    return moment.astimezone(tz).isoformat(timespec="minutes")  # type: ignore[arg-type]
+
+
+def _jobs_command(name: str, run: Callable[[argparse.Namespace], object]
+                  ) -> Callable[[argparse.Namespace], int]:
+    """Wrap a jobs subcommand: refusals and database faults are one line, exit status 2."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            run(args)
+        except _Refused as exc:
+            print(f"complaint-desk jobs {name}: {exc}", file=sys.stderr)
+            return 2
+        except (SQLAlchemyError, OSError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            print(f"complaint-desk jobs {name}: cannot use the database: {first}",
+                  file=sys.stderr)
+            return 2
+        return 0
+
+    return handler
+
+
+def _run_due(args: argparse.Namespace) -> None:
+    from core.clock import ManualClock
+    from core.db.uow import Database
+    from core.services import deadlines, revisits
+    from core.services.rules import Rules
+
+    organisation = _organisation(args)
+    now = _moment(args.now, organisation)
+    rules = Rules.build(organisation.policy, ManualClock(now))
+    tz = rules.calendar.tz
+
+    async def run() -> None:
+        db = Database(_database_url(args))
+        try:
+            print(f"now: {_when(now, tz)}")
+            outcomes = await revisits.run_due_jobs(db, rules, now)
+            for outcome in outcomes:
+                print(f"job {outcome.kind} {outcome.key}: {outcome.text}")
+            swept = await deadlines.sweep(db, rules, now)
+        finally:
+            await db.dispose()
+        for alert in swept.alerts:
+            print(f"{alert.stage} {alert.number} {alert.clock} due {_when(alert.due, tz)} "
+                  f"-> {', '.join(alert.audiences)} at {_when(alert.deliver_at, tz)}")
+        for number, level in swept.escalations:
+            print(f"escalated {number} to {level}")
+        for case_id, error in swept.failures:
+            print(f"failed case {case_id}: {error}")
+        failed = sum(not o.ok for o in outcomes)
+        print(f"done: {len(outcomes)} job(s) run ({failed} failed); sweep read "
+              f"{swept.examined} case(s) due by {_when(swept.until, tz)}: "
+              f"{len(swept.warnings)} warning(s), {len(swept.breaches)} breach(es), "
+              f"{len(swept.escalations)} escalation(s), {len(swept.failures)} failed")
+
+    asyncio.run(run())
+
+
+def _list(args: argparse.Namespace) -> None:
+    from datetime import UTC
+
+    from core.db.jobs import JobQueue
+    from core.db.uow import Database
+    from core.services import deadlines
+
+    tz = UTC
+    if args.config or os.environ.get("CONFIG_FILE"):
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(_organisation(args).policy.calendar.timezone)  # type: ignore[assignment]
+
+    async def run() -> None:
+        db = Database(_database_url(args))
+        try:
+            pending = await JobQueue(db).pending(args.limit)
+            soon = await deadlines.upcoming(db, args.limit)
+        finally:
+            await db.dispose()
+        print(f"pending jobs: {len(pending)}")
+        for kind, key, due in pending:
+            print(f"  {_when(due, tz)}  {kind}  {key}")
+        print(f"running deadlines, earliest first (overdue included): {len(soon)}")
+        for item in soon:
+            print(f"  {_when(item.due, tz)}  {item.number}  {item.clock}  {item.state}  "
+                  f"{item.department or 'desk'}  level {item.level}")
+
+    asyncio.run(run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaint-desk",
                                      description="Run a customer-complaint desk in Telegram.")
@@ -84,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate an organisation file or preset")
     check.add_argument("file")
     check.set_defaults(handler=cmd_check_config)
+    jobs = commands.add_parser("jobs", help="deadline sweep and durable jobs")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run_due = jobs_commands.add_parser(
+        "run-due", help="run the deadline sweep and every due job once, then exit")
+    run_due.add_argument("--now", help="act as if it were this ISO 8601 moment "
+                                       "(default: the real time)")
+    list_ = jobs_commands.add_parser("list", help="pending jobs and upcoming deadlines")
+    list_.add_argument("--limit", type=int, default=20, help="rows of each (default 20)")
+    for sub in (run_due, list_):
+        sub.add_argument("--database-url", help="default: $DATABASE_URL or a local SQLite file")
+        sub.add_argument("--config", help="organisation file (default: $CONFIG_FILE)")
+    run_due.set_defaults(handler=_jobs_command("run-due", _run_due))
+    list_.set_defaults(handler=_jobs_command("list", _list))
     return parser
 
 

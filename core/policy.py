@@ -151,7 +151,7 @@ class Policy(_Strict):
     departments: tuple[Department, ...]
     categories: tuple[Category, ...]
     sla: dict[Clock, Duration]
-    warn_before: Duration = _parse_duration("2h")  # type: ignore[assignment]
+    warn_before: Duration = WorkingDuration(amount=Decimal(2), unit="h")
     revisits_default: int = Field(default=1, ge=0, le=5)
     escalation: tuple[EscalationLevel, ...]
     major: MajorRules = MajorRules()

@@ -96,6 +96,8 @@ class CaseRow(Base):
     due_revisit: Mapped[datetime | None]
     due_whole_case: Mapped[datetime | None]
     next_due: Mapped[datetime | None] = mapped_column(index=True)  # earliest running clock
+    # What the deadline sweep already said, per clock and due instant (see core.alerts).
+    deadline_alerts: Mapped[dict[str, Any] | None]
     intake_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from core.alerts import alerts_for_major
 from core.db.outbox import add_notices
 from core.db.uow import SqlUnitOfWork
 from core.domain import (
@@ -66,7 +67,8 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
         events = tuple(case.events)
         try:
             await uow.cases.add(case)
-            add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
+            add_notices(uow.session, notices_for(case, events) + alerts_for_major(case), now,
+                        uow.cases.last_event_id)
             await uow.commit()
             raced = False
         except IntegrityError:

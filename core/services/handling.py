@@ -16,6 +16,7 @@ from core.domain import Action, Actor, Case, CaseEvent, DomainError, Evidence, R
 from core.domain.values import Severity
 from core.domain.clocks import refresh_clocks
 from core.notices import notices_for
+from core.services.revisits import follow_up_jobs
 from core.services.rules import Rules
 
 
@@ -36,6 +37,7 @@ async def _change(uow: SqlUnitOfWork, rules: Rules, case_id: int, action: Action
             refresh_clocks(case, action, rules.policy, rules.calendar, now)
             await uow.cases.save(case)
             add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
+            await follow_up_jobs(uow.session, case, events, rules, now)
             await uow.commit()
     return Changed(case, events)
 

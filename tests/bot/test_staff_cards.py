@@ -160,3 +160,29 @@ async def test_the_owner_records_a_root_cause_and_an_improvement(
     assert capa.action.value == "add_capa"
     assert capa.data["root_cause"] == "Cold chain broke in truck 7."
     assert capa.note == "Temperature loggers on every truck."
+
+
+async def test_a_department_that_never_answers_is_warned_then_escalated_to_supervisors(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    from core.services import deadlines
+
+    case_id, sender, rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await sender.run_once()
+    clock = rules.clock
+    # Assigned Monday 10:00 (Shanghai): the solution is due Thursday 17:00; the policy
+    # warns two working hours before, Thursday 15:00 (07:00 UTC).
+    clock.advance(days=3)
+    clock.set(clock.now().replace(hour=7))
+    await deadlines.sweep(bot_db, rules, clock.now())
+    await sender.run_once()
+    warnings = [t for t in sent_to(session, QUALITY_CHAT) if t.startswith("⏰")]
+    assert warnings and "department's solution is due in" in warnings[-1]
+    clock.advance(hours=19)  # Friday 10:00 Shanghai: past Thursday 17:00
+    await deadlines.sweep(bot_db, rules, clock.now())
+    await sender.run_once()
+    breach = [t for t in sent_to(session, SUPERVISORS_CHAT) if t.startswith("🔴")][-1]
+    assert "department's solution is" in breach and "late" in breach
+    assert "Escalated to:" in breach

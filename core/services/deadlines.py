@@ -1,0 +1,212 @@
+"""Deadlines that act: warn before a clock runs out, escalate when it has (PROCEDURE.md §4–5).
+
+``sweep`` is meant to run every minute or so (the bot's job runner, or
+``complaint-desk jobs run-due`` from cron). It never scans the case table: it reads, by
+the indexed ``cases.next_due`` (the earliest running deadline, NULL while paused or
+closed), only the cases whose earliest deadline falls inside the warning window, page by
+page. For each, ``core.alerts`` decides which alerts are owed; a case that owes one is
+then changed in its own short transaction, under its row lock:
+
+    breach -> Case.escalate (system actor, reason naming the clocks) -> clocks refreshed
+           -> case saved with its audit event -> alerts + other notices in the outbox
+           -> what was said remembered (cases.deadline_alerts) -> commit
+
+That is ``handling.escalate`` (same domain method, ``refresh_clocks``, ``notices_for``) plus
+the alerts, which must commit together with the escalation; ``handling._change`` commits
+on its own, so the sweep has its own transaction rather than calling it. Writing the
+``deadline_alerts`` record bumps the case's version, which anchors the outbox keys of the
+alerts (a warning alone writes no audit row to anchor them on).
+
+Running the sweep twice, or in two processes at once, sends nothing twice: the second
+finds the alerts remembered (the row lock makes it wait for the first to commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import alerts
+from core.db.models import CaseRow, NotificationRow
+from core.db.outbox import add_notices
+from core.db.uow import Database
+from core.domain import Action, Actor
+from core.domain.clocks import refresh_clocks
+from core.notices import notices_for
+from core.policy import Clock
+from core.services.revisits import follow_up_jobs
+from core.services.rules import Rules
+
+log = logging.getLogger(__name__)
+PAGE = 500  # cases read per query
+
+_DUE_COLUMNS = {clock: getattr(CaseRow, f"due_{clock.value}") for clock in Clock}
+
+
+def due_query(until: datetime, after: tuple[datetime, int] | None = None,
+              limit: int = PAGE) -> Select:
+    """The sweep's only read of the case table: an index range on ``next_due``.
+
+    Keyset pages (``after`` = the last row's ``(next_due, id)``) so a backlog of cases
+    long overdue never makes one query large.
+    """
+    statement = (select(CaseRow.id, CaseRow.next_due, CaseRow.deadline_alerts,
+                        *_DUE_COLUMNS.values())
+                 .where(CaseRow.next_due <= until))
+    if after is not None:
+        last_due, last_id = after
+        # ">=" first gives the index its lower bound; the OR only trims equal instants.
+        statement = statement.where(CaseRow.next_due >= last_due,
+                                    or_(CaseRow.next_due > last_due, CaseRow.id > last_id))
+    return statement.order_by(CaseRow.next_due, CaseRow.id).limit(limit)
+
+
+@dataclass(frozen=True)
+class Alerted:
+    """One alert the sweep queued."""
+
+    case_id: int
+    number: str
+    clock: str
+    stage: str  # warning | breach
+    due: datetime
+    audiences: tuple[str, ...]
+    deliver_at: datetime
+    level: str
+
+
+@dataclass
+class SweepResult:
+    now: datetime
+    until: datetime  # the warning horizon used
+    examined: int = 0  # cases read (their next_due was inside the window)
+    alerts: list[Alerted] = field(default_factory=list)
+    escalations: list[tuple[str, str]] = field(default_factory=list)  # (number, new level)
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (case id, error)
+
+    @property
+    def warnings(self) -> list[Alerted]:
+        return [a for a in self.alerts if a.stage == alerts.WARNING]
+
+    @property
+    def breaches(self) -> list[Alerted]:
+        return [a for a in self.alerts if a.stage == alerts.BREACH]
+
+
+def _deadlines(row: object) -> dict[Clock, datetime]:
+    return {clock: due for clock in Clock
+            if (due := getattr(row, f"due_{clock.value}")) is not None}
+
+
+async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE) -> SweepResult:
+    """Warn, alert and escalate for every case whose clocks call for it at ``now``."""
+    until = alerts.horizon(rules.policy, rules.calendar, now)
+    result = SweepResult(now, until)
+    after: tuple[datetime, int] | None = None
+    while True:
+        async with db.sessions() as session:
+            rows = (await session.execute(due_query(until, after, page))).all()
+        for row in rows:
+            result.examined += 1
+            # A cheap look without a lock; the decision is taken again under it.
+            if not alerts.owed(_deadlines(row), row.deadline_alerts, now, until):
+                continue
+            try:
+                await _attend(db, rules, row.id, now, until, result)
+            except Exception as exc:  # one bad case must not stop the sweep
+                log.exception("deadline sweep: case %s failed", row.id)
+                result.failures.append((row.id, f"{type(exc).__name__}: {exc}"))
+        if len(rows) < page:
+            return result
+        after = (rows[-1].next_due, rows[-1].id)
+
+
+async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until: datetime,
+                  result: SweepResult) -> None:
+    policy, calendar = rules.policy, rules.calendar
+    async with db.uow() as uow:
+        case = await uow.cases.get(case_id)  # row lock: a second sweeper waits here
+        row = await uow.session.get(CaseRow, case_id)  # the same row, from the identity map
+        assert row is not None
+        if case.paused_since is not None or case.state.is_closed:
+            return
+        said = row.deadline_alerts
+        due_now = alerts.owed(case.deadlines, said, now, until)
+        if not due_now:
+            return
+        breaches = [a for a in due_now if a.stage == alerts.BREACH]
+        escalated = False
+        if breaches:
+            escalated = case.escalate(Actor.system(), now, policy,
+                                      alerts.escalation_reason(breaches))
+        events = tuple(case.events)
+        if events:
+            refresh_clocks(case, Action.ESCALATE, policy, calendar, now)
+        row.deadline_alerts = alerts.remember(case.deadlines, said,
+                                              [a for a in due_now if a.clock in case.deadlines])
+        if events:
+            await uow.cases.save(case)  # also writes deadline_alerts; bumps the version
+        else:
+            await uow.session.flush()  # deadline_alerts only; bumps the version too
+        deliver = alerts.deliver_at(case, calendar, now)
+        outgoing = alerts.notices(case, due_now, policy, now, tz=calendar.tz,
+                                  escalated=escalated)
+        if events:  # as handling._change does: anchored on the change's newest audit row
+            add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
+        # A warning alone writes no audit row, so the alerts are anchored on the case's
+        # version instead, which every sweep transaction bumps (deadline_alerts changes).
+        # Deadline alert kinds are never anchored on an audit row, so the two never meet.
+        add_notices(uow.session, outgoing, deliver, row.version)
+        _created_at(uow.session, case_id, deliver, now)
+        await follow_up_jobs(uow.session, case, events, rules, now)
+        await uow.commit()
+    level = alerts.level_code(case, policy)
+    if escalated:
+        result.escalations.append((str(case.number), level))
+    for item in due_now:
+        audiences = tuple(n.audience + (f":{n.address}" if n.address else "")
+                          for n in outgoing
+                          if n.payload["clock"] == item.clock.value
+                          and n.kind == (alerts.KIND_BREACH if item.stage == alerts.BREACH
+                                         else alerts.KIND_WARNING))
+        result.alerts.append(Alerted(case_id, str(case.number), item.clock.value, item.stage,
+                                     item.due, audiences, deliver, level))
+
+
+def _created_at(session: AsyncSession, case_id: int, deliver: datetime, now: datetime) -> None:
+    """``add_notices`` stamps one instant as both due and created; a deferred alert was
+    created now."""
+    for item in session.new:
+        if (isinstance(item, NotificationRow) and item.case_id == case_id
+                and item.kind in alerts.ALERT_KINDS and item.due_at == deliver):
+            item.created_at = now
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    number: str
+    state: str
+    department: str | None
+    level: int
+    clock: str
+    due: datetime
+
+
+async def upcoming(db: Database, limit: int = 20) -> list[Upcoming]:
+    """The running deadlines that come first (overdue ones included), by ``next_due``."""
+    async with db.sessions() as session:
+        rows = (await session.execute(
+            select(CaseRow.number, CaseRow.state, CaseRow.department, CaseRow.escalation_level,
+                   CaseRow.next_due, *_DUE_COLUMNS.values())
+            .where(CaseRow.next_due.is_not(None))
+            .order_by(CaseRow.next_due, CaseRow.id).limit(limit))).all()
+    out: list[Upcoming] = []
+    for row in rows:
+        clock = min(_deadlines(row).items(), key=lambda item: item[1])[0]
+        out.append(Upcoming(row.number, row.state, row.department, row.escalation_level,
+                            clock.value, row.next_due))
+    return out
