@@ -15,7 +15,7 @@ from bot.reminders import IntakeReminder
 from core.db import jobs
 from core.db.jobs import Job, JobQueue
 from core.db.uow import Database
-from core.services import deadlines, revisits
+from core.services import deadlines, digest, revisits
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class JobRunner:
                 now = self.rules.now()
                 if last_sweep is None or now - last_sweep >= SWEEP_EVERY:
                     await deadlines.sweep(self.db, self.rules, now)
+                    await digest.send_if_due(self.db, self.rules, now)
                     last_sweep = now
                 done = await self.run_once()
             except Exception:  # keep the loop alive through a passing database fault

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -39,6 +41,29 @@ def _deadline(kind: str, payload: dict[str, Any], policy: Policy) -> str:
             text += "\n" + _("Escalated to: {level}").format(
                 level=escape(str(payload.get("level", "")).replace("_", " ")))
     return text + "\n" + _("State: {state}").format(state=state_label(payload.get("state", "")))
+
+
+def _digest(kind: str, payload: dict[str, Any], policy: Policy) -> str:
+    """The day's open cases for a department, or the overdue ones for the supervisors."""
+    cases = payload.get("cases", [])
+    if kind == "digest":
+        head = _("📊 Open cases on {day}: {total}").format(day=payload.get("day", ""),
+                                                          total=payload.get("total", 0))
+    else:
+        head = _("🔴 Overdue cases on {day}: {total}").format(day=payload.get("day", ""),
+                                                           total=payload.get("total", 0))
+    tz = ZoneInfo(policy.calendar.timezone)
+    lines = [head]
+    for case in cases:
+        due = (datetime.fromisoformat(case["due"]).astimezone(tz).strftime("%m-%d %H:%M")
+               if case.get("due") else "—")
+        lines.append(f"• {escape(case['number'])} — {state_label(case['state'])} — "
+                     f"{escape(case['owner'] or '—')} — {due}")
+    if not cases:
+        lines.append(_("Nothing open. Well done."))
+    elif payload.get("total", 0) > len(cases):
+        lines.append(_("…and {more} more.").format(more=payload["total"] - len(cases)))
+    return "\n".join(lines)
 
 
 def binding_label(binding: str, policy: Policy) -> str:
@@ -126,6 +151,8 @@ def render(kind: str, case_id: int, payload: dict[str, Any], policy: Policy
             builder.button(text=str(label), callback_data=SurveyAnswer(case_id=case_id,
                                                                        rating=code))
         builder.adjust(2, 1, 2)
+    elif kind in ("digest", "overdue_digest"):
+        text = _digest(kind, payload, policy)
     elif kind in ("group_lost", "group_back"):
         where = binding_label(payload.get("binding", ""), policy)
         text = (_("I was removed from the group of {where}: its cases cannot be updated "

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from core.organisation import load_organisation
 from core.policy import PolicyError
 from sandbox.emulator.server import start_emulator
-from sandbox.script import ScriptError, load_script, play, settle, transcript
+from sandbox.script import ScriptError, load_script, play, started, transcript
 from sandbox.world import GROUPS, TOKEN, USERS, populate
 
 ORGANISATION = Path(__file__).resolve().parent / "demo_organisation.toml"
@@ -75,7 +75,7 @@ async def _run(args: argparse.Namespace) -> int:
             print(_welcome(emulator.base_url, database_url), flush=True)
             await polling
             return 0
-        await settle(emulator.state)
+        await started(emulator.state, polling)
         try:
             await play(emulator.state, steps)
         except ScriptError as exc:
@@ -85,7 +85,10 @@ async def _run(args: argparse.Namespace) -> int:
         return 0
     finally:
         if not polling.done():
-            await process.dispatcher.stop_polling()
+            try:
+                await process.dispatcher.stop_polling()
+            except RuntimeError:  # still starting up: nothing to stop gracefully
+                polling.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await polling
         await emulator.close()

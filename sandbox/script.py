@@ -38,6 +38,20 @@ def load_script(path: str | Path) -> list[dict[str, Any]]:
     return steps
 
 
+async def started(state: EmulatorState, bot: asyncio.Task[None], timeout: float = 60.0) -> None:
+    """Wait until the bot has finished starting (its last start-up call is deleteWebhook)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not state.requests("deleteWebhook"):
+        if bot.done():
+            bot.result()  # the bot failed to start: let its error surface
+            raise ScriptError("the bot stopped before it started")
+        if loop.time() > deadline:
+            raise ScriptError("the bot did not start in time")
+        await asyncio.sleep(0.05)
+    await settle(state)
+
+
 async def settle(state: EmulatorState, timeout: float = 15.0) -> None:
     """Wait until every update was fetched and the bot has been quiet for a moment."""
     loop = asyncio.get_running_loop()

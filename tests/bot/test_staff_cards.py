@@ -186,3 +186,26 @@ async def test_a_department_that_never_answers_is_warned_then_escalated_to_super
     breach = [t for t in sent_to(session, SUPERVISORS_CHAT) if t.startswith("🔴")][-1]
     assert "department's solution is" in breach and "late" in breach
     assert "Escalated to:" in breach
+
+
+async def test_the_daily_digest_goes_out_once_at_the_policy_time_on_working_days(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    from core.services import digest
+
+    case_id, sender, rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    clock = rules.clock
+    clock.set(clock.now().replace(hour=8, minute=59))  # 16:59 in Shanghai
+    assert not await digest.send_if_due(bot_db, rules, clock.now())
+    clock.advance(minutes=1)  # 17:00, the digest time of the test policy
+    assert await digest.send_if_due(bot_db, rules, clock.now())
+    assert not await digest.send_if_due(bot_db, rules, clock.now())  # once a day
+    await sender.run_once()
+    [report] = [t for t in sent_to(session, QUALITY_CHAT) if t.startswith("📊")]
+    assert report.startswith("📊 Open cases on 2026-11-02: 1\n• 2611-0001 — ")
+    [overdue] = [t for t in sent_to(session, SUPERVISORS_CHAT) if t.startswith("🔴")]
+    assert overdue.startswith("🔴 Overdue cases on 2026-11-02:")
+    clock.set(clock.now().replace(day=7))  # a Saturday: no digest
+    assert not await digest.send_if_due(bot_db, rules, clock.now())

@@ -1,0 +1,80 @@
+"""The daily progress digest (004: departments report by 17:00 each working day).
+
+At the policy's ``digest_time`` on a working day, each department's group gets its open
+cases (state, owner, next deadline) and the supervisors get the overdue ones. A row in
+the jobs table keyed by the date is the ledger: several bot instances, or a restart,
+still send one digest a day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.db.models import CaseRow, JobRow, PersonRow
+from core.db.outbox import add_notices
+from core.db.uow import Database
+from core.domain import CLOSED_STATES
+from core.notices import Notice
+from core.services.rules import Rules
+
+LISTED = 40  # a digest is read on a phone: the most urgent first, the rest counted
+
+
+def due_at(rules: Rules, now: datetime) -> datetime | None:
+    """Today's digest moment, if today is a working day and the policy has one."""
+    if rules.policy.digest_time is None:
+        return None
+    local = now.astimezone(rules.calendar.tz)
+    if not rules.calendar.is_working_day(local.date()):
+        return None
+    hour, minute = (int(part) for part in rules.policy.digest_time.split(":"))
+    return datetime.combine(local.date(), time(hour, minute), tzinfo=rules.calendar.tz)
+
+
+async def send_if_due(db: Database, rules: Rules, now: datetime) -> bool:
+    """Queue today's digests once, at or after the digest time; True if queued now."""
+    moment = due_at(rules, now)
+    if moment is None or now < moment:
+        return False
+    day = moment.date().isoformat()
+    async with db.sessions() as session:
+        try:
+            async with session.begin():
+                session.add(JobRow(key=f"digest:{day}", kind="digest", payload={},
+                                   status="done", attempts=1, due_at=now, created_at=now,
+                                   finished_at=now))
+                await session.flush()
+                rows = (await session.execute(
+                    select(CaseRow, PersonRow.name)
+                    .outerjoin(PersonRow, PersonRow.id == CaseRow.owner_id)
+                    .where(CaseRow.state.not_in([s.value for s in CLOSED_STATES]))
+                    .order_by(CaseRow.next_due.is_(None), CaseRow.next_due))).all()
+                add_notices(session, _notices(rows, day, now), now, int(now.timestamp()))
+        except IntegrityError:
+            return False  # another instance sent today's digest
+    return True
+
+
+def _line(row: CaseRow, owner: str | None) -> dict[str, Any]:
+    return {"number": row.number, "state": row.state, "owner": owner or "",
+            "due": row.next_due.isoformat() if row.next_due else ""}
+
+
+def _notices(rows: list[Any], day: str, now: datetime) -> list[Notice]:
+    by_department: dict[str, list[dict[str, Any]]] = {}
+    overdue: list[dict[str, Any]] = []
+    for row, owner in rows:
+        if row.department:
+            by_department.setdefault(row.department, []).append(_line(row, owner))
+        if row.next_due is not None and row.next_due <= now:
+            overdue.append(_line(row, owner))
+    notices = [Notice("digest", "department", code, None,
+                      {"day": day, "cases": lines[:LISTED], "total": len(lines)})
+               for code, lines in sorted(by_department.items())]
+    notices.append(Notice("overdue_digest", "supervisors", "", None,
+                          {"day": day, "cases": overdue[:LISTED], "total": len(overdue)}))
+    return notices
