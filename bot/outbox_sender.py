@@ -23,6 +23,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.card_sender import CardSender
 from bot.notice_texts import render
+from bot.pacing import Pacer
 from core.db.outbox import MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.organisation import Organisation
@@ -35,11 +36,12 @@ log = logging.getLogger(__name__)
 
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, rules: Rules, organisation: Organisation,
-                 i18n: I18n, idle_pause: float = 1.0) -> None:
+                 i18n: I18n, idle_pause: float = 1.0, pacer: Pacer | None = None) -> None:
         self.bot, self.db, self.rules = bot, db, rules
         self.organisation, self.i18n = organisation, i18n
         self.queue = OutboxQueue(db)
         self.cards = CardSender(bot, db, rules)
+        self.pacer = pacer  # None: no pacing of our own (tests drive time by hand)
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
 
@@ -97,6 +99,10 @@ class OutboxSender:
         if chat_id is None:
             await self.queue.unreachable(item.id, "no Telegram chat for this recipient")
             return
+        pause = self.pacer.wait(chat_id, now) if self.pacer else None
+        if pause:
+            await self.queue.postpone(item, now + pause)
+            return
         try:
             message_id = await self._send(item, chat_id, locale, group)
         except TelegramRetryAfter as exc:
@@ -111,6 +117,10 @@ class OutboxSender:
             pause = timedelta(seconds=min(300, 2 ** item.attempts))
             await self.queue.retry(item, now + pause, str(exc))
         else:
+            # A card may bring notes with it: each counts against the chat's limit.
+            notes = len(item.payload.get("events", [])) if item.kind == "card" else 0
+            if self.pacer:
+                self.pacer.sent(chat_id, now, 1 + notes)
             await self.queue.sent(item.id, now, message_id)
 
 

@@ -14,6 +14,7 @@ from bot.commands import set_commands
 from bot.i18n import make_i18n
 from bot.job_runner import JobRunner
 from bot.outbox_sender import OutboxSender
+from bot.pacing import Pacer
 from bot.settings import Settings
 from bot.storage import make_storage
 from core.clock import SystemClock
@@ -45,7 +46,8 @@ class BotProcess:
         )
         self.jobs = JobRunner(self.bot, self.db, self.rules, self.dispatcher.storage,
                               self.i18n, self.dispatcher["reminder"])
-        self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n)
+        self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n,
+                                   pacer=Pacer())
         self._workers: list[asyncio.Task[None]] = []
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)

@@ -61,5 +61,10 @@ class OutboxQueue(LeaseQueue):
         status = "failed" if item.attempts >= MAX_ATTEMPTS else "pending"
         await self._set(item.id, status=status, due_at=due_at, last_error=error[:300])
 
+    async def postpone(self, item: Outgoing, due_at: datetime) -> None:
+        """Not sent yet, by our own pacing: back in line, the attempt not counted."""
+        await self._set(item.id, status="pending", due_at=due_at,
+                        attempts=max(0, item.attempts - 1))
+
     async def unreachable(self, notice_id: int, error: str) -> None:
         await self._set(notice_id, status="unreachable", last_error=error[:300])

@@ -1,0 +1,66 @@
+"""Telegram's flood limits, kept on our side so the sender rarely meets a 429.
+
+About one message a second per private chat, twenty a minute per group and thirty a
+second overall (Telegram's FAQ). Token buckets allow the short bursts Telegram tolerates;
+when a bucket is empty the sender postpones that notice instead of waiting, so other
+chats keep flowing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass
+class Bucket:
+    capacity: float
+    per_second: float
+    tokens: float = -1.0
+    updated: datetime | None = None
+
+    def _refill(self, now: datetime) -> None:
+        if self.tokens < 0:
+            self.tokens = self.capacity
+        elif self.updated is not None:
+            elapsed = (now - self.updated).total_seconds()
+            self.tokens = min(self.capacity, self.tokens + max(0.0, elapsed) * self.per_second)
+        self.updated = now
+
+    def wait(self, now: datetime) -> timedelta:
+        """How long until one message may go (zero: now)."""
+        self._refill(now)
+        if self.tokens >= 1:
+            return timedelta(0)
+        return timedelta(seconds=(1 - self.tokens) / self.per_second)
+
+    def take(self, now: datetime) -> None:
+        self._refill(now)
+        self.tokens -= 1
+
+
+@dataclass
+class Pacer:
+    private: tuple[float, float] = (3, 1.0)  # burst, per second
+    group: tuple[float, float] = (20, 20 / 60)
+    overall: tuple[float, float] = (30, 30.0)
+    _chats: dict[int, Bucket] = field(default_factory=dict)
+    _all: Bucket | None = None
+
+    def _bucket(self, chat_id: int) -> Bucket:
+        if chat_id not in self._chats:
+            capacity, rate = self.group if chat_id < 0 else self.private
+            self._chats[chat_id] = Bucket(capacity, rate)
+        return self._chats[chat_id]
+
+    def wait(self, chat_id: int, now: datetime) -> timedelta:
+        if self._all is None:
+            self._all = Bucket(*self.overall)
+        return max(self._bucket(chat_id).wait(now), self._all.wait(now))
+
+    def sent(self, chat_id: int, now: datetime, messages: int = 1) -> None:
+        if self._all is None:
+            self._all = Bucket(*self.overall)
+        for _ in range(messages):
+            self._bucket(chat_id).take(now)
+            self._all.take(now)
