@@ -99,14 +99,19 @@ class OutboxSender:
         if chat_id is None:
             await self.queue.unreachable(item.id, "no Telegram chat for this recipient")
             return
-        pause = self.pacer.wait(chat_id, now) if self.pacer else None
-        if pause:
-            await self.queue.postpone(item, now + pause)
-            return
+        if self.pacer is not None:
+            pause = self.pacer.wait(chat_id, now)
+            if pause:  # this chat is at its limit: others go first
+                await self.queue.postpone(item, now + pause)
+                return
+            # Everyone shares the overall limit: a pause of a few milliseconds.
+            await asyncio.sleep(self.pacer.wait_overall(self.rules.now()).total_seconds())
+            now = self.rules.now()
         try:
             message_id = await self._send(item, chat_id, locale, group)
         except TelegramRetryAfter as exc:
-            await self.queue.retry(item, now + timedelta(seconds=exc.retry_after), "flood")
+            # Flood control is not a failure: wait as told, without spending an attempt.
+            await self.queue.postpone(item, now + timedelta(seconds=exc.retry_after))
         except TelegramForbiddenError as exc:
             log.warning("notice %s: recipient unreachable: %s", item.id, exc.message)
             await self.queue.unreachable(item.id, exc.message)

@@ -1,9 +1,10 @@
 """Telegram's flood limits, kept on our side so the sender rarely meets a 429.
 
 About one message a second per private chat, twenty a minute per group and thirty a
-second overall (Telegram's FAQ). Token buckets allow the short bursts Telegram tolerates;
-when a bucket is empty the sender postpones that notice instead of waiting, so other
-chats keep flowing.
+second overall (Telegram's FAQ). Limits counted over a sliding window punish bursts, so
+each bucket holds one token: messages are spaced evenly at the allowed rate. When a
+bucket is empty the sender postpones that notice instead of waiting, so other chats keep
+flowing.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ class Bucket:
 
 @dataclass
 class Pacer:
-    private: tuple[float, float] = (3, 1.0)  # burst, per second
-    group: tuple[float, float] = (20, 20 / 60)
-    overall: tuple[float, float] = (30, 30.0)
+    private: tuple[float, float] = (1, 1.0)  # tokens held, tokens per second
+    group: tuple[float, float] = (1, 20 / 60)
+    overall: tuple[float, float] = (1, 30.0)
     _chats: dict[int, Bucket] = field(default_factory=dict)
     _all: Bucket | None = None
 
@@ -54,9 +55,14 @@ class Pacer:
         return self._chats[chat_id]
 
     def wait(self, chat_id: int, now: datetime) -> timedelta:
+        """How long this chat must wait (its own limit)."""
+        return self._bucket(chat_id).wait(now)
+
+    def wait_overall(self, now: datetime) -> timedelta:
+        """How long any message must wait (the bot's overall limit): a short pause."""
         if self._all is None:
             self._all = Bucket(*self.overall)
-        return max(self._bucket(chat_id).wait(now), self._all.wait(now))
+        return self._all.wait(now)
 
     def sent(self, chat_id: int, now: datetime, messages: int = 1) -> None:
         if self._all is None:

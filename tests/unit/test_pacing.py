@@ -9,26 +9,25 @@ from bot.pacing import Pacer
 T0 = datetime(2026, 11, 2, tzinfo=timezone.utc)
 
 
-def test_a_private_chat_gets_a_short_burst_then_one_a_second() -> None:
+def test_a_private_chat_gets_one_message_a_second() -> None:
     pacer = Pacer()
-    for _ in range(3):
-        assert pacer.wait(42, T0) == timedelta(0)
-        pacer.sent(42, T0)
+    assert pacer.wait(42, T0) == timedelta(0)
+    pacer.sent(42, T0)
     assert pacer.wait(42, T0) == timedelta(seconds=1)
     assert pacer.wait(43, T0) == timedelta(0)  # another chat is not held up
     assert pacer.wait(42, T0 + timedelta(seconds=1)) == timedelta(0)
 
 
-def test_a_group_gets_twenty_a_minute() -> None:
+def test_a_group_gets_twenty_a_minute_evenly_spaced() -> None:
     pacer = Pacer()
-    pacer.sent(-100, T0, messages=20)
+    pacer.sent(-100, T0)
     assert pacer.wait(-100, T0) == timedelta(seconds=3)
     assert pacer.wait(-100, T0 + timedelta(seconds=3)) == timedelta(0)
 
 
 def test_thirty_a_second_overall() -> None:
     pacer = Pacer()
-    for chat in range(1, 31):
-        pacer.sent(chat, T0)
-    assert pacer.wait(999, T0) > timedelta(0)
-    assert pacer.wait(999, T0 + timedelta(seconds=1 / 30)) == timedelta(0)
+    pacer.sent(1, T0)
+    assert pacer.wait(999, T0) == timedelta(0)  # another chat's own limit is free
+    assert pacer.wait_overall(T0) > timedelta(0)  # but the bot's overall rate is not
+    assert pacer.wait_overall(T0 + timedelta(seconds=1 / 30)) == timedelta(0)
