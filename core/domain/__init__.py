@@ -1,6 +1,7 @@
 """The complaint domain: plain objects, no I/O, no clock of its own."""
 
-from core.domain.case import Case, CaseEvent, Evidence, Intake, assess_severity
+from core.domain.case import Case, CaseEvent
+from core.domain.intake import Evidence, Intake, assess_severity
 from core.domain.errors import DomainError, NotFound
 from core.domain.states import CLOSED_STATES, OPEN_STATES, Action, CaseState
 from core.domain.values import (
