@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,7 +16,7 @@ from bot.flows.intake_steps import IntakeForm, answered, ask, done_keyboard
 from bot.render import escape
 from core.db.uow import Database
 from core.domain import Actor, DomainError, Evidence, Intake, Role
-from core.domain.values import check_phone
+from core.domain.values import check_phone, split_contact
 from core.services import filing, people
 from core.services.people import Person
 from core.services.rules import Rules
@@ -26,8 +24,6 @@ from core.services.rules import Rules
 router = Router(name="intake-confirm")
 router.message.filter(F.chat.type == "private")
 router.callback_query.filter(F.message.chat.type == "private")
-
-_NAME_AND_PHONE = re.compile(r"^(?P<name>.*?)[\s,;:]*(?P<phone>\+?[\d][\d\s\-()]{5,})\s*$")
 
 
 @router.message(IntakeForm.contact, F.contact)
@@ -43,14 +39,14 @@ async def contact_shared(message: Message, state: FSMContext, rules: Rules) -> N
 
 @router.message(IntakeForm.contact)
 async def contact_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    match = _NAME_AND_PHONE.match((message.text or "").strip())
-    if match is None:
+    contact = split_contact(message.text or "")
+    if contact is None:
         await message.answer(_("Please send your phone number with the button below, or type "
                                "your name and number, for example: Li Lei 13800138000."))
         return
     user = message.from_user
-    name = match.group("name").strip() or (user.full_name if user else "")
-    await _contact(message, state, rules, name, match.group("phone"))
+    name, phone = contact
+    await _contact(message, state, rules, name or (user.full_name if user else ""), phone)
 
 
 async def _contact(message: Message, state: FSMContext, rules: Rules, name: str,

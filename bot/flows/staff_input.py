@@ -6,8 +6,6 @@ ordinary group chatter) and waits for that person's next reply in that group.
 
 from __future__ import annotations
 
-import re
-
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -19,7 +17,7 @@ from bot.staff_identity import as_staff
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.domain import Actor, Channel, DomainError, Intake, Remedy, RemedyKind
-from core.domain.values import money
+from core.domain.values import money, split_contact
 from core.services import filing, handling, people
 from core.services.groups import Group
 from core.services.rules import Rules
@@ -112,14 +110,13 @@ async def _register(message: Message, db: Database, rules: Rules, actor: Actor,
                     category: str | None, text: str) -> None:
     """A complaint received by phone or in person, filed on the caller's behalf."""
     first, _sep, story = text.partition("\n")
-    match = re.match(r"^(?P<name>.*?)[\s,;:]*(?P<phone>\+?\d[\d\s\-()]{5,})\s*$", first.strip())
-    if match is None or not story.strip():
+    contact = split_contact(first)
+    if contact is None or not story.strip():
         await message.reply(PROMPTS["register"](), reply_markup=ForceReply(selective=True))
         return
-    caller = await people.customer_by_phone(db.uow(), rules, actor, match.group("name") or "-",
-                                            match.group("phone"))
+    name, phone = contact
+    caller = await people.customer_by_phone(db.uow(), rules, actor, name or "-", phone)
     intake = Intake(description=story.strip(), demand="other", category=category,
-                    contact_name=match.group("name").strip() or None,
-                    contact_phone=match.group("phone"), channel=Channel.PHONE)
+                    contact_name=name or None, contact_phone=phone, channel=Channel.PHONE)
     filed = await filing.file_case(db.uow(), rules, intake, caller, actor)
     await message.reply(_("Registered as case {number}.").format(number=filed.number))

@@ -160,3 +160,13 @@ def check_phone(phone: str | None, *, required: bool = False) -> str | None:
     if not _PHONE.match(cleaned) or not 6 <= len(digits) <= 15:
         raise DomainError("bad_phone")
     return ("+" if cleaned.startswith("+") else "") + digits
+
+
+_NAME_AND_PHONE = re.compile(r"^(?P<name>.*?)[\s,;:]*(?P<phone>\+?\d[\d\s\-()]{5,})\s*$")
+
+
+def split_contact(text: str) -> tuple[str, str] | None:
+    """"Li Lei 13800138000" -> ("Li Lei", "13800138000"); None when no number ends it.
+    The number is not yet validated (see ``check_phone``)."""
+    match = _NAME_AND_PHONE.match(text.strip())
+    return (match.group("name").strip(), match.group("phone")) if match else None

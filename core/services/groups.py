@@ -17,7 +17,7 @@ from core.db.staff_models import CaseCardRow, GroupBindingRow
 from core.db.uow import Database
 from core.domain import DomainError
 from core.notices import Notice
-from core.organisation import Organisation
+from core.organisation import GroupBinding, Organisation
 
 _BINDING = re.compile(r"^(desk|supervisors|department:[a-z][a-z0-9_]{0,31})$")
 
@@ -80,13 +80,17 @@ async def set_active(db: Database, chat_id: int, active: bool, now: datetime) ->
         return Group(row.chat_id, row.binding, row.language, row.is_forum)
 
 
+def _group(row: GroupBindingRow | None, listed: GroupBinding | None) -> Group | None:
+    """A binding made in chat wins (asleep: no group); else the organisation file's."""
+    if row is not None:
+        return Group(row.chat_id, row.binding, row.language, row.is_forum) if row.active else None
+    return Group(listed.chat_id, listed.binding, listed.language, listed.forum) if listed else None
+
+
 async def group_of(db: Database, organisation: Organisation, chat_id: int) -> Group | None:
     async with db.sessions() as session:
         row = await session.get(GroupBindingRow, chat_id)
-    if row is not None:
-        return Group(row.chat_id, row.binding, row.language, row.is_forum) if row.active else None
-    listed = next((g for g in organisation.groups if g.chat_id == chat_id), None)
-    return Group(listed.chat_id, listed.binding, listed.language, listed.forum) if listed else None
+    return _group(row, next((g for g in organisation.groups if g.chat_id == chat_id), None))
 
 
 async def group_for(db: Database, organisation: Organisation, binding: str) -> Group | None:
@@ -95,10 +99,7 @@ async def group_for(db: Database, organisation: Organisation, binding: str) -> G
         row = (await session.execute(
             select(GroupBindingRow).where(GroupBindingRow.binding == binding)
             .order_by(GroupBindingRow.bound_at.desc()))).scalars().first()
-    if row is not None:
-        return Group(row.chat_id, row.binding, row.language, row.is_forum) if row.active else None
-    listed = next((g for g in organisation.groups if g.binding == binding), None)
-    return Group(listed.chat_id, listed.binding, listed.language, listed.forum) if listed else None
+    return _group(row, next((g for g in organisation.groups if g.binding == binding), None))
 
 
 async def card_of(db: Database, case_id: int, chat_id: int) -> CaseCardRow | None:

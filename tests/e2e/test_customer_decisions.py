@@ -4,10 +4,6 @@ staff through the core services on the bot's own database, as the staff cards wi
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
 from sqlalchemy import select
 
 from core.clock import SystemClock
@@ -18,22 +14,11 @@ from core.organisation import load_organisation
 from core.services import handling, queries
 from core.services.rules import Rules
 from sandbox.script import play
-from tests.e2e.conftest import REPLY_TIMEOUT, ROOT, Desk
+from tests.e2e.conftest import ROOT, Desk
 from tests.e2e.test_customer_intake import step
 
 ANN = 1003
 DESK = Actor(None, Role.SPECIALIST, level="specialist")
-
-
-async def wait_for(desk: Desk, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + REPLY_TIMEOUT
-    while loop.time() < deadline:
-        for message in reversed(desk.state.bot_messages(ANN)):
-            if predicate(message):
-                return message
-        await asyncio.sleep(0.1)
-    raise AssertionError("the bot never sent the expected message")
 
 
 async def test_reject_then_accept_then_a_dissatisfied_survey_reopens(desk: Desk) -> None:
@@ -64,18 +49,18 @@ async def test_reject_then_accept_then_a_dissatisfied_survey_reopens(desk: Desk)
         await handling.accept(db.uow(), rules, case_id, member)
         await handling.propose_solution(db.uow(), rules, case_id, member, Remedy(
             RemedyKind.EXPLANATION, "Blenders need a rest after 5 minutes of use."))
-        await wait_for(desk, lambda m: "proposes this solution" in m.get("text", ""))
+        await desk.wait_for(ANN, lambda m: "proposes this solution" in m.get("text", ""))
         await play(desk.state, [step("ann", press="✖️ I do not accept"),
                                 step("ann", say="It broke at once; I want it repaired.")])
         await handling.propose_solution(db.uow(), rules, case_id, member, Remedy(
             RemedyKind.REPAIR, "Free repair; a courier collects it tomorrow."))
-        await wait_for(desk, lambda m: "Free repair" in m.get("text", ""))
+        await desk.wait_for(ANN, lambda m: "Free repair" in m.get("text", ""))
         await play(desk.state, [step("ann", press="✅ I accept")])
         await handling.mark_implemented(db.uow(), rules, case_id, member, "Repaired.")
         await handling.start_revisit(db.uow(), rules, case_id, Actor.system())
-        await wait_for(desk, lambda m: "How satisfied are you" in m.get("text", ""))
+        await desk.wait_for(ANN, lambda m: "How satisfied are you" in m.get("text", ""))
         await play(desk.state, [step("ann", press="Dissatisfied")])
-        reopened = await wait_for(desk, lambda m: "reopening case" in m.get("text", ""))
+        reopened = await desk.wait_for(ANN, lambda m: "reopening case" in m.get("text", ""))
         assert reopened["text"].startswith("We are sorry the result did not satisfy you.")
         case, history = await queries.case_with_history(db.uow(), case_id, DESK)
         assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
