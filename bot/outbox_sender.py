@@ -24,7 +24,7 @@ from aiogram.utils.i18n import I18n
 from bot.card_sender import CardSender
 from bot.notice_texts import render
 from bot.pacing import Pacer
-from core.db.outbox import MAX_ATTEMPTS, OutboxQueue, Outgoing
+from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.services import groups
@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, rules: Rules, organisation: Organisation,
-                 i18n: I18n, idle_pause: float = 1.0, pacer: Pacer | None = None) -> None:
+                 i18n: I18n, idle_pause: float = 1.0, pacer: Pacer | None = None,
+                 lease: timedelta = LEASE) -> None:
         self.bot, self.db, self.rules = bot, db, rules
         self.organisation, self.i18n = organisation, i18n
-        self.queue = OutboxQueue(db)
+        self.queue = OutboxQueue(db, lease)
         self.cards = CardSender(bot, db, rules)
         self.pacer = pacer  # None: no pacing of our own (tests drive time by hand)
         self.idle_pause = idle_pause

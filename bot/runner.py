@@ -47,7 +47,8 @@ class BotProcess:
         self.jobs = JobRunner(self.bot, self.db, self.rules, self.dispatcher.storage,
                               self.i18n, self.dispatcher["reminder"])
         self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n,
-                                   pacer=Pacer())
+                                   pacer=Pacer(),
+                                   lease=timedelta(seconds=settings.delivery_lease_seconds))
         self._workers: list[asyncio.Task[None]] = []
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)

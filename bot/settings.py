@@ -21,4 +21,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     polling_timeout: int = Field(default=30, ge=1, le=60)
     intake_reminder_minutes: float = Field(default=30, gt=0)  # quiet customers, reminded once
+    # A notice claimed by a process that died is sent again after this; it only bounds
+    # how long a crash delays delivery, so keep it well above one send's round trip.
+    delivery_lease_seconds: float = Field(default=60, ge=1)
     migrate_on_start: bool = True  # a fresh SQLite sandbox just works; turn off for fleets

@@ -24,8 +24,9 @@ class LeaseQueue:
     waiting = "pending"
     taken = "running"
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lease: timedelta = LEASE) -> None:
         self.db = db
+        self.lease = lease  # how long a claim is held before others may take the row
 
     async def _claim_rows(self, now: datetime, limit: int) -> list[Any]:
         model = self.model
@@ -37,7 +38,7 @@ class LeaseQueue:
             rows = list((await session.execute(dialect.claim_rows(claimable, session)))
                         .scalars())
             for row in rows:
-                row.status, row.attempts, row.due_at = self.taken, row.attempts + 1, now + LEASE
+                row.status, row.attempts, row.due_at = self.taken, row.attempts + 1, now + self.lease
             return rows
 
     async def _set(self, row_id: int, **values: Any) -> None:

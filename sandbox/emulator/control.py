@@ -36,6 +36,7 @@ ACTIONS = (
     "wait_for_bot_message",
     # limits and faults
     "set_flood_limits", "fail_next", "set_latency", "start_outage", "end_outage", "clear_faults",
+    "hold_after", "release_held",
 )
 STATE_KEY: web.AppKey[Any] = web.AppKey("emulator_state")
 READ_ONLY = {"current_keyboard", "current_keyboard", "callback_answer", "transcript", "bot_messages", "requests", "pending_updates", "summary"}

@@ -116,6 +116,9 @@ class Limits:
         self.latency: dict[str, float] = {}  # method (lower) or "*" -> seconds
         self.outage_until: float | None = None  # clock time; math.inf = until cleared
         self.outage_mode = "502"
+        self.holds: dict[str, int] = {}  # method (lower) -> calls still let through
+        self.held = 0  # calls waiting at the "network" right now
+        self._release = asyncio.Event()
 
     # -- configuration (also exposed on the state and the control API) ---------------------
 
@@ -145,10 +148,22 @@ class Limits:
     def end_outage(self) -> None:
         self.outage_until = None
 
+    def hold_after(self, method: str, count: int = 0) -> None:
+        """Let `count` more calls of `method` through, then stall the rest before Telegram
+        sees them (a network that swallows requests) until `release_held`."""
+        self._release = asyncio.Event()
+        self.holds[method.lower()] = int(count)
+
+    def release_held(self) -> None:
+        """Held calls never reached Telegram: their connections are dropped, nothing sent."""
+        self.holds.clear()
+        self._release.set()
+
     def clear_faults(self) -> None:
         self.faults.clear()
         self.latency.clear()
         self.outage_until = None
+        self.release_held()
 
     # -- used by the pipeline ---------------------------------------------------------------
 
@@ -166,6 +181,20 @@ class Limits:
         seconds = self.latency.get(method.lower(), 0.0) + self.latency.get("*", 0.0)
         if seconds > 0:
             await asyncio.sleep(seconds)
+
+    async def hold(self, method: str) -> None:
+        name = method.lower()
+        if name not in self.holds:
+            return
+        if self.holds[name] > 0:
+            self.holds[name] -= 1
+            return
+        self.held += 1
+        try:
+            await self._release.wait()
+        finally:
+            self.held -= 1
+        raise DropConnection()
 
     def take_fault(self, method: str) -> None:
         name = method.lower()
@@ -207,6 +236,14 @@ class FaultControlMixin:
 
     def end_outage(self) -> None:
         self.limits.end_outage()
+
+    def hold_after(self, method: str, count: int = 0) -> None:
+        """After `count` more calls of `method`, stall the rest unanswered until released."""
+        self.limits.hold_after(method, count)
+
+    def release_held(self) -> None:
+        """Drop every stalled call without running it, as a broken network would."""
+        self.limits.release_held()
 
     def clear_faults(self) -> None:
         self.limits.clear_faults()

@@ -50,6 +50,7 @@ async def execute(state: EmulatorState, token: str, method_name: str, params: di
         name = spec.name if spec else model.__api_method__
         entry["method"] = name
         await state.limits.delay(name)
+        await state.limits.hold(name)
         state.limits.take_fault(name)
         values = validate_params(name, params, files, state.strict_fields)
         if spec is None:
