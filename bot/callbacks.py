@@ -47,3 +47,21 @@ class StaffAction(CallbackData, prefix="st"):
                     "register"]
     case_id: int
     arg: str = ""
+
+
+class SupervisorAction(CallbackData, prefix="su"):
+    """A button on the supervisor's desk. ``arg`` is a code or an id (a department, a
+    severity, a staff member's Telegram id, an external route), never text."""
+
+    action: Literal["view", "history", "evidence", "approve", "refuse", "transfer",
+                    "departments", "people", "reassign", "severities", "severity",
+                    "escalate", "de_escalate", "instruct", "routes", "close"]
+    case_id: int
+    arg: str = ""
+    page: int = 0
+
+
+class SupervisorPage(CallbackData, prefix="sp"):
+    """Prev / next on the list of overdue cases."""
+
+    page: int

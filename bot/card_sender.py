@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.cards import card_buttons, card_text
+from bot.cards import card_buttons, card_text, event_note
 from bot.render import escape, shorten
 from core.db.outbox import Outgoing
 from core.db.uow import Database
@@ -44,6 +44,8 @@ EVENTS = {
     "add_note": __("added a note"),
     "add_evidence": __("added a file"),
     "add_capa": __("recorded a root cause"),
+    "instruct": __("gave an instruction"),
+    "reassign": __("gave the case to another colleague"),
 }
 
 
@@ -95,7 +97,7 @@ class CardSender:
                 _("The customer") if event.get("role") == "customer" else _("The system"))
             note = f"<b>{escape(who)}</b> {label}"
             if event.get("note"):
-                note += ": " + escape(shorten(event["note"], 500))
+                note += ": " + escape(shorten(event_note(event["note"]), 500))
             await self.bot.send_message(group.chat_id, note, reply_to_message_id=message_id,
                                         message_thread_id=thread_id)
         return message_id

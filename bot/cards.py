@@ -13,6 +13,7 @@ from bot.callbacks import StaffAction
 from bot.dates import when
 from bot.labels import category_label, remedy_label, state_label
 from bot.render import escape, shorten
+from core.alerts import MISSED
 from core.domain import Case, CaseState, Severity
 from core.policy import Clock
 from core.services.rules import Rules
@@ -24,6 +25,14 @@ CLOCKS = {
     Clock.CUSTOMER_ANSWER: __("answer to the customer"), Clock.REVISIT: __("revisit"),
     Clock.WHOLE_CASE: __("whole case"),
 }
+
+
+def event_note(note: str) -> str:
+    """An audit note as staff read it: the sweep's escalation reason names clocks by code."""
+    if not note.startswith(MISSED):
+        return note
+    clocks = [str(CLOCKS.get(code, code)) for code in note.removeprefix(MISSED).split(", ")]
+    return _("missed the deadline: {clocks}").format(clocks=", ".join(clocks))
 
 
 def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now: datetime
@@ -40,7 +49,7 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         _("Owner: {owner}").format(owner=escape(names.get(case.owner_id or 0, "—"))),
         _("Customer: {name} {phone}").format(name=escape(intake.contact_name or ""),
                                              phone=escape(intake.contact_phone or "")),
-        _("Wants: {demand}").format(demand=escape(intake.demand_text)
+        _("Wants: {demand}").format(demand=escape(shorten(intake.demand_text or "", 300))
                                     or remedy_label(intake.demand)),
         "«" + escape(shorten(intake.description, 700)) + "»",
     ]
@@ -55,6 +64,9 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         lines.append(_("Solution: {kind}{amount} — {text}").format(
             kind=remedy_label(case.remedy.kind.value), amount=amount,
             text=escape(shorten(case.remedy.text, 300))))
+    if case.instruction:
+        lines.append(_("📌 Supervisors' instruction: {text}").format(
+            text=escape(shorten(case.instruction, 300))))
     if case.pending_question:
         lines.append(_("Waiting for the customer's answer to: {question}").format(
             question=escape(shorten(case.pending_question, 200))))

@@ -15,6 +15,7 @@ from bot.reminders import IntakeReminder
 from core.db import jobs
 from core.db.jobs import Job, JobQueue
 from core.db.uow import Database
+from core.reports import monthly
 from core.services import deadlines, digest, revisits
 from core.services.rules import Rules
 
@@ -39,6 +40,7 @@ class JobRunner:
                 if last_sweep is None or now - last_sweep >= SWEEP_EVERY:
                     await deadlines.sweep(self.db, self.rules, now)
                     await digest.send_if_due(self.db, self.rules, now)
+                    await monthly.queue_if_due(self.db, self.rules, now)
                     last_sweep = now
                 done = await self.run_once()
             except Exception:  # keep the loop alive through a passing database fault

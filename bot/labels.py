@@ -63,6 +63,32 @@ RATINGS = {
 }
 
 
+# The rungs of the escalation chains in the presets; an organisation's own code reads as
+# itself, underscores made spaces.
+LEVELS = {
+    "front_desk": __("front desk"),
+    "service_staff": __("service staff"),
+    "sales_rep": __("sales representative"),
+    "specialist": __("complaint specialist"),
+    "cs_supervisor": __("customer service supervisor"),
+    "department_head": __("head of department"),
+    "department_manager": __("department manager"),
+    "centre_manager": __("service centre manager"),
+    "deputy_head": __("deputy head of division"),
+    "division_head": __("head of division"),
+    "company_head": __("head of the company"),
+    "company_leader": __("company leadership"),
+    "marketing_vp": __("vice president for sales"),
+    "vice_president": __("vice president"),
+    "general_manager": __("general manager"),
+}
+
+
+def level_label(code: str) -> str:
+    label = LEVELS.get(code)
+    return str(label) if label is not None else code.replace("_", " ")
+
+
 def category_label(category: Category | str | None) -> str:
     code = category.code if isinstance(category, Category) else category
     label = CATEGORIES.get(code or "other")

@@ -10,9 +10,9 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import Decision, SurveyAnswer
+from bot.callbacks import Decision, SupervisorAction, SurveyAnswer
 from bot.cards import CLOCKS
-from bot.labels import RATINGS, category_label, remedy_label, state_label
+from bot.labels import RATINGS, category_label, level_label, remedy_label, state_label
 from bot.render import escape, shorten
 from core.policy import Policy
 
@@ -39,7 +39,7 @@ def _deadline(kind: str, payload: dict[str, Any], policy: Policy) -> str:
             number=number, clock=clock, late=_duration(payload.get("late_by_minutes", 0)))
         if payload.get("escalated"):
             text += "\n" + _("Escalated to: {level}").format(
-                level=escape(str(payload.get("level", "")).replace("_", " ")))
+                level=escape(level_label(str(payload.get("level", "")))))
     return text + "\n" + _("State: {state}").format(state=state_label(payload.get("state", "")))
 
 
@@ -133,6 +133,9 @@ def render(kind: str, case_id: int, payload: dict[str, Any], policy: Policy
                                              "patience, and for helping us do better.")])
     elif kind in ("deadline_warning", "deadline_breach"):
         text = _deadline(kind, payload, policy)
+        if kind == "deadline_breach":  # breaches go to the supervisors: straight to the case
+            builder.button(text=_("🔎 Open the case"),
+                           callback_data=SupervisorAction(action="view", case_id=case_id))
     elif kind == "major_case":
         triggers = ", ".join(str(t) for t in payload.get("triggers", [])) or "—"
         text = "\n".join([

@@ -21,12 +21,14 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
+from bot import report_sender
 from bot.card_sender import CardSender
 from bot.notice_texts import render
 from bot.pacing import Pacer
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.organisation import Organisation
+from core.reports import Period
 from core.services import groups
 from core.services.groups import Group
 from core.services.rules import Rules
@@ -90,6 +92,9 @@ class OutboxSender:
         with self.i18n.context(), self.i18n.use_locale(locale):
             if item.kind == "card" and group is not None:
                 return await self.cards.deliver(item, group, locale)
+            if item.kind == report_sender.NOTICE_KIND:  # text, photos and a workbook, not one message
+                return await report_sender.send_report(self.bot, chat_id, self.db, self.rules,
+                                                self.i18n, Period.parse(item.payload["period"]))
             text, markup = render(item.kind, item.case_id or 0, item.payload, self.rules.policy)
             message = await self.bot.send_message(chat_id, text, reply_markup=markup)
             return message.message_id

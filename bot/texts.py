@@ -36,6 +36,11 @@ ERRORS = {
     "already_taken": __("{owner} has already taken this case."),
     "not_an_admin": __("Only an administrator of the complaint desk can do that."),
     "bad_binding": __("Use /bind desk, /bind supervisors or /bind department CODE."),
+    "not_a_supervisor": __("These commands are for supervisors, in the supervisors' group or "
+                           "in a private chat with me."),
+    "not_in_department": __("That person does not work in this case's department."),
+    "bad_choice": __("That choice is not available."),
+    "search_too_short": __("Please give at least two characters to look for."),
 }
 
 

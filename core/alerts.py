@@ -160,10 +160,13 @@ def notices(case: Case, alerts: Iterable[Owed], policy: Policy, now: datetime, *
     return out
 
 
+MISSED = "deadline missed: "  # the audit note's fixed start; the bot puts it in words
+
+
 def escalation_reason(alerts: Iterable[Owed]) -> str:
     """The audit note of a deadline escalation: which clocks were missed."""
     clocks = sorted({item.clock.value for item in alerts if item.stage == BREACH})
-    return "deadline missed: " + ", ".join(clocks)
+    return MISSED + ", ".join(clocks)
 
 
 def alerts_for_major(case: Case) -> list[Notice]:

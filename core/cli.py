@@ -199,6 +199,17 @@ def _list(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from core.reports.command import run_report
+
+    try:
+        organisation = _organisation(args)
+    except _Refused as exc:
+        print(f"complaint-desk report: {exc}", file=sys.stderr)
+        return 2
+    return run_report(args, organisation, _database_url(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaint-desk",
                                      description="Run a customer-complaint desk in Telegram.")
@@ -222,6 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", help="organisation file (default: $CONFIG_FILE)")
     run_due.set_defaults(handler=_jobs_command("run-due", _run_due))
     list_.set_defaults(handler=_jobs_command("list", _list))
+    report = commands.add_parser("report", help="write the complaint summary of a period: "
+                                                "an .xlsx workbook and charts")
+    when = report.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", help="YYYY-MM")
+    when.add_argument("--period", help="YYYY-MM, YYYY-H1, YYYY-H2 or YYYY")
+    report.add_argument("--out", required=True, help="directory to write the files into")
+    report.add_argument("--language", choices=("zh_Hans", "zh_Hant", "en"),
+                        help="default: the organisation's")
+    report.add_argument("--database-url", help="default: $DATABASE_URL or a local SQLite file")
+    report.add_argument("--config", help="organisation file (default: $CONFIG_FILE)")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""Extract messages from bot/ into locales/messages.pot and merge them into each .po.
+"""Extract messages from bot/ and core/reports/ into locales/messages.pot and merge them
+into each .po.
 
 Run after changing user-facing text: ``python tools/sync_catalogs.py``. New messages
 arrive untranslated (and fuzzy-free); tests/unit/test_catalogs.py fails until every one
@@ -20,7 +21,9 @@ def main() -> int:
     pot = LOCALES / "messages.pot"
     babel = [sys.executable, "-m", "babel.messages.frontend"]
     subprocess.run([*babel, "extract", "-k", "_", "-k", "__", "--no-location", "--sort-output",
-                    "--omit-header", "-o", str(pot), str(ROOT / "bot")], check=True)
+                    "--omit-header", "-o", str(pot), str(ROOT / "bot"),
+                    # the report's words are core's (the command line renders them too)
+                    str(ROOT / "core" / "reports")], check=True)
     for language in LANGUAGES:
         po = LOCALES / language / "LC_MESSAGES" / "messages.po"
         command = "update" if po.exists() else "init"

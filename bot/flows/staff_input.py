@@ -1,18 +1,21 @@
 """Words a staff member types for a card: a finding, a question, a reason, a solution.
 
 The bot asks with a reply prompt (so it is seen even where the bot's privacy mode hides
-ordinary group chatter) and waits for that person's next reply in that group.
+ordinary group chatter); only that person's reply to the prompt itself is the answer, and
+/cancel drops it.
 """
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.media import not_a_command
+from bot.prompts import PROMPT_KEY, answers_prompt
 from bot.staff_identity import as_staff
 from core.db.uow import Database
 from core.organisation import Organisation
@@ -50,12 +53,19 @@ PROMPTS = {
 
 async def prompt(message: Message, state: FSMContext, action: str, case_id: int,
                  **extra: object) -> None:
+    asked = await message.answer(PROMPTS[action](), reply_markup=ForceReply(selective=True))
     await state.set_state(StaffInput.amount if action == "amount" else StaffInput.text)
-    await state.update_data(staff_action=action, staff_case=case_id, **extra)
-    await message.answer(PROMPTS[action](), reply_markup=ForceReply(selective=True))
+    await state.update_data(staff_action=action, staff_case=case_id,
+                            **{PROMPT_KEY: asked.message_id}, **extra)
 
 
-@router.message(StaffInput.amount, not_a_command)
+@router.message(StateFilter(StaffInput.amount, StaffInput.text), Command("cancel"))
+async def cancelled(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Cancelled."))
+
+
+@router.message(StaffInput.amount, not_a_command, answers_prompt())
 async def amount_typed(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     try:
@@ -68,7 +78,7 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
                  amount=str(amount))
 
 
-@router.message(StaffInput.text, not_a_command)
+@router.message(StaffInput.text, not_a_command, answers_prompt())
 async def text_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
                      actor: Actor, organisation: Organisation, binding: Group | None,
                      bot: Bot) -> None:
@@ -94,7 +104,7 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
         cause, _sep, measure = text.partition("\n\n")
         await handling.add_capa(uow, rules, case_id, actor, cause, measure or cause)
     elif action == "register":
-        await _register(message, db, rules, actor, data.get("category"), text)
+        await _register(message, state, db, rules, actor, data.get("category"), text)
         return
     elif action == "remedy":
         amount = data.get("amount")
@@ -106,13 +116,13 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     await message.reply(_("Done."))
 
 
-async def _register(message: Message, db: Database, rules: Rules, actor: Actor,
-                    category: str | None, text: str) -> None:
+async def _register(message: Message, state: FSMContext, db: Database, rules: Rules,
+                    actor: Actor, category: str | None, text: str) -> None:
     """A complaint received by phone or in person, filed on the caller's behalf."""
     first, _sep, story = text.partition("\n")
     contact = split_contact(first)
-    if contact is None or not story.strip():
-        await message.reply(PROMPTS["register"](), reply_markup=ForceReply(selective=True))
+    if contact is None or not story.strip():  # ask again, and wait for the answer again
+        await prompt(message, state, "register", 0, category=category)
         return
     name, phone = contact
     caller = await people.customer_by_phone(db.uow(), rules, actor, name or "-", phone)

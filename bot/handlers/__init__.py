@@ -6,12 +6,17 @@ from aiogram import Router
 
 from bot.flows import decisions, intake, intake_confirm, staff_input
 from bot.handlers import binding, common, customer, errors, fallback, groups, staff
+from bot.flows import supervisor_input
+from bot.handlers import supervisor, supervisor_actions
+from bot.handlers import report
 
 
 def build_routers() -> list[Router]:
     # Routers are module-level singletons; a fresh Dispatcher may attach them again only
     # after they are detached, which tests that build several dispatchers rely on.
-    routers = [errors.router, binding.router, staff.router, staff_input.router, groups.router,
+    routers = [errors.router, binding.router, supervisor.router, supervisor_actions.router,
+               supervisor_input.router, report.router, staff.router, staff_input.router,
+               groups.router,
                common.router, customer.router,
                decisions.router, intake_confirm.router, intake.router, fallback.router]
     for router in routers:

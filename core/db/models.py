@@ -84,6 +84,7 @@ class CaseRow(Base):
     revisits_done: Mapped[int] = mapped_column(default=0)
     last_rating: Mapped[str | None] = mapped_column(String(20))
     closure: Mapped[str | None] = mapped_column(String(40))
+    instruction: Mapped[str | None] = mapped_column(Text)  # the supervisors' word, on the card
     # time
     filed_at: Mapped[datetime] = mapped_column(index=True)
     first_response_at: Mapped[datetime | None]

@@ -27,6 +27,11 @@ from core.domain.values import (
 )
 from core.policy import Clock, Policy
 
+# Supervisors' steps the customer never hears of: they do not answer the customer, so
+# they leave the first-response clock running.
+INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVERITY,
+                              Action.ESCALATE, Action.DE_ESCALATE})
+
 
 @dataclass(frozen=True)
 class CaseEvent:
@@ -63,6 +68,7 @@ class Case:
     first_response_at: datetime | None = None
     closed_at: datetime | None = None
     closure: str | None = None  # why a CLOSED case closed: external, withdrawn, no_answer
+    instruction: str | None = None  # the supervisors' standing word to the department
     deadlines: dict[Clock, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -91,7 +97,8 @@ class Case:
         assert isinstance(new_state, CaseState)
         event = CaseEvent(action, now, actor, self.state, new_state, note, data)
         self.state = new_state
-        if actor.role is not Role.CUSTOMER and actor.role is not Role.SYSTEM:
+        if (actor.role is not Role.CUSTOMER and actor.role is not Role.SYSTEM
+                and action not in INTERNAL_ACTIONS):
             self.first_response_at = self.first_response_at or now
         self.events.append(event)
         return event
@@ -333,6 +340,25 @@ class Case:
         self._move(Action.ADD_EVIDENCE, actor, now, note=caption, kind=item.kind,
                    file_ref=item.file_ref)
         self.evidence.append(item)
+
+    def instruct(self, actor: Actor, now: datetime, text: str) -> None:
+        """A supervisor's instruction; the newest stays on the department's card."""
+        text = check_text("instruction", text, MAX_TEXT)
+        self._move(Action.INSTRUCT, actor, now, note=text, department=self.department)
+        self.instruction = text
+
+    def reassign(self, actor: Actor, now: datetime, person_id: int,
+                 person_department: str | None) -> None:
+        """A supervisor hands the case to a named member of its department; an untaken
+        case is thereby taken."""
+        if person_department is None or person_department != self.department:
+            raise DomainError("not_in_department", department=self.department)
+        if person_id == self.owner_id:
+            raise DomainError("nothing_changed")
+        to = CaseState.ACCEPTED if self.state is CaseState.ASSIGNED else self.state
+        self._move(Action.REASSIGN, actor, now, to=to, owner_id=person_id,
+                   previous_owner=self.owner_id)
+        self.owner_id = person_id
 
     def add_capa(self, actor: Actor, now: datetime, root_cause: str, measure: str) -> None:
         """Corrective and preventive action (纠正与预防措施), kept for the reports."""

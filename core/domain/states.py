@@ -61,6 +61,8 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
     ADD_EVIDENCE = "add_evidence"
     ADD_CAPA = "add_capa"
+    INSTRUCT = "instruct"  # a supervisor's instruction, shown on the department's card
+    REASSIGN = "reassign"  # a supervisor gives the case to another person
 
 
 S = CaseState
@@ -105,6 +107,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, fr
         STAY,
         {Role.DEPARTMENT, Role.SUPERVISOR},
     ),
+    Action.INSTRUCT: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
+    Action.REASSIGN: (_WITH_DEPARTMENT | {S.IMPLEMENTING}, DECIDED, {Role.SUPERVISOR}),
 }
 TRANSITIONS = {
     action: (frozenset(sources), target, frozenset(roles))

@@ -15,6 +15,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import GetChatMember, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
+    ForceReply,
     Chat,
     ChatMemberLeft,
     ChatMemberMember,
@@ -48,6 +49,8 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self._ids = itertools.count(1000)
         self.members: set[tuple[int, int]] = set()  # (chat id, user id) of group members
+        self.messages: list[Message] = []  # the messages "sent", as the bot got them back
+        self.prompts: list[Message] = []  # those that asked for a reply (ForceReply)
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
                            ) -> Any:
@@ -56,11 +59,16 @@ class RecordingSession(BaseSession):
         if returning is Message:
             chat_id = getattr(method, "chat_id", 0) or 0
             markup = getattr(method, "reply_markup", None)
-            return Message(message_id=next(self._ids), date=datetime.now(timezone.utc),
-                           chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
-                           text=getattr(method, "text", None),
-                           reply_markup=markup if isinstance(markup, InlineKeyboardMarkup)
-                           else None)
+            message = Message(message_id=next(self._ids), date=datetime.now(timezone.utc),
+                              chat=Chat(id=chat_id,
+                                        type="private" if chat_id > 0 else "supergroup"),
+                              text=getattr(method, "text", None),
+                              reply_markup=markup if isinstance(markup, InlineKeyboardMarkup)
+                              else None)
+            self.messages.append(message)
+            if isinstance(markup, ForceReply):
+                self.prompts.append(message)
+            return message
         if returning is User:
             return User(id=BOT_ID, is_bot=True, first_name="Desk", username="desk_bot")
         if isinstance(method, GetChatMember):
@@ -80,6 +88,13 @@ class RecordingSession(BaseSession):
         """Texts of messages sent to chats (not the toasts of answered buttons)."""
         return [m.text for m in self.requests  # type: ignore[attr-defined]
                 if getattr(m, "text", None) and getattr(m, "chat_id", None) is not None]
+
+
+async def answer_prompt(chat: Chatter, session: RecordingSession, user: User, where: Chat,
+                        text: str) -> None:
+    """``user`` answers the bot's newest reply prompt in ``where``, as a reply to it."""
+    prompt = [m for m in session.prompts if m.chat.id == where.id][-1]
+    await chat.say(user, text, chat=where, reply_to_message=prompt)
 
 
 class Chatter:

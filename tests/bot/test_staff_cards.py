@@ -14,6 +14,7 @@ from core.organisation import Organisation
 from core.services import filing, people, queries
 from core.services.rules import Rules
 from tests.bot.conftest import (
+    answer_prompt,
     DESK_CHAT,
     LOGISTICS_ID,
     QUALITY_CHAT,
@@ -111,8 +112,9 @@ async def test_a_solution_beyond_authority_goes_to_the_supervisors_for_approval(
     await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "remedy", case_id,
                      "compensation")
     zhang = person(QUALITY_ID, "en")
-    await chat.say(zhang, "1500", chat=group(QUALITY_CHAT))
-    await chat.say(zhang, "Refund and a voucher for the trouble.", chat=group(QUALITY_CHAT))
+    await answer_prompt(chat, session, zhang, group(QUALITY_CHAT), "1500")
+    await answer_prompt(chat, session, zhang, group(QUALITY_CHAT),
+                        "Refund and a voucher for the trouble.")
     await sender.run_once()
     approval = sent_to(session, SUPERVISORS_CHAT)[0]
     assert "State: a solution is being approved" in approval
@@ -138,8 +140,9 @@ async def test_a_member_of_a_department_group_is_its_staff_without_authority_ove
     case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.ACCEPTED
     await press_card(chat, session, newcomer, QUALITY_CHAT, "remedy", case_id, "discount")
-    await chat.say(person(newcomer, "en"), "50", chat=group(QUALITY_CHAT))
-    await chat.say(person(newcomer, "en"), "A 50 yuan discount.", chat=group(QUALITY_CHAT))
+    await answer_prompt(chat, session, person(newcomer, "en"), group(QUALITY_CHAT), "50")
+    await answer_prompt(chat, session, person(newcomer, "en"), group(QUALITY_CHAT),
+                        "A 50 yuan discount.")
     case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.AWAITING_APPROVAL  # no rung: every amount needs approval
 
@@ -152,9 +155,8 @@ async def test_the_owner_records_a_root_cause_and_an_improvement(
     await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
     await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
     await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "capa", case_id)
-    await chat.say(person(QUALITY_ID, "en"),
-                   "Cold chain broke in truck 7.\n\nTemperature loggers on every truck.",
-                   chat=group(QUALITY_CHAT))
+    await answer_prompt(chat, session, person(QUALITY_ID, "en"), group(QUALITY_CHAT),
+                        "Cold chain broke in truck 7.\n\nTemperature loggers on every truck.")
     _case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     capa = history[-1]
     assert capa.action.value == "add_capa"
@@ -185,7 +187,10 @@ async def test_a_department_that_never_answers_is_warned_then_escalated_to_super
     await sender.run_once()
     breach = [t for t in sent_to(session, SUPERVISORS_CHAT) if t.startswith("🔴")][-1]
     assert "department's solution is" in breach and "late" in breach
-    assert "Escalated to:" in breach
+    assert "Escalated to: head of department" in breach
+    # The department's card says why, in words, not in the audit trail's codes.
+    notes = [t for t in sent_to(session, QUALITY_CHAT) if "escalated the case" in t]
+    assert notes and notes[-1].endswith("missed the deadline: department's solution")
 
 
 async def test_the_daily_digest_goes_out_once_at_the_policy_time_on_working_days(
@@ -209,3 +214,23 @@ async def test_the_daily_digest_goes_out_once_at_the_policy_time_on_working_days
     assert overdue.startswith("🔴 Overdue cases on 2026-11-02:")
     clock.set(clock.now().replace(day=7))  # a Saturday: no digest
     assert not await digest.send_if_due(bot_db, rules, clock.now())
+
+
+async def test_only_a_reply_to_the_prompt_answers_it_and_cancel_drops_it(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "hand_back", case_id)
+    zhang = person(QUALITY_ID, "en")
+    # Group chatter while the prompt waits is not the reason for handing the case back.
+    await chat.say(zhang, "Lunch at noon?", chat=group(QUALITY_CHAT))
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.ACCEPTED
+    await chat.say(zhang, "/cancel", chat=group(QUALITY_CHAT))
+    assert sent_to(session, QUALITY_CHAT)[-1] == "Cancelled."
+    await answer_prompt(chat, session, zhang, group(QUALITY_CHAT), "Not ours after all.")
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.ACCEPTED  # the dropped prompt answers nothing

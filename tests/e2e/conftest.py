@@ -35,6 +35,7 @@ class Desk:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = tmp_path / "bot.log"
         self.database_url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+        self.answered: set[int] = set()  # prompts already replied to (see reply_in)
 
     def environment(self, **extra: str) -> dict[str, str]:
         env = dict(os.environ)
@@ -113,9 +114,11 @@ class Desk:
         return answer
 
     async def reply_in(self, chat_id: int, user_id: int, prompt_start: str, text: str) -> None:
-        """Answer the bot's newest prompt starting with ``prompt_start`` in a group."""
+        """Answer the bot's prompt starting with ``prompt_start`` in a group, the first one
+        not answered yet (an answered prompt is spent: the bot takes only its newest)."""
         prompt = await self.wait_for(chat_id, lambda m: m.get("text", "").startswith(
-            prompt_start))
+            prompt_start) and m["message_id"] not in self.answered)
+        self.answered.add(prompt["message_id"])
         self.state.send_text(user_id, text, chat_id=chat_id, reply_to=prompt["message_id"])
 
     async def press(self, user_id: int, label: str, count: int = 1) -> list[str]:

@@ -15,9 +15,10 @@ LANGUAGES = ("zh_Hans", "zh_Hant", "en")
 
 
 def used_messages() -> set[str]:
-    found = extract_from_dir(str(ROOT / "bot"), method_map=[("**.py", "python")],
-                             keywords={"_": None, "__": None})
-    return {message for _file, _line, message, _comments, _context in found
+    return {message for folder in ("bot", "core/reports")  # core/reports: report words
+            for _file, _line, message, _comments, _context in extract_from_dir(
+                str(ROOT / folder), method_map=[("**.py", "python")],
+                keywords={"_": None, "__": None})
             if isinstance(message, str)}
 
 

@@ -1,0 +1,95 @@
+"""Words a supervisor types for a case: the comment on an approval or refusal, the reason
+for escalating, an instruction for the department, the outcome of an outside settlement.
+
+Asked with a reply prompt (seen even where privacy mode hides group chatter), in the
+supervisors' group or a private chat; only that person's reply to the prompt itself is
+the answer, so an unrelated message days later cannot close a case. /cancel drops it.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import ForceReply, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.handlers.supervisor import send_case
+from bot.media import not_a_command
+from bot.prompts import PROMPT_KEY, answers_prompt
+from bot.supervisor_access import as_supervisor
+from core.db.uow import Database
+from core.domain import Actor
+from core.organisation import Organisation
+from core.services import handling, supervision
+from core.services.groups import Group
+from core.services.rules import Rules
+
+router = Router(name="supervisor-input")
+
+
+class SupervisorInput(StatesGroup):
+    text = State()
+
+
+PROMPTS = {
+    "approve": lambda: _("Your comment on the approval, for the department (reply to this "
+                         "message)."),
+    "refuse": lambda: _("Why is the solution refused? The department will read it on its "
+                        "card (reply to this message)."),
+    "escalate": lambda: _("Why escalate this case? (reply to this message)"),
+    "de_escalate": lambda: _("Why de-escalate this case? (reply to this message)"),
+    "instruct": lambda: _("Your instruction for the department; it stays on their card "
+                          "(reply to this message)."),
+    "close": lambda: _("What was the outcome? It closes the case (reply to this message)."),
+}
+
+
+async def prompt(message: Message, state: FSMContext, action: str, case_id: int,
+                 arg: str = "") -> None:
+    asked = await message.answer(PROMPTS[action](), reply_markup=ForceReply(selective=True))
+    await state.set_state(SupervisorInput.text)
+    await state.update_data(sup_action=action, sup_case=case_id, sup_arg=arg,
+                            **{PROMPT_KEY: asked.message_id})
+
+
+@router.message(SupervisorInput.text, Command("cancel"))
+async def cancelled(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Cancelled."))
+
+
+@router.message(SupervisorInput.text, not_a_command, answers_prompt())
+async def typed(message: Message, state: FSMContext, db: Database, rules: Rules,
+                actor: Actor, organisation: Organisation, bot: Bot, binding: Group | None,
+                i18n: I18n) -> None:
+    text = (message.text or "").strip()
+    if not text:
+        await message.reply(_("Please answer in words."))
+        return
+    data = await state.get_data()
+    action, case_id, arg = data.get("sup_action"), int(data.get("sup_case", 0)), \
+        str(data.get("sup_arg", ""))
+    await state.clear()
+    assert message.from_user is not None
+    actor = await as_supervisor(actor, message.from_user, message.chat, db, rules,
+                                organisation, bot, binding)
+    uow = db.uow()
+    if action == "approve":
+        await handling.approve(uow, rules, case_id, actor, text)
+    elif action == "refuse":
+        await handling.refuse_approval(uow, rules, case_id, actor, text)
+    elif action == "escalate":
+        await handling.escalate(uow, rules, case_id, actor, text)
+    elif action == "de_escalate":
+        await handling.de_escalate(uow, rules, case_id, actor, text)
+    elif action == "instruct":
+        await supervision.instruct(uow, rules, case_id, actor, text)
+    elif action == "close":
+        await supervision.close_externally(uow, rules, case_id, actor, arg, text)
+    else:
+        return
+    await message.reply(_("Done."))
+    await send_case(message, db, rules, i18n.current_locale, case_id)

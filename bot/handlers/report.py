@@ -1,0 +1,43 @@
+"""/report [YYYY-MM | YYYY-H1 | YYYY]: the complaint summary for supervisors (see
+``bot.report_sender`` for what is sent)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.chat_action import ChatActionSender
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.report_sender import send_report
+from bot.supervisor_access import as_supervisor
+from core.db.uow import Database
+from core.domain import Actor
+from core.organisation import Organisation
+from core.reports import Period, PeriodError
+from core.services.groups import Group
+from core.services.rules import Rules
+
+router = Router(name="report")
+router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}))
+
+
+@router.message(Command("report"))
+async def report_command(message: Message, command: CommandObject, bot: Bot, db: Database,
+                         rules: Rules, organisation: Organisation, actor: Actor,
+                         binding: Group | None, i18n: I18n) -> None:
+    assert message.from_user is not None
+    await as_supervisor(actor, message.from_user, message.chat, db, rules, organisation, bot,
+                        binding)
+    today = rules.now().astimezone(rules.calendar.tz).date()
+    try:
+        period = Period.parse(command.args) if command.args else Period.before(today)
+    except PeriodError:
+        await message.answer(_("I do not know that period. Write /report 2026-10 for a month, "
+                               "/report 2026-H1 for a half-year or /report 2026 for a year."))
+        return
+    await message.answer(_("Preparing the report for {period}…").format(period=period.label))
+    # Computing and drawing take a few seconds: show "sending a file…" meanwhile.
+    async with ChatActionSender.upload_document(bot=bot, chat_id=message.chat.id):
+        await send_report(bot, message.chat.id, db, rules, i18n, period)

@@ -1,0 +1,122 @@
+"""The supervisor's desk: /overdue, /case NUMBER, /find TEXT, /stats — in the supervisors'
+group or a supervisor's private chat; anyone else is refused (see ``supervisor_access``)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import SupervisorPage
+from bot.supervisor_access import as_supervisor
+from bot.supervisor_views import (
+    HISTORY_PAGE,
+    case_view,
+    found_page,
+    history_page,
+    overdue_page,
+    stats_text,
+)
+from core.db.uow import Database
+from core.domain import Actor
+from core.organisation import Organisation
+from core.services import supervision_queries as desk
+from core.services.groups import Group
+from core.services.rules import Rules
+
+router = Router(name="supervisor")
+router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}))
+
+
+async def _check(message: Message, actor: Actor, db: Database, rules: Rules,
+                 organisation: Organisation, bot: Bot, binding: Group | None) -> Actor:
+    assert message.from_user is not None
+    return await as_supervisor(actor, message.from_user, message.chat, db, rules,
+                               organisation, bot, binding)
+
+
+async def show(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace a desk message in place (paging, sub-menus); send anew if it cannot be."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:
+            await message.answer(text, reply_markup=markup)
+
+
+async def send_case(message: Message, db: Database, rules: Rules, locale: str, case_id: int,
+                    *, with_history: bool = False) -> None:
+    page = await desk.history(db, case_id, limit=HISTORY_PAGE)
+    text, markup = case_view(page, rules, locale, rules.now())
+    await message.answer(text, reply_markup=markup)
+    if with_history:
+        text, nav = history_page(page, rules, locale)
+        await message.answer(text, reply_markup=nav)
+
+
+@router.message(Command("overdue"))
+async def overdue(message: Message, db: Database, rules: Rules, actor: Actor,
+                  organisation: Organisation, bot: Bot, binding: Group | None) -> None:
+    await _check(message, actor, db, rules, organisation, bot, binding)
+    now = rules.now()
+    items, total = await desk.overdue(db, rules, now)
+    text, markup = overdue_page(items, total, 0, rules, now)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(SupervisorPage.filter())
+async def overdue_paged(query: CallbackQuery, callback_data: SupervisorPage, db: Database,
+                        rules: Rules, actor: Actor, organisation: Organisation, bot: Bot,
+                        binding: Group | None) -> None:
+    message = query.message
+    assert isinstance(message, Message)
+    await as_supervisor(actor, query.from_user, message.chat, db, rules, organisation, bot,
+                        binding)
+    now, offset = rules.now(), max(callback_data.page, 0) * desk.PAGE
+    items, total = await desk.overdue(db, rules, now, offset=offset)
+    if not items and total:  # a stale page past the end: show the last one
+        offset = (total - 1) // desk.PAGE * desk.PAGE
+        items, total = await desk.overdue(db, rules, now, offset=offset)
+    await show(message, *overdue_page(items, total, offset, rules, now))
+    await query.answer()
+
+
+@router.message(Command("case"))
+async def case(message: Message, command: CommandObject, db: Database, rules: Rules,
+               actor: Actor, organisation: Organisation, bot: Bot, binding: Group | None,
+               i18n: I18n) -> None:
+    await _check(message, actor, db, rules, organisation, bot, binding)
+    if not (command.args or "").strip():
+        await message.answer(_("Write the case number after the command, e.g. "
+                               "/case 2611-0001."))
+        return
+    case_id = await desk.case_id_of(db, command.args or "")
+    await send_case(message, db, rules, i18n.current_locale, case_id, with_history=True)
+
+
+@router.message(Command("find"))
+async def find(message: Message, command: CommandObject, db: Database, rules: Rules,
+               actor: Actor, organisation: Organisation, bot: Bot, binding: Group | None,
+               i18n: I18n) -> None:
+    await _check(message, actor, db, rules, organisation, bot, binding)
+    query = (command.args or "").strip()
+    if not query:
+        await message.answer(_("Write what to look for after the command: a phone number, "
+                               "a case number or words from the complaint, e.g. /find "
+                               "13800138000."))
+        return
+    items, total = await desk.find(db, query)
+    text, markup = found_page(items, total, query, rules, i18n.current_locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(Command("stats"))
+async def stats(message: Message, db: Database, rules: Rules, actor: Actor,
+                organisation: Organisation, bot: Bot, binding: Group | None,
+                i18n: I18n) -> None:
+    await _check(message, actor, db, rules, organisation, bot, binding)
+    figures = await desk.week_stats(db, rules, rules.now())
+    await message.answer(stats_text(figures, rules, i18n.current_locale))

@@ -1,0 +1,69 @@
+"""The monthly report goes to the supervisors by itself on the first working day.
+
+Checked with the deadline sweep (``bot.job_runner``), like the daily digest: from the
+opening of the month's first working day (business calendar), last month's report is
+queued once as a ``monthly_report`` notice for the supervisors, and the bot's outbox
+sender computes and sends it (text, charts, workbook) in the supervisors' group language.
+A row in the jobs table keyed by the month is the ledger, written in the same
+transaction: a restart, or several bot instances, still queue it once; the outbox then
+delivers it at least once, retrying through faults.
+
+Only on that day: a bot that was down all of it does not send a stale report later in the
+month (``/report`` gives it on demand).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from core.calendar import BusinessCalendar
+from core.db.models import JobRow
+from core.db.outbox import add_notices
+from core.db.uow import Database
+from core.notices import Notice
+from core.reports.period import Period
+from core.services.rules import Rules
+
+NOTICE_KIND = "monthly_report"
+
+
+def first_working_day(calendar: BusinessCalendar, year: int, month: int) -> date | None:
+    day = date(year, month, 1)
+    while day.month == month:
+        if calendar.is_working_day(day):
+            return day
+        day += timedelta(days=1)
+    return None
+
+
+def due_at(rules: Rules, now: datetime) -> tuple[Period, datetime] | None:
+    """Last month's period and the moment it falls due, if today is the day."""
+    calendar = rules.calendar
+    today = now.astimezone(calendar.tz).date()
+    if today != first_working_day(calendar, today.year, today.month):
+        return None
+    opening = calendar.next_open(datetime.combine(today, time(0), tzinfo=calendar.tz))
+    return Period.before(today), opening
+
+
+async def queue_if_due(db: Database, rules: Rules, now: datetime) -> Period | None:
+    """Queue last month's report once, from the opening of the first working day."""
+    due = due_at(rules, now)
+    if due is None or now < due[1]:
+        return None
+    period = due[0]
+    async with db.sessions() as session:
+        try:
+            async with session.begin():
+                session.add(JobRow(key=f"{NOTICE_KIND}:{period.label}", kind=NOTICE_KIND,
+                                   payload={"period": period.label}, status="done",
+                                   attempts=1, due_at=now, created_at=now, finished_at=now))
+                await session.flush()
+                add_notices(session, [Notice(NOTICE_KIND, "supervisors", "", None,
+                                             {"period": period.label})],
+                            now, period.start.year * 100 + period.start.month)
+        except IntegrityError:
+            return None  # queued already (a restart, or another instance)
+    return period
