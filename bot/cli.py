@@ -56,6 +56,8 @@ def add_bot_commands(parser: argparse.ArgumentParser) -> None:
     sandbox.add_argument("--script", help="replay a scripted conversation and print it")
     sandbox.add_argument("--port", type=int, default=8081, help="emulator port (default 8081)")
     sandbox.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
+    sandbox.add_argument("--start-clock", metavar="ISO-8601",
+                         help="start the sandbox clock at this moment (default: now)")
     sandbox.set_defaults(handler=cmd_sandbox)
 
 

@@ -30,6 +30,11 @@ class JobRunner:
         self.reminder = reminder
         self.queue = JobQueue(db)
         self.idle_pause = idle_pause
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """The clock was moved (sandbox): sweep and run due jobs now, not after the pause."""
+        self._wake.set()
 
     async def run(self) -> None:
         """Due jobs whenever there are some; the deadline sweep about once a minute."""
@@ -37,7 +42,8 @@ class JobRunner:
         while True:
             try:
                 now = self.rules.now()
-                if last_sweep is None or now - last_sweep >= SWEEP_EVERY:
+                if self._wake.is_set() or last_sweep is None or now - last_sweep >= SWEEP_EVERY:
+                    self._wake.clear()
                     await deadlines.sweep(self.db, self.rules, now)
                     await digest.send_if_due(self.db, self.rules, now)
                     await monthly.queue_if_due(self.db, self.rules, now)
@@ -47,7 +53,10 @@ class JobRunner:
                 log.exception("job round failed")
                 done = 0
             if not done:
-                await asyncio.sleep(self.idle_pause)
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_pause)
+                except TimeoutError:
+                    pass
 
     async def run_once(self) -> int:
         due = await self.queue.claim(self.rules.now())

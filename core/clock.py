@@ -29,3 +29,31 @@ class ManualClock:
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now
+
+
+class OffsetClock:
+    """Real time plus an offset a person moves forward: the sandbox's clock.
+
+    Unlike ManualClock it keeps ticking, so a demo feels live between jumps.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._offset = timedelta(0)
+        if start is not None:
+            self.set(start)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self._offset
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("OffsetClock needs an aware datetime")
+        self._offset = moment - datetime.now(timezone.utc)
+
+    def advance(self, **delta: float) -> datetime:
+        self._offset += timedelta(**delta)
+        return self.now()

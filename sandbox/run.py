@@ -12,16 +12,21 @@ import contextlib
 import logging
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import SecretStr
 
 from bot.runner import BotProcess
 from bot.settings import Settings
+from core.calendar import BusinessCalendar
+from core.clock import OffsetClock
 from core.organisation import load_organisation
 from core.policy import PolicyError
 from sandbox.emulator.server import start_emulator
 from sandbox.script import ScriptError, load_script, play, started, transcript
+from sandbox.web import setup as setup_web
+from sandbox.web.clock import ClockControl
 from sandbox.world import GROUPS, TOKEN, USERS, populate
 
 ORGANISATION = Path(__file__).resolve().parent / "demo_organisation.toml"
@@ -32,6 +37,7 @@ def _welcome(base_url: str, database_url: str) -> str:
     groups = "\n".join(f"  {chat_id}  {title}" for chat_id, title, _members in GROUPS)
     return f"""
 Complaint Desk sandbox is running.
+  Open in a browser (web chat):      {base_url}/chat/
   Local Telegram (Bot API emulator): {base_url}
   Control API (play any person):     {base_url}/_emulator/
   Database:                          {database_url}
@@ -56,11 +62,22 @@ async def _run(args: argparse.Namespace) -> int:
     except (PolicyError, ScriptError) as exc:
         print(f"complaint-desk sandbox: {exc}", file=sys.stderr)
         return 2
+    calendar = BusinessCalendar.from_spec(organisation.policy.calendar)
+    try:
+        start = getattr(args, "start_clock", None)
+        start = datetime.fromisoformat(start) if start else None
+    except ValueError as exc:
+        print(f"complaint-desk sandbox: --start-clock: {exc}", file=sys.stderr)
+        return 2
+    # A naive start is wall time in the organisation's zone, as people read the clock.
+    clock = OffsetClock(start.replace(tzinfo=calendar.tz) if start and not start.tzinfo else start)
+    control = ClockControl(clock, calendar)
     folder = tempfile.mkdtemp(prefix="complaint-desk-sandbox-")
     database_url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'sandbox.db'}"
     try:
         emulator = await start_emulator(port=0 if steps else args.port, token=TOKEN,
-                                        flood_limits=False)
+                                        flood_limits=False, wallclock=lambda: clock.now().timestamp(),
+                                        extend=lambda app: setup_web(app, control))
     except OSError as exc:
         print(f"complaint-desk sandbox: cannot listen on port {args.port}: {exc}",
               file=sys.stderr)
@@ -68,7 +85,8 @@ async def _run(args: argparse.Namespace) -> int:
     populate(emulator.state)
     settings = Settings(bot_token=SecretStr(TOKEN), telegram_api_url=emulator.base_url,
                         database_url=database_url, polling_timeout=1 if steps else 30)
-    process = BotProcess(settings, organisation)
+    process = BotProcess(settings, organisation, clock=clock)
+    control.on_moved = lambda: (process.jobs.wake(), process.sender.wake())
     polling = asyncio.create_task(process.run_polling())
     try:
         if steps is None:

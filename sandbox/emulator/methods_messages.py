@@ -186,6 +186,7 @@ async def send_chat_action(call: Call) -> bool:
     if action not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
     chat.actions.append({"action": action, "thread_id": call.get("message_thread_id"), "date": call.state.now()})
+    call.state.changed()  # watchers (the web chat) show the typing indicator
     return True
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -114,11 +115,13 @@ class Emulator:
 
 
 async def start_emulator(host: str = "127.0.0.1", port: int = 0, *, state: EmulatorState | None = None,
-                         token: str | None = None, bot_username: str | None = None, **state_kwargs: Any
+                         token: str | None = None, bot_username: str | None = None,
+                         extend: Callable[[web.Application], None] | None = None, **state_kwargs: Any
                          ) -> Emulator:
     """Start the emulator on host:port (0 = a free port) in the running event loop.
 
     token registers a bot up front (needed before scenario helpers like create_user(started=True));
+    extend(app) adds routes on the same server (the sandbox's web chat);
     other keyword arguments go to EmulatorState (clock=, flood_limits=, strict_html=, ...).
     """
     if bot_username is not None:
@@ -126,7 +129,10 @@ async def start_emulator(host: str = "127.0.0.1", port: int = 0, *, state: Emula
     state = state or EmulatorState(**state_kwargs)
     if token:
         state.register_bot(token)
-    runner = web.AppRunner(create_app(state), shutdown_timeout=1.0, access_log=None)
+    app = create_app(state)
+    if extend is not None:
+        extend(app)
+    runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
