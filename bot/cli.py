@@ -20,6 +20,16 @@ def _settings_error(exc: ValidationError) -> str:
     return f"{name}: {first['msg']}"
 
 
+def event_loop_runner() -> asyncio.Runner:
+    """uvloop where installed (it is a dependency; see bench/results/intake_throughput.txt
+    for what it gives), else asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.Runner()
+    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import BotProcess
     from bot.settings import Settings
@@ -35,9 +45,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         print(f"complaint-desk run: {exc}", file=sys.stderr)
         return 2
+    if args.webhook and not (settings.webhook_url and settings.webhook_secret):
+        print("complaint-desk run: --webhook needs WEBHOOK_URL and WEBHOOK_SECRET",
+              file=sys.stderr)
+        return 2
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(BotProcess(settings, organisation).run_polling())
+    with event_loop_runner() as runner:
+        process = BotProcess(settings, organisation)
+        if args.webhook:
+            from bot.webhook import run_webhook
+
+            runner.run(run_webhook(process))
+        else:
+            runner.run(process.run_polling())
     return 0
 
 
@@ -51,6 +72,8 @@ def add_bot_commands(parser: argparse.ArgumentParser) -> None:
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     run = commands.add_parser("run", help="run the bot (long polling)")
     run.add_argument("--config", help="organisation file (default: $CONFIG_FILE)")
+    run.add_argument("--webhook", action="store_true",
+                     help="receive updates on a web server (WEBHOOK_URL) instead of polling")
     run.set_defaults(handler=cmd_run)
     sandbox = commands.add_parser("sandbox", help="a local Telegram with a demo organisation")
     sandbox.add_argument("--script", help="replay a scripted conversation and print it")

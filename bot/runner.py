@@ -16,7 +16,7 @@ from bot.job_runner import JobRunner
 from bot.outbox_sender import OutboxSender
 from bot.pacing import Pacer
 from bot.settings import Settings
-from bot.storage import make_storage
+from bot.storage import make_isolation, make_storage
 from core.clock import SystemClock
 from core.db.migrate import upgrade
 from core.db.uow import Database
@@ -39,9 +39,11 @@ class BotProcess:
         self.rules = Rules.build(organisation.policy, clock or SystemClock())
         self.i18n = make_i18n(organisation.default_language)
         self.bot: Bot = build_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+        storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: Dispatcher = build_dispatcher(
             db=self.db, rules=self.rules, organisation=organisation,
-            storage=make_storage(self.db, settings.redis_url), i18n=self.i18n,
+            storage=storage, i18n=self.i18n,
+            isolation=make_isolation(storage, settings.update_lease_seconds),
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
         self.jobs = JobRunner(self.bot, self.db, self.rules, self.dispatcher.storage,
@@ -53,10 +55,11 @@ class BotProcess:
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
 
-    async def _on_startup(self, bot: Bot, **_: Any) -> None:
+    async def _on_startup(self, bot: Bot, webhook: bool = False, **_: Any) -> None:
         await set_commands(bot, self.i18n)
-        # Polling and a webhook exclude each other; keep pending updates, lose nothing.
-        await bot.delete_webhook(drop_pending_updates=False)
+        if not webhook:  # webhook mode sets its own once it listens (bot.webhook)
+            # Polling and a webhook exclude each other; keep pending updates, lose nothing.
+            await bot.delete_webhook(drop_pending_updates=False)
         self._workers = [asyncio.create_task(self.sender.run(), name="outbox-sender"),
                          asyncio.create_task(self.jobs.run(), name="job-runner")]
 
@@ -71,9 +74,13 @@ class BotProcess:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
 
-    async def run_polling(self) -> None:
+    async def prepare(self) -> None:
+        """Before receiving updates, in either mode."""
         if self.settings.migrate_on_start:
             await upgrade(self.settings.database_url)
+
+    async def run_polling(self) -> None:
+        await self.prepare()
         try:
             await self.dispatcher.start_polling(
                 self.bot,

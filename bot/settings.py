@@ -25,3 +25,11 @@ class Settings(BaseSettings):
     # how long a crash delays delivery, so keep it well above one send's round trip.
     delivery_lease_seconds: float = Field(default=60, ge=1)
     migrate_on_start: bool = True  # a fresh SQLite sandbox just works; turn off for fleets
+    # Webhook mode (``run --webhook``): Telegram posts to WEBHOOK_URL, which a proxy or load
+    # balancer forwards to WEBHOOK_HOST:WEBHOOK_PORT, the URL's path unchanged.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None  # Telegram sends it back; requests without it: 401
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # An update claimed by an instance that then died is handled by another after this.
+    update_lease_seconds: float = Field(default=60, gt=0)

@@ -38,6 +38,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_database(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from core.db.copy import CopyRefused, copy_database, describe
+
+    try:
+        report = asyncio.run(copy_database(args.source, args.target))
+    except CopyRefused as exc:
+        print(f"complaint-desk copy-database: {exc}", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, OSError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"complaint-desk copy-database: {first}", file=sys.stderr)
+        return 2
+    print(describe(report))
+    return 0
+
+
 def summarise(policy: Policy) -> str:
     lines = [
         f"policy: {policy.name}",
@@ -217,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="create or upgrade the database")
     migrate.add_argument("--database-url", help="default: $DATABASE_URL or a local SQLite file")
     migrate.set_defaults(handler=cmd_migrate)
+    copy = commands.add_parser("copy-database",
+                               help="copy a database (e.g. SQLite) into a new, empty one")
+    copy.add_argument("--from", dest="source", required=True, help="e.g. sqlite:///desk.db")
+    copy.add_argument("--to", dest="target", required=True,
+                      help="e.g. postgresql://user@host/db (must be empty)")
+    copy.set_defaults(handler=cmd_copy_database)
     check = commands.add_parser("check-config", help="validate an organisation file or preset")
     check.add_argument("file")
     check.set_defaults(handler=cmd_check_config)

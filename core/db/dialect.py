@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db.models import CaseCounterRow
 
@@ -29,6 +29,12 @@ async def next_serial(session: AsyncSession, period: str) -> int:
         .returning(table.c.last_serial)
     )
     return int((await session.execute(statement)).scalar_one())
+
+
+def insert_for(session: AsyncSession | AsyncConnection) -> Any:
+    """The dialect's ``insert`` construct, which has ``on_conflict_do_*`` on both."""
+    bind = session.bind if isinstance(session, AsyncSession) else session
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
 
 
 def claim_rows(statement: Select[Any], session: AsyncSession) -> Select[Any]:

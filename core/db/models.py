@@ -198,3 +198,16 @@ class JobRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (Index("ix_jobs_status_due_at", "status", "due_at"),)
+
+
+class ProcessedUpdateRow(Base):
+    """A Telegram update_id some webhook instance took on (see ``core.db.updates``).
+
+    ``finished_at`` empty means "being handled since ``claimed_at``": a redelivery waits
+    until that claim is older than the lease, so a crash mid-update loses nothing.
+    """
+
+    __tablename__ = "processed_updates"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]

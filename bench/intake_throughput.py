@@ -1,0 +1,111 @@
+"""Benchmark (not a test): intake throughput of one bot process, beside a bare echo bot.
+
+    python bench/intake_throughput.py [--updates 600] [--concurrency 32] [--rate 200] [--seconds 3]
+
+For each bot — a bare aiogram echo bot, the complaint desk on SQLite, the complaint desk
+on PostgreSQL (``BENCH_POSTGRES_URL``, a database of its own, created and dropped) —
+each run ``complaint-desk run --webhook`` (or the echo bot) as its own process and
+measures, against the same in-process emulator (see ``bench/webhook_load.py``):
+
+- throughput: ``--updates`` updates with ``--concurrency`` requests open (updates/s);
+- reply latency at ``--rate`` updates/s offered for ``--seconds`` (p50 / p99);
+- memory (RSS) of the process idle after start and after the load.
+
+An update is a new customer's first words, the start of a complaint: the desk looks the
+person up, stores the conversation, schedules the quiet-customer reminder and replies.
+Everything runs twice, with and without uvloop and orjson. Goals: the desk at >= 60% of the
+echo bot's throughput, p99 < 50 ms at 200 updates/s, RSS < 150 MB. Appends the figures to
+``bench/results/intake_throughput.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.webhook_load import (ROOT, Bench, Figures, admin_sql, free_port, rss_mb,  # noqa: E402
+                                write_results)
+
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DESK = ["-m", "bot.cli", "run", "--webhook"]
+ECHO = [str(ROOT / "bench" / "echo_bot.py")]
+WITHOUT = str(ROOT / "bench" / "without_speedups.py")
+
+
+async def measure(bench: Bench, name: str, argv: list[str], speedups: bool, args: argparse.Namespace,
+                  log: Path, **env: str) -> tuple[Figures, Figures, float, float]:
+    port = free_port()
+    command = [sys.executable, *argv] if speedups else [sys.executable, WITHOUT, *argv]
+    webhooks = len(bench.state.requests("setWebhook")) + (argv is DESK)
+    pid = bench.start(command, port, log, **env)
+    await bench.ready(port, webhooks)
+    await bench.closed_loop([port], 100, args.concurrency)  # warm up: imports, pools, caches
+    await asyncio.sleep(1.0)
+    idle = rss_mb(pid)
+    throughput = await bench.closed_loop([port], args.updates, args.concurrency)
+    await asyncio.sleep(0.5)
+    latency = await bench.open_loop([port], args.rate, args.seconds)
+    loaded = rss_mb(pid)
+    await bench.stop()
+    print(f"  {name:<22} {throughput.line()}", flush=True)
+    return throughput, latency, idle, loaded
+
+
+async def main(args: argparse.Namespace) -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
+    log = folder / "bots.log"
+    lines = [f"{args.updates} updates, {args.concurrency} open requests; latency at "
+             f"{args.rate:.0f} updates/s offered for {args.seconds:g} s; each bot its own process"]
+    bench = await Bench.create()
+    databases = []
+    try:
+        for speedups in (True, False):
+            label = "with uvloop+orjson" if speedups else "without (asyncio loop, json)"
+            print(label, flush=True)
+            results = {}
+            results["echo bot"] = await measure(bench, "echo bot", ECHO, speedups, args, log)
+            sqlite = f"sqlite+aiosqlite:///{folder / f'desk-{speedups}.db'}"
+            results["desk, SQLite"] = await measure(bench, "desk, SQLite", DESK, speedups, args,
+                                                    log, DATABASE_URL=sqlite)
+            name = f"cd_bench_intake_{uuid.uuid4().hex[:8]}"
+            await admin_sql(POSTGRES, f'CREATE DATABASE "{name}"')
+            databases.append(name)
+            postgres = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+            results["desk, PostgreSQL"] = await measure(bench, "desk, PostgreSQL", DESK,
+                                                        speedups, args, log,
+                                                        DATABASE_URL=postgres)
+            echo_rate = results["echo bot"][0].rate
+            lines.append(f"{label}:")
+            for name_, (throughput, latency, idle, loaded) in results.items():
+                share = f"{100 * throughput.rate / echo_rate:5.1f}% of echo"
+                lines.append(f"  {name_:<17} {throughput.line()}  = {share}")
+                lines.append(f"  {'':<17} at {args.rate:.0f}/s offered: p50 "
+                             f"{latency.percentile(0.5):.1f} ms, p99 "
+                             f"{latency.percentile(0.99):.1f} ms ({latency.failed} failed); "
+                             f"RSS idle {idle:.0f} MB, loaded {loaded:.0f} MB")
+    finally:
+        await bench.close()
+        for name in databases:
+            await admin_sql(POSTGRES, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    lines.append(f"machine: {os.cpu_count()} cores, shared with other work while measured")
+    return lines
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=3.0, help="of offered load")
+    arguments = parser.parse_args()
+    command = (f"python bench/intake_throughput.py --updates {arguments.updates} "
+               f"--concurrency {arguments.concurrency} --rate {arguments.rate:.0f} "
+               f"--seconds {arguments.seconds:g}")
+    print(write_results("intake_throughput", command, asyncio.run(main(arguments))))

@@ -1,0 +1,85 @@
+"""Each Telegram update handled once, however many times and to whichever instance it
+is delivered (webhook fleets: Telegram retries, a front may send one update twice).
+
+An instance *claims* an ``update_id`` before handling it and marks it finished after.
+A claim is a lease, not a tombstone: while the claimant lives it renews the claim (a slow
+update, e.g. one waiting for the person's lock, keeps it); if the claimant dies between
+claim and finish, the update is redelivered (its webhook request never got a 2xx) and the
+first instance to see it once the claim is ``lease`` old takes it over. So a crash costs a delay of up to one lease, never the
+update; the price is that an update which crashed *midway* may be handled again, which
+the services tolerate (case filing is keyed by the intake, notices by their change).
+
+Rows are only needed while Telegram may still redeliver (it keeps updates 24 hours), so
+``prune`` removes older ones.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from core.db import dialect
+from core.db.models import ProcessedUpdateRow
+from core.db.uow import Database
+
+KEEP = timedelta(hours=25)  # Telegram gives up on an update after 24 hours
+
+
+class Claim(enum.Enum):
+    TAKEN = "taken"  # ours: handle it, then ``finish``
+    DONE = "done"  # handled already: acknowledge, do nothing
+    BUSY = "busy"  # another instance is on it right now: ask to be asked again later
+
+
+class UpdateClaims:
+    def __init__(self, db: Database, lease: timedelta) -> None:
+        self.db = db
+        self.lease = lease
+
+    async def claim(self, update_id: int, now: datetime) -> Claim:
+        table = ProcessedUpdateRow.__table__
+        # Core on a bare connection, not an ORM session: this runs for every update.
+        async with self.db.engine.begin() as connection:
+            # One statement: insert, or take over a stale unfinished claim; no race.
+            statement = (
+                dialect.insert_for(connection)(table)
+                .values(update_id=update_id, claimed_at=now)
+                .on_conflict_do_update(
+                    index_elements=[table.c.update_id], set_={"claimed_at": now},
+                    where=table.c.finished_at.is_(None) & (table.c.claimed_at < now - self.lease))
+                .returning(table.c.update_id))
+            if (await connection.execute(statement)).first() is not None:
+                return Claim.TAKEN
+            finished = (await connection.execute(
+                select(table.c.finished_at).where(table.c.update_id == update_id))).scalar()
+        return Claim.DONE if finished is not None else Claim.BUSY
+
+    async def renew(self, update_id: int, now: datetime) -> None:
+        """Still at it: push the takeover moment out by another lease."""
+        await self._run(update(ProcessedUpdateRow)
+                        .where(ProcessedUpdateRow.update_id == update_id)
+                        .where(ProcessedUpdateRow.finished_at.is_(None))
+                        .values(claimed_at=now))
+
+    async def finish(self, update_id: int, now: datetime) -> None:
+        await self._run(update(ProcessedUpdateRow)
+                        .where(ProcessedUpdateRow.update_id == update_id)
+                        .values(finished_at=now))
+
+    async def release(self, update_id: int) -> None:
+        """Handling failed outright: let a redelivery try again at once."""
+        await self._run(delete(ProcessedUpdateRow)
+                        .where(ProcessedUpdateRow.update_id == update_id)
+                        .where(ProcessedUpdateRow.finished_at.is_(None)))
+
+    async def prune(self, now: datetime) -> int:
+        async with self.db.sessions() as session, session.begin():
+            result = await session.execute(delete(ProcessedUpdateRow)
+                                           .where(ProcessedUpdateRow.claimed_at < now - KEEP))
+            return int(result.rowcount or 0)
+
+    async def _run(self, statement: object) -> None:
+        async with self.db.engine.begin() as connection:
+            await connection.execute(statement)  # type: ignore[arg-type]
