@@ -1,0 +1,52 @@
+"""Build aiogram's Telegram types when first used, not all of them at import.
+
+aiogram declares its ~400 types ``defer_build=True``, then calls ``model_rebuild`` on each
+at import to resolve their forward references, which builds every validator anyway: about
+100 MB of RSS for types this bot never meets. While ``aiogram.types`` is imported, and only
+then, ``model_rebuild`` just keeps the namespace it was given; the names in it are then
+put into each of aiogram's type and method modules, where pydantic looks when it builds a
+type the first time it is used. The RSS figures are in ``bench/results/intake_throughput.txt``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def defer_telegram_types() -> None:
+    """Call before anything imports aiogram; later it can no longer help, and does nothing."""
+    if "aiogram.types" in sys.modules:
+        return
+    from pydantic import BaseModel
+
+    original = BaseModel.__dict__.get("model_rebuild")
+    if not isinstance(original, classmethod):  # a pydantic we do not know: leave it alone
+        return
+    namespace: dict[str, Any] = {}
+
+    def keep_namespace(cls: Any, *, force: bool = False, raise_errors: bool = True,
+                       _parent_namespace_depth: int = 2,
+                       _types_namespace: Any = None) -> bool | None:
+        if _types_namespace is not None and not force and not cls.__pydantic_complete__:
+            namespace.update(_types_namespace)
+            return None
+        return original.__func__(cls, force=force, raise_errors=raise_errors,
+                                 _parent_namespace_depth=_parent_namespace_depth + 1,
+                                 _types_namespace=_types_namespace)
+
+    BaseModel.model_rebuild = classmethod(keep_namespace)  # type: ignore[assignment]
+    try:
+        import aiogram.methods  # noqa: F401  (imports aiogram.types)
+    except Exception:  # pragma: no cover - the ordinary import later will say why
+        log.exception("deferred import of aiogram's types failed")
+        return
+    finally:
+        BaseModel.model_rebuild = original  # type: ignore[method-assign]
+    for name, module in list(sys.modules.items()):
+        if name.startswith(("aiogram.types.", "aiogram.methods.")) and module is not None:
+            for key, value in namespace.items():
+                module.__dict__.setdefault(key, value)
