@@ -18,7 +18,7 @@ from bot.handlers import build_routers
 from bot.i18n import PersonLocaleMiddleware
 from bot.middlewares import ActorMiddleware
 from bot.reminders import IntakeReminder
-from bot.storage import SqlStorage
+from bot.update_batch import UpdateBatchMiddleware
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.services.rules import Rules
@@ -55,7 +55,7 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
     # Update level, so the error handlers see the same person and locale as the handlers.
     dispatcher.update.outer_middleware(actors)
     dispatcher.update.outer_middleware(locale)
-    if isinstance(storage, SqlStorage):  # inside the FSM's per-person lock, registered first
-        dispatcher.update.outer_middleware(storage.write_once_per_update)
+    # Inside the FSM's per-person lock: the update's closing writes, in one transaction.
+    dispatcher.update.outer_middleware(UpdateBatchMiddleware(db))
     dispatcher.include_routers(*build_routers())
     return dispatcher

@@ -24,7 +24,7 @@ class ActorMiddleware(BaseMiddleware):
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        person = await people.find_by_telegram(self.db.uow(), user.id) if user else None
+        person = await people.find_by_telegram(self.db, user.id) if user else None
         person_id = person.id if person else None
         actor = self.organisation.actor_for(user.id, person_id) if user else None
         data["person"] = person

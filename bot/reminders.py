@@ -15,8 +15,10 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot import update_batch
 from core.db import jobs
 from core.db.uow import Database
+from core.db.update_writes import JobToSchedule
 from core.services.rules import Rules
 
 KIND = "intake_reminder"
@@ -29,10 +31,16 @@ class IntakeReminder:
     async def arm(self, bot_id: int, chat_id: int, user_id: int, intake_id: str,
                   locale: str) -> None:
         now = self.rules.now()
-        async with self.db.sessions() as session, session.begin():
-            await jobs.schedule(session, KIND, f"{KIND}:{bot_id}:{user_id}", now + self.delay,
-                                {"bot_id": bot_id, "chat_id": chat_id, "user_id": user_id,
-                                 "intake_id": intake_id, "locale": locale}, now)
+        job = JobToSchedule(KIND, f"{KIND}:{bot_id}:{user_id}", now + self.delay,
+                            {"bot_id": bot_id, "chat_id": chat_id, "user_id": user_id,
+                             "intake_id": intake_id, "locale": locale}, now)
+        writes = update_batch.current()
+        if writes is not None:  # with the conversation it belongs to, at the update's end
+            writes.schedule(job)
+            return
+        async with self.db.engine.begin() as connection:
+            await jobs.schedule_on(connection, job.kind, job.key, job.due_at, job.payload,
+                                   job.now)
 
     async def run(self, payload: dict[str, Any], bot: Bot, storage: BaseStorage,
                   i18n: I18n) -> datetime | None:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
+from collections.abc import Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot import update_batch
 from core.db.conversations import ConversationStore
 from core.db.uow import Database
-
-
-_pending: ContextVar[dict[str, tuple[str | None, str]] | None] = ContextVar(
-    "conversation_writes", default=None)
 
 
 class SqlStorage(BaseStorage):
@@ -25,9 +21,9 @@ class SqlStorage(BaseStorage):
 
     One process owns a conversation at a time (polling has one consumer; a fleet keeps
     conversations in Redis instead), so this process's cache is the truth and reads need
-    no query. Inside an update (``write_once_per_update``) the writes wait and go out
-    together when the handler is done, still under the person's lock; outside one (the
-    reminder job) every write goes straight through. Data is cached as JSON, so nobody can
+    no query. Inside an update the writes join the update's closing transaction
+    (``bot.update_batch``), still under the person's lock; outside one (the reminder job)
+    every write goes straight through. Data is cached as JSON, so nobody can
     change a cached conversation by mutating what they were given.
     """
 
@@ -58,30 +54,17 @@ class SqlStorage(BaseStorage):
         if new == (old_state, old_data):
             return
         self._remember(key, new)
-        pending = _pending.get()
-        if pending is not None:
-            pending[key] = new
-        else:
-            await self._put(key, new)
-
-    async def _put(self, key: str, value: tuple[str | None, str]) -> None:
+        writes = update_batch.current()
+        if writes is not None:
+            if key not in writes.conversations:  # unsure what was stored: read it again
+                writes.on_failure.append(lambda: self._cache.pop(key, None))
+            writes.conversations[key] = (new[0], json.loads(new[1]))
+            return
         try:
-            await self.store.put(key, state=value[0], data=json.loads(value[1]))
+            await self.store.put(key, new[0], json.loads(new[1]))
         except Exception:
-            self._cache.pop(key, None)  # unsure what was stored: read it again next time
+            self._cache.pop(key, None)
             raise
-
-    async def write_once_per_update(self, handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
-                                    event: Any, data: dict[str, Any]) -> Any:
-        """Update middleware: this update's conversation writes become one write at the end."""
-        pending: dict[str, tuple[str | None, str]] = {}
-        token = _pending.set(pending)
-        try:
-            return await handler(event, data)
-        finally:
-            _pending.reset(token)
-            for key, value in pending.items():
-                await self._put(key, value)
 
     async def set_state(self, key: StorageKey, state: str | State | None = None) -> None:
         await self._write(self.keys.build(key),

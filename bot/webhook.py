@@ -28,6 +28,7 @@ from aiohttp import web
 from sqlalchemy import text
 from yarl import URL
 
+from bot import update_batch
 from bot.runner import IN_FLIGHT_GRACE, BotProcess
 from core.db.updates import Claim, UpdateClaims
 
@@ -62,13 +63,16 @@ class ClaimingRequestHandler(SimpleRequestHandler):
             return web.Response(status=503, text="update is being handled elsewhere")
         heartbeat = asyncio.create_task(self._renew(update_id))
         try:
-            result = await self.dispatcher.feed_webhook_update(bot, raw, **self.data)
+            # The "handled" mark goes into the update's closing transaction when it can.
+            with update_batch.finishing(update_id) as mark:
+                result = await self.dispatcher.feed_webhook_update(bot, raw, **self.data)
         except Exception:
             await self.claims.release(update_id)  # a retry may succeed; let it run at once
             raise
         finally:
             heartbeat.cancel()
-        await self.claims.finish(update_id, _now())
+        if not mark.done:  # handling failed and was answered, or never reached the batch
+            await self.claims.finish(update_id, _now())
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
 

@@ -1,14 +1,23 @@
-"""Durable conversation state: a key -> (state, data) store, each write its own commit."""
+"""Durable conversation state: a key -> (state, data) store.
+
+Core statements on a bare connection, not ORM sessions: the bot reads a conversation for
+nearly every update and writes it for many, so this is the hottest path in the database.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db import dialect
 from core.db.models import ConversationRow
 from core.db.uow import Database
+
+TABLE = ConversationRow.__table__
 
 
 class ConversationStore:
@@ -16,25 +25,28 @@ class ConversationStore:
         self.db = db
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
-        async with self.db.sessions() as session:
-            row = await session.get(ConversationRow, key)
-            return (row.state, dict(row.data or {})) if row else (None, {})
+        async with self.db.engine.connect() as connection:
+            row = (await connection.execute(
+                select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == key))).first()
+        return (row.state, dict(row.data or {})) if row else (None, {})
 
-    async def put(self, key: str, *, state: Any = ..., data: Any = ...) -> None:
-        """Change the state, the data or both (``...`` leaves a part as it is)."""
-        async with self.db.sessions() as session, session.begin():
-            row = (await session.execute(
-                select(ConversationRow).where(ConversationRow.key == key).with_for_update()
-            )).scalar_one_or_none()
-            if row is None:
-                if state in (..., None) and not (data is not ... and data):
-                    return  # clearing what was never stored
-                row = ConversationRow(key=key, state=None, data={})
-                session.add(row)
-            if state is not ...:
-                row.state = state
-            if data is not ...:
-                row.data = dict(data)
-            row.updated_at = datetime.now(timezone.utc)
-            if row.state is None and not row.data:
-                await session.delete(row)
+    async def put(self, key: str, state: str | None, data: Mapping[str, Any]) -> None:
+        async with self.db.engine.begin() as connection:
+            await write_all(connection, {key: (state, data)}, datetime.now(timezone.utc))
+
+
+async def write_all(connection: AsyncConnection,
+                    changes: Mapping[str, tuple[str | None, Mapping[str, Any]]],
+                    now: datetime) -> None:
+    """Each key's whole new (state, data), in the caller's transaction; an empty one is
+    removed rather than kept."""
+    for key, (state, data) in changes.items():
+        if state is None and not data:
+            await connection.execute(delete(TABLE).where(TABLE.c.key == key))
+            continue
+        insert = dialect.insert_for(connection)(TABLE).values(
+            key=key, state=state, data=dict(data), updated_at=now)
+        await connection.execute(insert.on_conflict_do_update(
+            index_elements=[TABLE.c.key],
+            set_={"state": insert.excluded.state, "data": insert.excluded.data,
+                  "updated_at": insert.excluded.updated_at}))

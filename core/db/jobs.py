@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from core.db import dialect
 from core.db.leases import LeaseQueue
 from core.db.models import JobRow
 
@@ -35,6 +36,19 @@ async def schedule(session: AsyncSession, kind: str, key: str, due_at: datetime,
         return
     row.kind, row.payload, row.due_at = kind, dict(payload), due_at
     row.status, row.attempts, row.finished_at, row.last_error = "pending", 0, None, None
+
+
+async def schedule_on(connection: AsyncConnection, kind: str, key: str, due_at: datetime,
+                      payload: dict[str, Any], now: datetime) -> None:
+    """``schedule`` as one statement on a bare connection (an update's closing write)."""
+    table = JobRow.__table__
+    insert = dialect.insert_for(connection)(table).values(
+        key=key, kind=kind, payload=dict(payload), status="pending", attempts=0,
+        due_at=due_at, created_at=now)
+    await connection.execute(insert.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"kind": kind, "payload": dict(payload), "due_at": due_at, "status": "pending",
+              "attempts": 0, "finished_at": None, "last_error": None}))
 
 
 async def cancel(session: AsyncSession, key: str, now: datetime) -> None:

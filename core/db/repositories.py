@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
 from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
@@ -104,6 +104,15 @@ class CaseRepository:
 
     async def count(self) -> int:
         return int((await self.session.execute(select(func.count(CaseRow.id)))).scalar_one())
+
+
+async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> Row[Any] | None:
+    """(id, telegram_id, name, language, phone) of a Telegram user we know, on a bare
+    connection: the bot asks this for nearly every update."""
+    table = PersonRow.__table__
+    return (await connection.execute(
+        select(table.c.id, table.c.telegram_id, table.c.name, table.c.language, table.c.phone)
+        .where(table.c.telegram_id == telegram_id))).first()
 
 
 class PersonRepository:

@@ -19,6 +19,7 @@ import enum
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
 from core.db.models import ProcessedUpdateRow
@@ -64,9 +65,8 @@ class UpdateClaims:
                         .values(claimed_at=now))
 
     async def finish(self, update_id: int, now: datetime) -> None:
-        await self._run(update(ProcessedUpdateRow)
-                        .where(ProcessedUpdateRow.update_id == update_id)
-                        .values(finished_at=now))
+        async with self.db.engine.begin() as connection:
+            await mark_finished(connection, update_id, now)
 
     async def release(self, update_id: int) -> None:
         """Handling failed outright: let a redelivery try again at once."""
@@ -83,3 +83,10 @@ class UpdateClaims:
     async def _run(self, statement: object) -> None:
         async with self.db.engine.begin() as connection:
             await connection.execute(statement)  # type: ignore[arg-type]
+
+
+async def mark_finished(connection: AsyncConnection, update_id: int, now: datetime) -> None:
+    """In the caller's transaction: with what handling the update wrote, ideally."""
+    await connection.execute(update(ProcessedUpdateRow)
+                             .where(ProcessedUpdateRow.update_id == update_id)
+                             .values(finished_at=now))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.db.uow import SqlUnitOfWork
+from core.db.repositories import person_by_telegram
+from core.db.uow import Database, SqlUnitOfWork
 from core.domain import Actor, DomainError, Role
 from core.domain.values import MAX_SHORT, check_phone, check_text
 from core.services.rules import Rules
@@ -21,11 +22,10 @@ class Person:
     phone: str | None = None
 
 
-async def find_by_telegram(uow: SqlUnitOfWork, telegram_id: int) -> Person | None:
-    async with uow:
-        row = await uow.people.by_telegram(telegram_id)
-        return None if row is None else Person(row.id, row.telegram_id, row.name, row.language,
-                                               row.phone)
+async def find_by_telegram(db: Database, telegram_id: int) -> Person | None:
+    async with db.engine.connect() as connection:
+        row = await person_by_telegram(connection, telegram_id)
+    return None if row is None else Person(*row)
 
 
 async def remember_contact(uow: SqlUnitOfWork, person_id: int, name: str | None,

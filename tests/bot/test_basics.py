@@ -52,7 +52,7 @@ async def test_a_chosen_language_wins_over_telegrams(chat: Chatter, session: Rec
     assert session.requests[-1].text == "From now on I will write in English."  # type: ignore[attr-defined]
     await chat.say(user, "/help")
     assert session.sent_texts()[-1].startswith("How this works:")
-    found = await people.find_by_telegram(bot_db.uow(), 6)
+    found = await people.find_by_telegram(bot_db, 6)
     assert found is not None and found.language == "en"
 
 

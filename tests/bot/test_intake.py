@@ -48,7 +48,7 @@ async def test_a_complaint_is_heard_confirmed_and_filed_in_english(
     # Filed Monday 2 Nov 10:00 Shanghai; five working days later, at closing time.
     assert "We will answer you by <b>Mon, Nov 9, 2026 17:00</b> at the latest." in filed
 
-    customer = await people.find_by_telegram(bot_db.uow(), 11)
+    customer = await people.find_by_telegram(bot_db, 11)
     assert customer is not None
     [listed] = await queries.cases_of_customer(bot_db.uow(), customer.id)
     case, _history = await queries.case_with_history(bot_db.uow(), listed.id, _actor(customer.id))
@@ -130,7 +130,7 @@ async def test_a_double_tap_on_confirm_files_one_case(
     await chat.say(ann, "Ann +44 20 7946 0958")
     await chat.press_button(ann, session, "✅ Yes, that's right")
     await chat.press_button(ann, session, "✅ Yes, that's right")
-    customer = await people.find_by_telegram(bot_db.uow(), 16)
+    customer = await people.find_by_telegram(bot_db, 16)
     assert customer is not None
     cases = await queries.cases_of_customer(bot_db.uow(), customer.id)
     assert len(cases) == 1

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from aiogram.fsm.storage.base import StorageKey
 
+from bot import update_batch
+from bot.reminders import IntakeReminder
 from bot.storage import SqlStorage, make_storage
+from bot.update_batch import UpdateBatchMiddleware
+from core.db import update_writes
+from core.db.models import JobRow, ProcessedUpdateRow
 from core.db.uow import Database
+from core.db.updates import UpdateClaims
+from core.services.rules import Rules
 
 KEY = StorageKey(bot_id=4242, chat_id=11, user_id=11)
 
@@ -57,7 +66,7 @@ async def test_an_updates_writes_reach_the_database_together_when_it_is_done(
         seen_midway.append(await _stored(bot_db))
         return "handled"
 
-    assert await storage.write_once_per_update(handler, None, {}) == "handled"
+    assert await UpdateBatchMiddleware(bot_db)(handler, None, {}) == "handled"
     assert seen_midway == [(None, {})]
     assert await _stored(bot_db) == ("Intake:listening",
                                      {"story": ["The milk was sour."], "photos": 1})
@@ -71,8 +80,49 @@ async def test_a_failing_update_still_keeps_what_it_wrote(bot_db: Database) -> N
         raise RuntimeError("the handler broke")
 
     with pytest.raises(RuntimeError):
-        await storage.write_once_per_update(handler, None, {})
+        await UpdateBatchMiddleware(bot_db)(handler, None, {})
     assert (await _stored(bot_db))[0] == "Intake:listening"
+
+
+async def test_the_conversation_its_reminder_and_the_handled_mark_commit_together(
+        bot_db: Database, rules: Rules) -> None:
+    storage = SqlStorage(bot_db)
+    reminder = IntakeReminder(bot_db, rules, timedelta(minutes=30))
+    claims = UpdateClaims(bot_db, timedelta(seconds=60))
+    await claims.claim(901, rules.now())
+
+    async def handler(_event: object, _data: dict[str, object]) -> None:
+        await storage.set_state(KEY, "Intake:listening")
+        await reminder.arm(KEY.bot_id, KEY.chat_id, KEY.user_id, "intake-1", "en")
+        async with bot_db.uow() as uow:  # nothing of it is visible before the end
+            assert await uow.session.get(ProcessedUpdateRow, 901) is not None
+            assert (await uow.session.execute(select(JobRow))).first() is None
+
+    with update_batch.finishing(901) as mark:
+        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+    assert mark.done
+    assert (await _stored(bot_db))[0] == "Intake:listening"
+    async with bot_db.uow() as uow:
+        job = (await uow.session.execute(select(JobRow))).scalar_one()
+        assert job.payload["intake_id"] == "intake-1" and job.status == "pending"
+        assert (await uow.session.get(ProcessedUpdateRow, 901)).finished_at is not None
+
+
+async def test_a_closing_write_that_fails_leaves_nothing_cached(
+        bot_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = SqlStorage(bot_db)
+
+    async def database_down(*_args: object) -> None:
+        raise ConnectionError("database went away")
+
+    async def handler(_event: object, _data: dict[str, object]) -> None:
+        await storage.set_state(KEY, "Intake:listening")
+
+    monkeypatch.setattr(update_writes.conversations, "write_all", database_down)
+    with pytest.raises(ConnectionError):
+        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+    monkeypatch.undo()
+    assert await storage.get_state(KEY) is None  # read again: it never got stored
 
 
 async def test_changing_what_was_read_does_not_change_the_conversation(

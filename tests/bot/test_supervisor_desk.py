@@ -149,7 +149,7 @@ async def test_an_overdue_alert_leads_to_a_reassignment_in_two_taps(
     assert last_answer(session) == "Done."
     case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.ACCEPTED and history[-1].action.value == "reassign"
-    zhao = await people.find_by_telegram(bot_db.uow(), QUALITY_OTHER_ID)
+    zhao = await people.find_by_telegram(bot_db, QUALITY_OTHER_ID)
     assert zhao is not None and case.owner_id == zhao.id
     await sender.run_once()
     notes = [m.text for m in sent(session, QUALITY_CHAT)]

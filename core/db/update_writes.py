@@ -1,0 +1,55 @@
+"""What handling one update leaves to write besides the case itself — the conversation,
+a reminder to schedule, the mark that the update is done — committed in one transaction
+when the handler has finished, instead of one transaction each along the way.
+
+That is both cheaper (a transaction costs far more than a statement) and safer: the
+conversation, its reminder and the "handled" mark can no longer part company in a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from core.db import conversations, jobs, updates
+from core.db.uow import Database
+
+
+@dataclass(frozen=True)
+class JobToSchedule:
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    now: datetime
+
+
+@dataclass
+class UpdateWrites:
+    conversations: dict[str, tuple[str | None, Mapping[str, Any]]] = field(default_factory=dict)
+    jobs: dict[str, JobToSchedule] = field(default_factory=dict)  # by key: the latest wins
+    finished_update: int | None = None
+    # Called if the commit fails, so caches forget what never reached the database.
+    on_failure: list[Callable[[], None]] = field(default_factory=list)
+
+    def schedule(self, job: JobToSchedule) -> None:
+        self.jobs[job.key] = job
+
+    async def commit(self, db: Database) -> None:
+        if not (self.conversations or self.jobs or self.finished_update is not None):
+            return
+        now = datetime.now(timezone.utc)
+        try:
+            async with db.engine.begin() as connection:
+                await conversations.write_all(connection, self.conversations, now)
+                for job in self.jobs.values():
+                    await jobs.schedule_on(connection, job.kind, job.key, job.due_at,
+                                           job.payload, job.now)
+                if self.finished_update is not None:
+                    await updates.mark_finished(connection, self.finished_update, now)
+        except BaseException:
+            for forget in self.on_failure:
+                forget()
+            raise
