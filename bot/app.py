@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.handlers import build_routers
 from bot.i18n import PersonLocaleMiddleware
+from bot.inline_filters import run_filters_inline
 from bot.middlewares import ActorMiddleware
 from bot.reminders import IntakeReminder
 from bot.update_batch import UpdateBatchMiddleware
@@ -58,4 +59,5 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
     # Inside the FSM's per-person lock: the update's closing writes, in one transaction.
     dispatcher.update.outer_middleware(UpdateBatchMiddleware(db))
     dispatcher.include_routers(*build_routers())
+    run_filters_inline(dispatcher)
     return dispatcher
