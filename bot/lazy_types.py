@@ -1,4 +1,4 @@
-"""Build aiogram's Telegram types when first used, not all of them at import.
+"""aiogram's pydantic models: built when first used, not all at import; and built once.
 
 aiogram declares its ~400 types ``defer_build=True``, then calls ``model_rebuild`` on each
 at import to resolve their forward references, which builds every validator anyway: about
@@ -6,6 +6,11 @@ at import to resolve their forward references, which builds every validator anyw
 then, ``model_rebuild`` just keeps the namespace it was given; the names in it are then
 put into each of aiogram's type and method modules, where pydantic looks when it builds a
 type the first time it is used. The RSS figures are in ``bench/results/intake_throughput.txt``.
+
+Built once: aiogram reads every Bot API answer through ``Response[<result type>]``, made
+afresh per call; pydantic caches such models only weakly, so after each garbage collection
+the next call builds ``Response[Message]`` again (45 ms here, a latency spike per
+collection). ``keep_response_models`` keeps them.
 """
 
 from __future__ import annotations
@@ -50,3 +55,26 @@ def defer_telegram_types() -> None:
         if name.startswith(("aiogram.types.", "aiogram.methods.")) and module is not None:
             for key, value in namespace.items():
                 module.__dict__.setdefault(key, value)
+
+
+def keep_response_models() -> None:
+    from aiogram.methods.base import Response
+    from pydantic import BaseModel
+
+    parametrise = BaseModel.__dict__.get("__class_getitem__")
+    if not isinstance(parametrise, classmethod) or "__class_getitem__" in Response.__dict__:
+        return  # not the pydantic this was written for, or done already
+    made: dict[Any, type] = {}
+
+    def kept(cls: type, params: Any) -> Any:
+        if cls is not Response:
+            return parametrise.__get__(None, cls)(params)
+        try:
+            return made[params]
+        except KeyError:
+            made[params] = model = parametrise.__get__(None, cls)(params)
+            return model
+        except TypeError:  # unhashable parameters: not cached
+            return parametrise.__get__(None, cls)(params)
+
+    Response.__class_getitem__ = classmethod(kept)  # type: ignore[assignment]
