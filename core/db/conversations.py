@@ -25,7 +25,7 @@ class ConversationStore:
         self.db = db
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
-        async with self.db.engine.connect() as connection:
+        async with self.db.reader.connect() as connection:
             row = (await connection.execute(
                 select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == key))).first()
         return (row.state, dict(row.data or {})) if row else (None, {})

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.db.engine import make_engine, make_session_factory
+from core.db.engine import READ_ONLY, make_engine, make_session_factory
 from core.db.repositories import CaseRepository, PersonRepository
 
 
@@ -47,6 +47,8 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine: AsyncEngine = make_engine(url, **engine_kwargs)
+        # For reads that write nothing: on SQLite they need not queue for the write lock.
+        self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
         self.sessions = make_session_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:
