@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
@@ -26,8 +26,7 @@ class ConversationStore:
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
         async with self.db.reader.connect() as connection:
-            row = (await connection.execute(
-                select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == key))).first()
+            row = (await connection.execute(_read, {"key": key})).first()
         return (row.state, dict(row.data or {})) if row else (None, {})
 
     async def put(self, key: str, state: str | None, data: Mapping[str, Any]) -> None:
@@ -42,11 +41,21 @@ async def write_all(connection: AsyncConnection,
     removed rather than kept."""
     for key, (state, data) in changes.items():
         if state is None and not data:
-            await connection.execute(delete(TABLE).where(TABLE.c.key == key))
-            continue
-        insert = dialect.insert_for(connection)(TABLE).values(
-            key=key, state=state, data=dict(data), updated_at=now)
-        await connection.execute(insert.on_conflict_do_update(
-            index_elements=[TABLE.c.key],
-            set_={"state": insert.excluded.state, "data": insert.excluded.data,
-                  "updated_at": insert.excluded.updated_at}))
+            await connection.execute(_remove, {"key": key})
+        else:
+            await connection.execute(_upsert(connection), {
+                "new_key": key, "new_state": state, "new_data": dict(data), "at": now})
+
+
+_read = select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == bindparam("key"))
+_remove = delete(TABLE).where(TABLE.c.key == bindparam("key"))
+
+
+@dialect.built_once
+def _upsert(insert: Any) -> Any:
+    statement = insert(TABLE).values(key=bindparam("new_key"), state=bindparam("new_state"),
+                                     data=bindparam("new_data"), updated_at=bindparam("at"))
+    return statement.on_conflict_do_update(
+        index_elements=[TABLE.c.key],
+        set_={"state": statement.excluded.state, "data": statement.excluded.data,
+              "updated_at": statement.excluded.updated_at})

@@ -7,7 +7,9 @@ Everything else in ``core/db`` is portable SQLAlchemy. Both dialects support
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,6 +37,17 @@ def insert_for(session: AsyncSession | AsyncConnection) -> Any:
     """The dialect's ``insert`` construct, which has ``on_conflict_do_*`` on both."""
     bind = session.bind if isinstance(session, AsyncSession) else session
     return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+
+
+_Statement = TypeVar("_Statement")
+
+
+def built_once(build: Callable[[Any], _Statement]) -> Callable[[AsyncConnection], _Statement]:
+    """A hot statement built once per dialect (with ``bindparam``s for its values) instead
+    of per call: building a statement and its cache key costs more than running it."""
+    by_dialect = functools.cache(
+        lambda name: build(postgresql.insert if name == "postgresql" else sqlite.insert))
+    return lambda connection: by_dialect(connection.dialect.name)
 
 
 def claim_rows(statement: Select[Any], session: AsyncSession) -> Select[Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
@@ -41,14 +41,21 @@ async def schedule(session: AsyncSession, kind: str, key: str, due_at: datetime,
 async def schedule_on(connection: AsyncConnection, kind: str, key: str, due_at: datetime,
                       payload: dict[str, Any], now: datetime) -> None:
     """``schedule`` as one statement on a bare connection (an update's closing write)."""
+    await connection.execute(_upsert(connection), {
+        "job_key": key, "job_kind": kind, "job_payload": dict(payload), "due": due_at,
+        "now": now})
+
+
+@dialect.built_once
+def _upsert(insert: Any) -> Any:
     table = JobRow.__table__
-    insert = dialect.insert_for(connection)(table).values(
-        key=key, kind=kind, payload=dict(payload), status="pending", attempts=0,
-        due_at=due_at, created_at=now)
-    await connection.execute(insert.on_conflict_do_update(
-        index_elements=[table.c.key],
-        set_={"kind": kind, "payload": dict(payload), "due_at": due_at, "status": "pending",
-              "attempts": 0, "finished_at": None, "last_error": None}))
+    return insert(table).values(
+        key=bindparam("job_key"), kind=bindparam("job_kind"), payload=bindparam("job_payload"),
+        status="pending", attempts=0, due_at=bindparam("due"), created_at=bindparam("now"),
+    ).on_conflict_do_update(index_elements=[table.c.key], set_={
+        "kind": bindparam("job_kind"), "payload": bindparam("job_payload"),
+        "due_at": bindparam("due"), "status": "pending", "attempts": 0,
+        "finished_at": None, "last_error": None})
 
 
 async def cancel(session: AsyncSession, key: str, now: datetime) -> None:

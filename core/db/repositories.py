@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
@@ -109,10 +109,13 @@ class CaseRepository:
 async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> Row[Any] | None:
     """(id, telegram_id, name, language, phone) of a Telegram user we know, on a bare
     connection: the bot asks this for nearly every update."""
-    table = PersonRow.__table__
-    return (await connection.execute(
-        select(table.c.id, table.c.telegram_id, table.c.name, table.c.language, table.c.phone)
-        .where(table.c.telegram_id == telegram_id))).first()
+    return (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()
+
+
+_PEOPLE = PersonRow.__table__
+_person_by_telegram = (
+    select(_PEOPLE.c.id, _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language,
+           _PEOPLE.c.phone).where(_PEOPLE.c.telegram_id == bindparam("telegram_id")))
 
 
 class PersonRepository:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
@@ -34,27 +35,37 @@ class Claim(enum.Enum):
     BUSY = "busy"  # another instance is on it right now: ask to be asked again later
 
 
+TABLE = ProcessedUpdateRow.__table__
+
+
+@dialect.built_once
+def _claim(insert: Any) -> Any:
+    return (insert(TABLE).values(update_id=bindparam("claimed_id"), claimed_at=bindparam("claimed"))
+            .on_conflict_do_update(
+                index_elements=[TABLE.c.update_id], set_={"claimed_at": bindparam("claimed")},
+                where=TABLE.c.finished_at.is_(None) & (TABLE.c.claimed_at < bindparam("stale_before")))
+            .returning(TABLE.c.update_id))
+
+
+_finished_at = select(TABLE.c.finished_at).where(TABLE.c.update_id == bindparam("update_id"))
+_mark_finished = (update(TABLE).where(TABLE.c.update_id == bindparam("done_id"))
+                  .values(finished_at=bindparam("done_at")))
+
+
 class UpdateClaims:
     def __init__(self, db: Database, lease: timedelta) -> None:
         self.db = db
         self.lease = lease
 
     async def claim(self, update_id: int, now: datetime) -> Claim:
-        table = ProcessedUpdateRow.__table__
-        # Core on a bare connection, not an ORM session: this runs for every update.
         async with self.db.engine.begin() as connection:
             # One statement: insert, or take over a stale unfinished claim; no race.
-            statement = (
-                dialect.insert_for(connection)(table)
-                .values(update_id=update_id, claimed_at=now)
-                .on_conflict_do_update(
-                    index_elements=[table.c.update_id], set_={"claimed_at": now},
-                    where=table.c.finished_at.is_(None) & (table.c.claimed_at < now - self.lease))
-                .returning(table.c.update_id))
-            if (await connection.execute(statement)).first() is not None:
+            taken = (await connection.execute(_claim(connection), {
+                "claimed_id": update_id, "claimed": now, "stale_before": now - self.lease})
+                     ).first()
+            if taken is not None:
                 return Claim.TAKEN
-            finished = (await connection.execute(
-                select(table.c.finished_at).where(table.c.update_id == update_id))).scalar()
+            finished = (await connection.execute(_finished_at, {"update_id": update_id})).scalar()
         return Claim.DONE if finished is not None else Claim.BUSY
 
     async def renew(self, update_id: int, now: datetime) -> None:
@@ -87,6 +98,4 @@ class UpdateClaims:
 
 async def mark_finished(connection: AsyncConnection, update_id: int, now: datetime) -> None:
     """In the caller's transaction: with what handling the update wrote, ideally."""
-    await connection.execute(update(ProcessedUpdateRow)
-                             .where(ProcessedUpdateRow.update_id == update_id)
-                             .values(finished_at=now))
+    await connection.execute(_mark_finished, {"done_id": update_id, "done_at": now})
