@@ -25,7 +25,7 @@ class ConversationStore:
         self.db = db
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
-        async with self.db.reader.connect() as connection:
+        async with self.db.autocommit.connect() as connection:
             row = (await connection.execute(_read, {"key": key})).first()
         return (row.state, dict(row.data or {})) if row else (None, {})
 

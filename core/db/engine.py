@@ -9,7 +9,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///complaint-desk.db"
-READ_ONLY = "desk_read_only"  # execution option: a transaction that only reads
 
 
 def normalise_url(url: str) -> str:
@@ -42,8 +41,9 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
-            connection.exec_driver_sql("BEGIN")  # WAL: reads run beside the writer, unqueued
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            # ``Database.autocommit``: no BEGIN, each statement its own transaction; a read
+            # runs beside the writer (WAL) instead of queueing for the write lock.
             return
         # IMMEDIATE takes the write lock up front: one writer at a time, no deadlocked
         # read-to-write upgrades, so concurrent filings queue instead of failing.

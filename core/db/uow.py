@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.db.engine import READ_ONLY, make_engine, make_session_factory
+from core.db.engine import make_engine, make_session_factory
 from core.db.repositories import CaseRepository, PersonRepository
 
 
@@ -47,8 +47,9 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine: AsyncEngine = make_engine(url, **engine_kwargs)
-        # For reads that write nothing: on SQLite they need not queue for the write lock.
-        self.reader: AsyncEngine = self.engine.execution_options(**{READ_ONLY: True})
+        # For work that is one statement (or reads): no BEGIN/COMMIT round trips, and on
+        # SQLite no queueing for the write lock just to read.
+        self.autocommit: AsyncEngine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.sessions = make_session_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:

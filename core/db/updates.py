@@ -58,7 +58,7 @@ class UpdateClaims:
         self.lease = lease
 
     async def claim(self, update_id: int, now: datetime) -> Claim:
-        async with self.db.engine.begin() as connection:
+        async with self.db.autocommit.connect() as connection:
             # One statement: insert, or take over a stale unfinished claim; no race.
             taken = (await connection.execute(_claim(connection), {
                 "claimed_id": update_id, "claimed": now, "stale_before": now - self.lease})
@@ -76,7 +76,7 @@ class UpdateClaims:
                         .values(claimed_at=now))
 
     async def finish(self, update_id: int, now: datetime) -> None:
-        async with self.db.engine.begin() as connection:
+        async with self.db.autocommit.connect() as connection:
             await mark_finished(connection, update_id, now)
 
     async def release(self, update_id: int) -> None:
@@ -92,7 +92,7 @@ class UpdateClaims:
             return int(result.rowcount or 0)
 
     async def _run(self, statement: object) -> None:
-        async with self.db.engine.begin() as connection:
+        async with self.db.autocommit.connect() as connection:
             await connection.execute(statement)  # type: ignore[arg-type]
 
 

@@ -23,7 +23,7 @@ class Person:
 
 
 async def find_by_telegram(db: Database, telegram_id: int) -> Person | None:
-    async with db.reader.connect() as connection:
+    async with db.autocommit.connect() as connection:
         row = await person_by_telegram(connection, telegram_id)
     return None if row is None else Person(*row)
 

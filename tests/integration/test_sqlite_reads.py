@@ -21,7 +21,7 @@ async def test_a_customer_is_looked_up_while_another_update_holds_the_write_lock
         writer = await db.engine.connect()
         await writer.begin()  # BEGIN IMMEDIATE: the one write lock, held
         await writer.execute(text("INSERT INTO case_counters (period, last_serial) VALUES ('x', 1)"))
-        # Without the read-only begin this waits for the lock (busy_timeout, 30 s).
+        # Began IMMEDIATE like a write, this would wait for the lock (busy_timeout, 30 s).
         assert await asyncio.wait_for(people.find_by_telegram(db, 12345), 5) is None
         await writer.rollback()
         await writer.close()
