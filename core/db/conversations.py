@@ -7,7 +7,7 @@ nearly every update and writes it for many, so this is the hottest path in the d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
@@ -31,7 +31,7 @@ class ConversationStore:
 
     async def put(self, key: str, state: str | None, data: Mapping[str, Any]) -> None:
         async with self.db.engine.begin() as connection:
-            await write_all(connection, {key: (state, data)}, datetime.now(timezone.utc))
+            await write_all(connection, {key: (state, data)}, datetime.now(UTC))
 
 
 async def write_all(connection: AsyncConnection,

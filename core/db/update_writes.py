@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from core.db import conversations, jobs, updates
@@ -40,7 +40,7 @@ class UpdateWrites:
     async def commit(self, db: Database) -> None:
         if not (self.conversations or self.jobs or self.finished_update is not None):
             return
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             async with db.engine.begin() as connection:
                 await conversations.write_all(connection, self.conversations, now)

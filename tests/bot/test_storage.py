@@ -6,8 +6,8 @@ import os
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import select
 
 from bot import update_batch
 from bot.reminders import IntakeReminder

@@ -53,7 +53,7 @@ CHECK = textwrap.dedent("""
 
 
 def test_types_wait_until_used_and_every_one_of_them_builds() -> None:
-    done = subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, check=False,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     built_at_import, models, broken = done.stdout.strip().split(" ", 2)
