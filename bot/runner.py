@@ -35,7 +35,7 @@ class BotProcess:
                  clock: Clock | None = None) -> None:
         self.settings = settings
         self.organisation = organisation
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, **settings.pool_options())
         self.rules = Rules.build(organisation.policy, clock or SystemClock())
         self.i18n = make_i18n(organisation.default_language)
         self.bot: Bot = build_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.db.engine import DEFAULT_URL
+from core.db.engine import DEFAULT_URL, POOL_SIZE
 
 
 class Settings(BaseSettings):
@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # A notice claimed by a process that died is sent again after this; it only bounds
     # how long a crash delays delivery, so keep it well above one send's round trip.
     delivery_lease_seconds: float = Field(default=60, ge=1)
+    # PostgreSQL connections each process keeps (plus up to 10 more at a peak); the sum
+    # over a fleet must stay under the server's max_connections.
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1, le=200)
     migrate_on_start: bool = True  # a fresh SQLite sandbox just works; turn off for fleets
     # Webhook mode (``run --webhook``): Telegram posts to WEBHOOK_URL, which a proxy or load
     # balancer forwards to WEBHOOK_HOST:WEBHOOK_PORT, the URL's path unchanged.
@@ -33,3 +36,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # An update claimed by an instance that then died is handled by another after this.
     update_lease_seconds: float = Field(default=60, gt=0)
+
+    def pool_options(self) -> dict[str, int]:
+        """Engine options for the database (SQLite's pool is left as it is)."""
+        return {} if self.database_url.startswith("sqlite") else {
+            "pool_size": self.database_pool_size}

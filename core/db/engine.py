@@ -9,6 +9,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///complaint-desk.db"
+# PostgreSQL connections per process: a webhook instance works on many updates at once,
+# and one opened and closed per burst (past the pool) costs more than the update itself.
+POOL_SIZE = 15
 
 
 def normalise_url(url: str) -> str:
@@ -25,6 +28,7 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", POOL_SIZE)
         return create_async_engine(url, **kwargs)
     engine = create_async_engine(url, **kwargs)
 

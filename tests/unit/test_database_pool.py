@@ -1,0 +1,24 @@
+"""How many PostgreSQL connections a process keeps is a setting; SQLite's pool is left alone."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from core.db.uow import Database
+
+
+def settings(**values: object) -> Settings:
+    return Settings(bot_token=SecretStr("1:x"), _env_file=None, **values)  # type: ignore[arg-type]
+
+
+async def test_a_postgresql_process_keeps_the_configured_number_of_connections() -> None:
+    chosen = settings(database_url="postgresql://desk@db.internal/desk", database_pool_size=7)
+    db = Database(chosen.database_url, **chosen.pool_options())  # no connection is opened
+    assert db.engine.pool.size() == 7
+    default = settings(database_url="postgresql://desk@db.internal/desk")
+    assert Database(default.database_url, **default.pool_options()).engine.pool.size() == 15
+
+
+def test_sqlite_gets_no_pool_options() -> None:
+    assert settings(database_url="sqlite:///desk.db").pool_options() == {}
