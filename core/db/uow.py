@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.db.engine import make_engine, make_session_factory
+from core.db.engine import autocommit_options, make_engine, make_session_factory
 from core.db.repositories import CaseRepository, PersonRepository
 
 
@@ -49,7 +49,8 @@ class Database:
         self.engine: AsyncEngine = make_engine(url, **engine_kwargs)
         # For work that is one statement (or reads): no BEGIN/COMMIT round trips, and on
         # SQLite no queueing for the write lock just to read.
-        self.autocommit: AsyncEngine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.autocommit: AsyncEngine = self.engine.execution_options(
+            **autocommit_options(self.engine))
         self.sessions = make_session_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:
