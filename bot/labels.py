@@ -84,6 +84,18 @@ LEVELS = {
 }
 
 
+# The outside bodies a case can be settled through (core.services.supervision).
+ROUTES = {"consumer_association": __("Consumer association (12315)"),
+          "arbitration": __("Arbitration"), "court": __("Court")}
+
+
+def settled_by(closure: str | None) -> str:
+    """The outside body that settled a case closed as ``external_<route>``, in words."""
+    closure = closure or ""
+    label = ROUTES.get(closure.removeprefix("external_"))
+    return str(label) if label is not None and closure.startswith("external_") else ""
+
+
 def level_label(code: str) -> str:
     label = LEVELS.get(code)
     return str(label) if label is not None else code.replace("_", " ")

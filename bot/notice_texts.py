@@ -12,7 +12,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import Decision, SupervisorAction, SurveyAnswer
 from bot.cards import CLOCKS
-from bot.labels import RATINGS, category_label, level_label, remedy_label, state_label
+from bot.labels import (
+    RATINGS,
+    category_label,
+    level_label,
+    remedy_label,
+    settled_by,
+    state_label,
+)
 from bot.render import escape, shorten
 from core.policy import Policy
 
@@ -131,6 +138,15 @@ def render(kind: str, case_id: int, payload: dict[str, Any], policy: Policy
     elif kind == "closed_satisfied":
         text = "\n".join([_head(payload), _("Your complaint is now closed. Thank you for your "
                                              "patience, and for helping us do better.")])
+    elif kind == "closed":
+        route = settled_by(str(payload.get("closure", "")))
+        outcome = str(payload.get("outcome", ""))
+        text = "\n".join(
+            [_head(payload),
+             _("Your complaint is now closed: it was settled through {body}.").format(
+                 body=escape(route)) if route else _("Your complaint is now closed.")]
+            + ([_("Outcome: {outcome}").format(outcome=escape(shorten(outcome, 1000)))]
+               if outcome else []))
     elif kind in ("deadline_warning", "deadline_breach"):
         text = _deadline(kind, payload, policy)
         if kind == "deadline_breach":  # breaches go to the supervisors: straight to the case

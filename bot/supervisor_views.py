@@ -21,7 +21,7 @@ from bot.callbacks import SupervisorAction, SupervisorPage
 from bot.card_sender import EVENTS
 from bot.cards import CLOCKS, SEVERITIES, card_text, event_note
 from bot.dates import when
-from bot.labels import RATINGS, level_label, remedy_label, state_label
+from bot.labels import RATINGS, ROUTES, level_label, remedy_label, settled_by, state_label
 from bot.notice_texts import _duration
 from bot.render import escape, shorten
 from core.domain import Action, CaseEvent, CaseState, Severity
@@ -39,8 +39,6 @@ from core.services.supervision_queries import (
 ROLES = {"customer": __("customer"), "specialist": __("customer service"),
          "department": __("department"), "supervisor": __("supervisor"),
          "system": __("system")}
-ROUTES = {"consumer_association": __("Consumer association (12315)"),
-          "arbitration": __("Arbitration"), "court": __("Court")}
 HISTORY_PAGE = 5  # events per history page: notes can be long
 ENTRY_LIMIT = 760  # one history entry, escaped: HISTORY_PAGE entries stay under 4096
 # States from which a case can go to another department (first or again).
@@ -105,7 +103,7 @@ def case_view(page: HistoryPage, rules: Rules, locale: str, now: datetime
     lines = [card_text(case, rules, locale, page.names, now)]
     level = rules.policy.escalation[min(case.escalation_level, len(rules.policy.escalation) - 1)]
     lines.append(_("Escalation level: {level}").format(level=escape(level_label(level.code))))
-    route = _route(case.closure)
+    route = settled_by(case.closure)
     if route:
         lines.append(_("Settled outside: {route}").format(route=route))
     lines.append(_("History: {count} entries").format(count=page.total))
@@ -161,12 +159,6 @@ def route_options() -> list[tuple[str, str]]:
     return [(code, str(ROUTES[code])) for code in EXTERNAL_ROUTES]
 
 
-def _route(closure: str | None) -> str:
-    """The outside body that settled a case closed as ``external_<route>``, in words."""
-    label = ROUTES.get((closure or "").removeprefix("external_"))
-    return str(label) if label and (closure or "").startswith("external_") else ""
-
-
 def _details(event: CaseEvent, rules: Rules) -> str:
     """The facts an event carries besides its note, in words."""
     data, action = event.data, event.action.value
@@ -183,7 +175,7 @@ def _details(event: CaseEvent, rules: Rules) -> str:
     if action == "record_revisit" and data.get("rating") in RATINGS:
         return str(RATINGS[data["rating"]])
     if action == "close" and data.get("outcome"):
-        return _route(str(data["outcome"])) or escape(str(data["outcome"]).replace("_", " "))
+        return settled_by(str(data["outcome"])) or escape(str(data["outcome"]).replace("_", " "))
     if action == "add_evidence":
         return "📎 " + escape(str(data.get("kind", "")))
     if action == "add_capa" and data.get("root_cause"):

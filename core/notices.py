@@ -89,4 +89,7 @@ def notices_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> 
             notices.append(_customer(case, "implemented", note=event.note or ""))
         elif action is Action.RECORD_REVISIT and event.to_state is CaseState.CLOSED_SATISFIED:
             notices.append(_customer(case, "closed_satisfied"))
+        elif action is Action.CLOSE:  # by a supervisor, e.g. settled by an outside body
+            notices.append(_customer(case, "closed", closure=str(event.data.get("outcome", "")),
+                                     outcome=event.note or ""))
     return notices

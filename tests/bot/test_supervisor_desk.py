@@ -237,6 +237,10 @@ async def test_severity_escalation_instruction_and_external_closing(
     await reply_to_prompt(chat, session, "The arbitration committee awarded 300 yuan.",
                           group(SUPERVISORS_CHAT))
     assert "Settled outside: Arbitration" in sent(session, SUPERVISORS_CHAT)[-1].text
+    await sender.run_once()  # and the customer hears how it ended
+    told = sent(session, 61)[-1].text
+    assert "Your complaint is now closed: it was settled through Arbitration." in told
+    assert "Outcome: The arbitration committee awarded 300 yuan." in told
     case, events = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.severity is Severity.MAJOR and case.escalation_level == 1
     assert case.state is CaseState.CLOSED and case.closure == "external_arbitration"
