@@ -21,7 +21,14 @@ from bot.callbacks import SupervisorAction, SupervisorPage
 from bot.card_sender import EVENTS
 from bot.cards import CLOCKS, SEVERITIES, card_text, event_note
 from bot.dates import when
-from bot.labels import RATINGS, ROUTES, level_label, remedy_label, settled_by, state_label
+from bot.labels import (
+    RATINGS,
+    ROUTES,
+    level_label,
+    remedy_label,
+    settled_by,
+    state_label,
+)
 from bot.notice_texts import _duration
 from bot.render import escape, shorten
 from core.domain import Action, CaseEvent, CaseState, Severity
