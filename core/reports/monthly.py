@@ -8,18 +8,20 @@ A row in the jobs table keyed by the month is the ledger, written in the same
 transaction: a restart, or several bot instances, still queue it once; the outbox then
 delivers it at least once, retrying through faults.
 
-Only on that day: a bot that was down all of it does not send a stale report later in the
-month (``/report`` gives it on demand).
+A bot that was down on that day sends it when it is back, later in the month: late is
+better than never. A desk that did not exist yet last month (no case filed before this
+month) sends nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.calendar import BusinessCalendar
-from core.db.models import JobRow
+from core.db.models import CaseRow, JobRow
 from core.db.outbox import add_notices
 from core.db.uow import Database
 from core.notices import Notice
@@ -39,25 +41,35 @@ def first_working_day(calendar: BusinessCalendar, year: int, month: int) -> date
 
 
 def due_at(rules: Rules, now: datetime) -> tuple[Period, datetime] | None:
-    """Last month's period and the moment it falls due, if today is the day."""
+    """Last month's period and the moment it falls due (the opening of this month's first
+    working day), once that day has come."""
     calendar = rules.calendar
     today = now.astimezone(calendar.tz).date()
-    if today != first_working_day(calendar, today.year, today.month):
+    first = first_working_day(calendar, today.year, today.month)
+    if first is None or today < first:
         return None
-    opening = calendar.next_open(datetime.combine(today, time(0), tzinfo=calendar.tz))
+    opening = calendar.next_open(datetime.combine(first, time(0), tzinfo=calendar.tz))
     return Period.before(today), opening
 
 
 async def queue_if_due(db: Database, rules: Rules, now: datetime) -> Period | None:
-    """Queue last month's report once, from the opening of the first working day."""
+    """Queue last month's report once, from the opening of the first working day on."""
     due = due_at(rules, now)
     if due is None or now < due[1]:
         return None
     period = due[0]
+    this_month = datetime.combine(period.end, time(0), tzinfo=rules.calendar.tz)
+    key = f"{NOTICE_KIND}:{period.label}"
+    async with db.autocommit.connect() as connection:  # checked each sweep all month: cheap
+        if (await connection.execute(select(JobRow.id).where(JobRow.key == key))).first():
+            return None  # queued already
+        if (await connection.execute(select(CaseRow.id).where(CaseRow.filed_at < this_month)
+                                     .limit(1))).first() is None:
+            return None  # a desk newer than the month: no report of a time it did not exist
     async with db.sessions() as session:
         try:
             async with session.begin():
-                session.add(JobRow(key=f"{NOTICE_KIND}:{period.label}", kind=NOTICE_KIND,
+                session.add(JobRow(key=key, kind=NOTICE_KIND,
                                    payload={"period": period.label}, status="done",
                                    attempts=1, due_at=now, created_at=now, finished_at=now))
                 await session.flush()

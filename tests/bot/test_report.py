@@ -129,7 +129,7 @@ async def test_sent_by_itself_once_on_the_first_working_day(
     assert period is not None and period.label == "2026-11"
     assert await monthly.queue_if_due(bot_db, rules, rules.now()) is None  # once
     rules.clock.set(datetime(2026, 12, 2, 9, 30, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
-    assert await monthly.queue_if_due(bot_db, rules, rules.now()) is None  # not the day
+    assert await monthly.queue_if_due(bot_db, rules, rules.now()) is None  # sent already
 
     sender = OutboxSender(bot, bot_db, rules, organisation, make_i18n("en"))
     while await sender.run_once():
@@ -138,3 +138,19 @@ async def test_sent_by_itself_once_on_the_first_working_day(
     assert any("Complaint summary for 2026-11" in t for t in texts)
     assert len(sent(session, SendMediaGroup, SUPERVISORS_CHAT)) == 1
     assert len(cases_in(session.documents[-1])) == 6
+
+
+async def test_a_bot_down_on_the_first_working_day_sends_it_when_back(
+        bot_db: Database, organisation: Organisation) -> None:
+    _session, _bot, _chat, rules = await setup(
+        bot_db, organisation, datetime(2026, 12, 3, 14, 0, tzinfo=SHANGHAI))
+    period = await monthly.queue_if_due(bot_db, rules, rules.now())
+    assert period is not None and period.label == "2026-11"  # late, but not lost
+    assert await monthly.queue_if_due(bot_db, rules, rules.now()) is None
+
+
+async def test_a_desk_newer_than_last_month_sends_no_report_of_it(
+        bot_db: Database, organisation: Organisation) -> None:
+    rules = Rules.build(organisation.policy,
+                        ManualClock(datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI)))
+    assert await monthly.queue_if_due(bot_db, rules, rules.now()) is None
