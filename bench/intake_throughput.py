@@ -13,7 +13,8 @@ measures, against the same in-process emulator (see ``bench/webhook_load.py``):
 
 An update is a new customer's first words, the start of a complaint: the desk looks the
 person up, stores the conversation, schedules the quiet-customer reminder and replies.
-Everything runs twice, with and without uvloop and orjson. Goals: the desk at >= 60% of the
+Everything runs twice, with and without uvloop and orjson (``pip install -e .[speedups]``;
+without them installed only the second pass runs). Goals: the desk at >= 60% of the
 echo bot's throughput, p99 < 50 ms at 200 updates/s, RSS < 150 MB. Appends the figures to
 ``bench/results/intake_throughput.txt``.
 """
@@ -58,6 +59,15 @@ async def measure(bench: Bench, name: str, argv: list[str], speedups: bool, args
     return throughput, latency, idle, loaded
 
 
+def _speedups_installed() -> bool:
+    try:
+        import orjson  # noqa: F401
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 async def main(args: argparse.Namespace) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     log = folder / "bots.log"
@@ -66,7 +76,7 @@ async def main(args: argparse.Namespace) -> list[str]:
     bench = await Bench.create()
     databases = []
     try:
-        for speedups in (True, False):
+        for speedups in (True, False) if _speedups_installed() else (False,):
             label = "with uvloop+orjson" if speedups else "without (asyncio loop, json)"
             print(label, flush=True)
             results = {}
