@@ -91,9 +91,9 @@ class SqlStorage(BaseStorage):
 def make_storage(db: Database, redis_url: str | None) -> BaseStorage:
     """Redis when configured (several instances share it), else our own database."""
     if redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from bot.redis_storage import StagedRedisStorage
 
-        return RedisStorage.from_url(redis_url)
+        return StagedRedisStorage.from_url(redis_url)
     return SqlStorage(db)
 
 

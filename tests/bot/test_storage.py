@@ -148,3 +148,32 @@ async def test_redis_is_used_when_configured(bot_db: Database) -> None:
         await storage.set_state(KEY, None)
     finally:
         await storage.close()
+
+
+async def test_in_redis_an_updates_writes_wait_for_its_end(bot_db: Database) -> None:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    storage, other_instance = make_storage(bot_db, url), make_storage(bot_db, url)
+    key = StorageKey(bot_id=4242, chat_id=9911, user_id=9911)
+    seen_midway: list[object] = []
+
+    async def handler(_event: object, _data: dict[str, object]) -> None:
+        await storage.set_state(key, "IntakeForm:asking")
+        await storage.update_data(key, {"story": ["The milk was sour."]})
+        seen_midway.append((await storage.get_state(key), await storage.get_data(key)))
+        seen_midway.append(await other_instance.get_state(key))  # a crash now loses nothing
+
+    try:
+        await storage.set_state(key, "IntakeForm:listening")  # outside an update: at once
+        assert await other_instance.get_state(key) == "IntakeForm:listening"
+        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+        assert seen_midway == [("IntakeForm:asking", {"story": ["The milk was sour."]}),
+                               "IntakeForm:listening"]
+        assert await other_instance.get_state(key) == "IntakeForm:asking"
+        assert await other_instance.get_data(key) == {"story": ["The milk was sour."]}
+    finally:
+        await storage.set_state(key, None)
+        await storage.set_data(key, {})
+        await storage.close()
+        await other_instance.close()
