@@ -14,6 +14,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
+from bot.already_done import AlreadyDone
 from bot.handlers import build_routers
 from bot.i18n import PersonLocaleMiddleware
 from bot.inline_filters import run_filters_inline
@@ -28,6 +29,7 @@ from core.services.rules import Rules
 def build_bot(token: str, api_url: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
+    session.middleware(AlreadyDone())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

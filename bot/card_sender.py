@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
@@ -83,12 +82,8 @@ class CardSender:
             message_id, thread_id = sent.message_id, thread
         else:
             message_id, thread_id = card.message_id, card.thread_id
-            try:
-                await self.bot.edit_message_text(text, chat_id=group.chat_id,
-                                                 message_id=message_id, reply_markup=markup)
-            except TelegramBadRequest as exc:
-                if "not modified" not in exc.message:
-                    raise
+            await self.bot.edit_message_text(text, chat_id=group.chat_id,
+                                             message_id=message_id, reply_markup=markup)
         for event in events:
             label = EVENTS.get(event["event"])
             if label is None:

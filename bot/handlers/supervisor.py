@@ -41,10 +41,9 @@ async def _check(message: Message, actor: Actor, db: Database, rules: Rules,
 async def show(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Replace a desk message in place (paging, sub-menus); send anew if it cannot be."""
     try:
-        await message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            await message.answer(text, reply_markup=markup)
+        await message.edit_text(text, reply_markup=markup)  # unchanged is fine (bot.already_done)
+    except TelegramBadRequest:
+        await message.answer(text, reply_markup=markup)
 
 
 async def send_case(message: Message, db: Database, rules: Rules, locale: str, case_id: int,
