@@ -55,8 +55,11 @@ async def _until(condition: object, what: str) -> None:
 
 
 async def _statuses(db: Database) -> Counter[str]:
+    """Of this test's notices (the bot may queue its own, e.g. a digest)."""
     async with db.sessions() as session:
-        return Counter((await session.execute(select(NotificationRow.status))).scalars())
+        return Counter((await session.execute(
+            select(NotificationRow.status)
+            .where(NotificationRow.idempotency_key.startswith("crash-")))).scalars())
 
 
 async def test_a_kill_during_delivery_loses_nothing_and_repeats_nothing(desk: Desk) -> None:
@@ -74,7 +77,9 @@ async def test_a_kill_during_delivery_loses_nothing_and_repeats_nothing(desk: De
         desk.process.wait()
         desk.process = None
         desk.state.release_held()  # the swallowed request never reached Telegram
-        assert sum(_numbers_delivered(desk).values()) == LET_THROUGH
+        # Killed midway: some were delivered, not all. (Fewer than LET_THROUGH when the
+        # bot had something else to say too, e.g. the 17:00 digest in the afternoon.)
+        assert 0 < sum(_numbers_delivered(desk).values()) <= LET_THROUGH
 
         desk.start_bot(DELIVERY_LEASE_SECONDS="2")
         await desk.wait_until_started()
