@@ -26,14 +26,7 @@ UNCHANGED: Any = object()
 
 class StagedRedisStorage(RedisStorage):
     def _staged(self) -> dict[StorageKey, list[Any]] | None:
-        writes = update_batch.current()
-        if writes is None:
-            return None
-        staged = writes.staged.get(id(self))
-        if staged is None:
-            staged = writes.staged[id(self)] = {}
-            writes.before_commit.append(lambda: self._write_staged(staged))
-        return staged
+        return update_batch.staged_for(self, self._write_staged)
 
     async def _write_staged(self, staged: dict[StorageKey, list[Any]]) -> None:
         for key, (state, data) in staged.items():

@@ -8,7 +8,7 @@ conversation, its reminder and the "handled" mark can no longer part company in 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,17 +33,11 @@ class UpdateWrites:
     finished_update: int | None = None
     # Called if the commit fails, so caches forget what never reached the database.
     on_failure: list[Callable[[], None]] = field(default_factory=list)
-    # Writes to other stores (Redis), run just before the transaction: they cannot join
-    # it, and a crash in between then replays the update rather than loses its step.
-    before_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    staged: dict[int, Any] = field(default_factory=dict)  # those stores' pending values
 
     def schedule(self, job: JobToSchedule) -> None:
         self.jobs[job.key] = job
 
     async def commit(self, db: Database) -> None:
-        for write in self.before_commit:
-            await write()
         if not (self.conversations or self.jobs or self.finished_update is not None):
             return
         now = datetime.now(UTC)
