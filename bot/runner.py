@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 
@@ -17,7 +18,7 @@ from bot.outbox_sender import OutboxSender
 from bot.pacing import Pacer
 from bot.settings import Settings
 from bot.storage import make_isolation, make_storage
-from core.clock import SystemClock
+from core.clock import OffsetClock, SystemClock
 from core.db.migrate import upgrade
 from core.db.uow import Database
 from core.organisation import Organisation
@@ -36,7 +37,7 @@ class BotProcess:
         self.settings = settings
         self.organisation = organisation
         self.db = Database(settings.database_url, **settings.pool_options())
-        self.rules = Rules.build(organisation.policy, clock or SystemClock())
+        self.rules = Rules.build(organisation.policy, clock or self._clock())
         self.i18n = make_i18n(organisation.default_language)
         self.bot: Bot = build_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
         storage = make_storage(self.db, settings.redis_url)
@@ -54,6 +55,14 @@ class BotProcess:
         self._workers: list[asyncio.Task[None]] = []
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
+
+    def _clock(self) -> Clock:
+        start = self.settings.clock_start
+        if start is None:
+            return SystemClock()
+        if start.tzinfo is None:  # wall time where the organisation is, as people read it
+            start = start.replace(tzinfo=ZoneInfo(self.organisation.policy.calendar.timezone))
+        return OffsetClock(start)
 
     async def _on_startup(self, bot: Bot, webhook: bool = False, **_: Any) -> None:
         await set_commands(bot, self.i18n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # An update claimed by an instance that then died is handled by another after this.
     update_lease_seconds: float = Field(default=60, gt=0)
+    # Tests and demos: the bot's clock starts at this moment and ticks on from there (a
+    # naive value is wall time in the organisation's zone). Unset: the real time.
+    clock_start: datetime | None = None
 
     def pool_options(self) -> dict[str, int]:
         """Engine options for the database (SQLite's pool is left as it is)."""

@@ -2,6 +2,10 @@
 
 The emulator runs in the test's event loop; the bot is a separate OS process that only
 knows the emulator's URL, exactly as it would know Telegram's.
+
+No test here trusts the real date or hour: the bot (``CLOCK_START``), the emulator and the
+test share one clock that starts at ``START`` — a working Tuesday morning in Shanghai —
+and ticks on from there, whatever day the suite runs.
 """
 
 from __future__ import annotations
@@ -12,24 +16,28 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from core.clock import OffsetClock
 from sandbox.emulator.server import Emulator, start_emulator
 from sandbox.world import populate
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:E2E-TOKEN"
 REPLY_TIMEOUT = 20.0  # generous: a loaded CI machine is slow, a hung bot still fails
+START = datetime.fromisoformat("2026-11-03T10:00:00+08:00")
 
 
 class Desk:
     """The emulator plus the bot process, driven as people would chat."""
 
-    def __init__(self, emulator: Emulator, tmp_path: Path) -> None:
+    def __init__(self, emulator: Emulator, tmp_path: Path, clock: OffsetClock) -> None:
         self.emulator = emulator
+        self.clock = clock  # the bot's and the emulator's
         self.state = emulator.state
         self.tmp_path = tmp_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -42,7 +50,7 @@ class Desk:
         env.update(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=self.emulator.base_url,
                    DATABASE_URL=self.database_url,
                    CONFIG_FILE=str(ROOT / "sandbox" / "demo_organisation.toml"),
-                   LOG_LEVEL="INFO", **extra)
+                   LOG_LEVEL="INFO", CLOCK_START=self.clock.now().isoformat(), **extra)
         env.pop("REDIS_URL", None)
         return env
 
@@ -134,9 +142,10 @@ class Desk:
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    emulator = await start_emulator(token=TOKEN)
+    clock = OffsetClock(START)
+    emulator = await start_emulator(token=TOKEN, wallclock=lambda: clock.now().timestamp())
     populate(emulator.state)
-    desk = Desk(emulator, tmp_path)
+    desk = Desk(emulator, tmp_path, clock)
     try:
         yield desk
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.clock import SystemClock
 from core.db.models import CaseRow
 from core.db.uow import Database
 from core.domain import Actor, CaseState, Remedy, RemedyKind, Role
@@ -36,7 +35,7 @@ async def test_reject_then_accept_then_a_dissatisfied_survey_reopens(desk: Desk)
         step("ann", press="✅ Yes, that's right"),
     ])
     organisation = load_organisation(ROOT / "sandbox" / "demo_organisation.toml")
-    rules = Rules.build(organisation.policy, SystemClock())
+    rules = Rules.build(organisation.policy, desk.clock)
     db = Database(desk.database_url)
     try:
         async with db.uow() as uow:

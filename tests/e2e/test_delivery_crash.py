@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -24,8 +24,7 @@ NOTICES = 30
 LET_THROUGH = 12
 
 
-async def _queue_notices(db: Database) -> None:
-    now = datetime.now(timezone.utc)
+async def _queue_notices(db: Database, now: datetime) -> None:
     async with db.sessions() as session, session.begin():
         session.add_all(PersonRow(id=80_000 + chat, telegram_id=chat, name=f"c{chat}",
                                   language="en", created_at=now) for chat in CUSTOMERS)
@@ -70,7 +69,7 @@ async def test_a_kill_during_delivery_loses_nothing_and_repeats_nothing(desk: De
     desk.state.hold_after("sendMessage", LET_THROUGH)
     db = Database(desk.database_url)
     try:
-        await _queue_notices(db)
+        await _queue_notices(db, desk.clock.now())
         await _until(lambda: desk.state.limits.held >= 1, "a send in flight")
         assert desk.process is not None
         desk.process.send_signal(signal.SIGKILL)

@@ -30,13 +30,14 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from core.clock import OffsetClock
 from core.db.migrate import upgrade
 from core.db.models import CaseRow, NotificationRow, PersonRow
 from core.db.uow import Database
 from sandbox.emulator.server import start_emulator
 from sandbox.world import populate
 from tests.conftest import _admin
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, START
 from tests.e2e.test_webhook import HEADER, SECRET, free_port
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
@@ -174,7 +175,9 @@ async def test_three_instances_file_every_complaint_once_through_a_kill(tmp_path
         for user_id in CUSTOMERS:
             async for key in client.scan_iter(f"fsm:{user_id}:*"):
                 await client.delete(key)
-    emulator = await start_emulator(token=TOKEN, webhook_retry_base=0.2, webhook_retry_max=1.0)
+    clock = OffsetClock(START)
+    emulator = await start_emulator(token=TOKEN, webhook_retry_base=0.2, webhook_retry_max=1.0,
+                                    wallclock=lambda: clock.now().timestamp())
     state = emulator.state
     populate(state)
     for user_id in CUSTOMERS:
@@ -200,7 +203,8 @@ async def test_three_instances_file_every_complaint_once_through_a_kill(tmp_path
                        WEBHOOK_URL=f"http://127.0.0.1:{front_port}/hook",
                        WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
                        MIGRATE_ON_START="false", UPDATE_LEASE_SECONDS="3",
-                       DELIVERY_LEASE_SECONDS="3", LOG_LEVEL="INFO")
+                       DELIVERY_LEASE_SECONDS="3", LOG_LEVEL="INFO",
+                       CLOCK_START=clock.now().isoformat())
             with logs[index].open("ab") as log:
                 processes.append(subprocess.Popen(
                     [sys.executable, "-m", "bot.cli", "run", "--webhook"], cwd=ROOT, env=env,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from core.clock import ManualClock, SystemClock
+from core.clock import ManualClock
 from core.db.uow import Database
 from core.domain import Actor, Role
 from core.organisation import load_organisation
@@ -41,7 +41,7 @@ async def test_an_overdue_alert_leads_to_a_reassignment(desk: Desk) -> None:
     desk.start_bot()
     await desk.wait_until_started()
     organisation = load_organisation(ROOT / "sandbox" / "demo_organisation.toml")
-    now = SystemClock().now()
+    now = desk.clock.now()
     past = Rules.build(organisation.policy, ManualClock(now - timedelta(days=14)))
     db = Database(desk.database_url)
     try:
@@ -50,8 +50,8 @@ async def test_an_overdue_alert_leads_to_a_reassignment(desk: Desk) -> None:
         filed = await filing.file_case(db.uow(), past, make_intake(
             triggers=frozenset({MajorTrigger.SAFETY})), ann, Actor(ann, Role.CUSTOMER))
         await handling.assign(db.uow(), past, filed.case_id, DESK, department="quality")
-        swept = await deadlines.sweep(db, Rules.build(organisation.policy, SystemClock()),
-                                      SystemClock().now())
+        swept = await deadlines.sweep(db, Rules.build(organisation.policy, desk.clock),
+                                      desk.clock.now())
         assert {a.stage for a in swept.alerts if a.case_id == filed.case_id} == {"breach"}
     finally:
         await db.dispose()
