@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.webhook_load import Bench, admin_sql, free_port, write_results  # noqa: E402
-from core.db.migrate import upgrade  # noqa: E402
+from bench.webhook_load import Bench, admin_sql, free_port, write_results
+from core.db.migrate import upgrade
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -31,8 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.webhook_load import (ROOT, Bench, Figures, admin_sql, free_port, rss_mb,  # noqa: E402
-                                write_results)
+from bench.webhook_load import ROOT, Bench, Figures, admin_sql, free_port, rss_mb, write_results
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DESK = ["-m", "bot.cli", "run", "--webhook"]

@@ -21,26 +21,26 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiogram.utils.i18n import I18n  # noqa: E402
+from aiogram.utils.i18n import I18n
 
-from bot.app import build_bot  # noqa: E402
-from bot.i18n import make_i18n  # noqa: E402
-from bot.outbox_sender import OutboxSender  # noqa: E402
-from bot.pacing import Pacer  # noqa: E402
-from core.clock import SystemClock  # noqa: E402
-from core.db.migrate import upgrade  # noqa: E402
-from core.db.models import NotificationRow, PersonRow  # noqa: E402
-from core.db.outbox import OutboxQueue  # noqa: E402
-from core.db.uow import Database  # noqa: E402
-from core.organisation import organisation_from_mapping  # noqa: E402
-from core.services.rules import Rules  # noqa: E402
-from sandbox.emulator.server import start_emulator  # noqa: E402
-from tests.factories import POLICY  # noqa: E402
+from bot.app import build_bot
+from bot.i18n import make_i18n
+from bot.outbox_sender import OutboxSender
+from bot.pacing import Pacer
+from core.clock import SystemClock
+from core.db.migrate import upgrade
+from core.db.models import NotificationRow, PersonRow
+from core.db.outbox import OutboxQueue
+from core.db.uow import Database
+from core.organisation import organisation_from_mapping
+from core.services.rules import Rules
+from sandbox.emulator.server import start_emulator
+from tests.factories import POLICY
 
 TOKEN = "424242:BENCH"
 OVERALL_PER_SECOND = 30.0
@@ -57,7 +57,7 @@ def rss_mb() -> float:
 
 async def queue_notices(db: Database, notices: int, chats: int, groups: int) -> Counter[int]:
     """Persons for the chats and the notices themselves; returns the expected count per chat."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expected: Counter[int] = Counter()
     async with db.sessions() as session, session.begin():
         session.add_all(PersonRow(id=index + 1, telegram_id=10_000 + index, name=f"c{index}",
@@ -161,4 +161,4 @@ if __name__ == "__main__":
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a", encoding="utf-8") as results:
-        results.write(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n{report}\n\n")
+        results.write(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n{report}\n\n")

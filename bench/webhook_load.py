@@ -30,6 +30,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from datetime import UTC
+
 from sandbox.emulator.server import Emulator, start_emulator  # noqa: E402
 from sandbox.emulator.webhook import stop_webhook  # noqa: E402
 
@@ -134,7 +136,7 @@ class Bench:
                                          headers={HEADER: SECRET}) as response:
                 await response.read()
                 ok = response.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             ok = False
         return time.perf_counter() - started if ok else None
 
@@ -202,12 +204,12 @@ async def admin_sql(url: str, sql: str) -> None:
 
 
 def write_results(name: str, command: str, lines: list[str]) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     report = "\n".join([f"command: {command}", *lines])
     RESULTS.mkdir(parents=True, exist_ok=True)
     with (RESULTS / f"{name}.txt").open("a", encoding="utf-8") as out:
-        out.write(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n{report}\n\n")
+        out.write(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n{report}\n\n")
     return report
 
 

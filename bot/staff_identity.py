@@ -14,7 +14,6 @@ from core.services import people
 from core.services.groups import Group
 from core.services.rules import Rules
 
-
 GROUP_ROLES = {"desk": Role.SPECIALIST, "supervisors": Role.SUPERVISOR}
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class ManualClock:
@@ -43,7 +43,7 @@ class OffsetClock:
             self.set(start)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
+        return datetime.now(UTC) + self._offset
 
     @property
     def offset(self) -> timedelta:
@@ -52,7 +52,7 @@ class OffsetClock:
     def set(self, moment: datetime) -> None:
         if moment.tzinfo is None:
             raise ValueError("OffsetClock needs an aware datetime")
-        self._offset = moment - datetime.now(timezone.utc)
+        self._offset = moment - datetime.now(UTC)
 
     def advance(self, **delta: float) -> datetime:
         self._offset += timedelta(**delta)

@@ -18,10 +18,10 @@ from sqlalchemy.engine import make_url
 
 from core.clock import ManualClock
 from core.db.migrate import upgrade
+from core.db.models import PersonRow
 from core.db.uow import Database
 from core.policy import Policy
 from core.services.rules import Rules
-from core.db.models import PersonRow
 from tests.factories import KNOWN_PEOPLE, make_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

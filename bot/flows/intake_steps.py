@@ -18,8 +18,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import IntakeAction
 from bot.labels import REMEDIES, category_label, remedy_label
-from bot.render import escape, shorten
 from bot.reminders import touched
+from bot.render import escape, shorten
 from core.policy import Policy
 from core.services.rules import Rules
 

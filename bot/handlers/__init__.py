@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.flows import decisions, intake, intake_confirm, staff_input
-from bot.handlers import binding, common, customer, errors, fallback, groups, staff
-from bot.flows import supervisor_input
-from bot.handlers import supervisor, supervisor_actions
-from bot.handlers import report
+from bot.flows import decisions, intake, intake_confirm, staff_input, supervisor_input
+from bot.handlers import (
+    binding,
+    common,
+    customer,
+    errors,
+    fallback,
+    groups,
+    report,
+    staff,
+    supervisor,
+    supervisor_actions,
+)
 
 
 def build_routers() -> list[Router]:
@@ -20,5 +28,5 @@ def build_routers() -> list[Router]:
                common.router, customer.router,
                decisions.router, intake_confirm.router, intake.router, fallback.router]
     for router in routers:
-        router._parent_router = None  # noqa: SLF001
+        router._parent_router = None
     return routers

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, event, ForeignKey, Index, Integer, MetaData, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from core.db.types import UTCDateTime

@@ -18,8 +18,8 @@ from core.reports.compute import compute
 from core.reports.model import Summary
 from core.reports.period import Period, PeriodError
 from core.reports.text import summary_text
-from core.reports.workbook import write_workbook
 from core.reports.words import Words
+from core.reports.workbook import write_workbook
 from core.services.rules import Rules
 
 __all__ = ["Period", "PeriodError", "Report", "Summary", "Words", "build_report", "compute",

@@ -13,8 +13,8 @@ from datetime import datetime
 from core.db.outbox import add_notices
 from core.db.uow import SqlUnitOfWork
 from core.domain import Action, Actor, Case, CaseEvent, DomainError, Evidence, Rating, Remedy
-from core.domain.values import Severity
 from core.domain.clocks import refresh_clocks
+from core.domain.values import Severity
 from core.notices import notices_for
 from core.services.revisits import follow_up_jobs
 from core.services.rules import Rules

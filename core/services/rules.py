@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.calendar import BusinessCalendar
-from core.ports import Clock
 from core.policy import Policy
+from core.ports import Clock
 
 
 @dataclass(frozen=True)

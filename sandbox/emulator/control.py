@@ -39,7 +39,7 @@ ACTIONS = (
     "hold_after", "release_held",
 )
 STATE_KEY: web.AppKey[Any] = web.AppKey("emulator_state")
-READ_ONLY = {"current_keyboard", "current_keyboard", "callback_answer", "transcript", "bot_messages", "requests", "pending_updates", "summary"}
+READ_ONLY = {"current_keyboard", "callback_answer", "transcript", "bot_messages", "requests", "pending_updates", "summary"}
 
 
 def _decode(value: Any) -> Any:

@@ -211,7 +211,7 @@ class BotRuntime:
         self._waiters.add(waiter)
         try:
             await asyncio.wait_for(waiter, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         finally:
             self._waiters.discard(waiter)

@@ -59,7 +59,7 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
         bot._waiters.add(me)  # woken (result None) by BotRuntime.push
         try:
             await asyncio.wait_for(me, left)  # raises ApiError 409 if another poller took over
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return bot.peek(limit)
         finally:
             bot._waiters.discard(me)

@@ -18,7 +18,13 @@ from typing import Any
 from .actors import ActorsMixin
 from .limits import FaultControlMixin, Limits
 from .model import (  # noqa: F401 (re-exported for callers)
-    MEDIA_KEYS, BotRuntime, Chat, EmulatorError, StoredFile, StoredMessage, Upload,
+    MEDIA_KEYS,
+    BotRuntime,
+    Chat,
+    EmulatorError,
+    StoredFile,
+    StoredMessage,
+    Upload,
 )
 from .world import WorldMixin
 
@@ -97,7 +103,7 @@ class StateCore:
             self._observers.add(waiter)
             try:
                 await asyncio.wait_for(waiter, left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             finally:
                 self._observers.discard(waiter)

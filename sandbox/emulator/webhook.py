@@ -117,7 +117,7 @@ async def _deliver(state: Any, bot: Any, hook: Webhook) -> None:
                 raise
             except aiohttp.ClientConnectorError:
                 ok, error = False, "Connection refused"
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 ok, error = False, "Read timeout expired"
             except aiohttp.ClientError as exc:
                 ok, error = False, f"Connection error: {type(exc).__name__}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncGenerator, AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,10 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import GetChatMember, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
-    ForceReply,
     Chat,
     ChatMemberLeft,
     ChatMemberMember,
+    ForceReply,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -59,7 +59,7 @@ class RecordingSession(BaseSession):
         if returning is Message:
             chat_id = getattr(method, "chat_id", 0) or 0
             markup = getattr(method, "reply_markup", None)
-            message = Message(message_id=next(self._ids), date=datetime.now(timezone.utc),
+            message = Message(message_id=next(self._ids), date=datetime.now(UTC),
                               chat=Chat(id=chat_id,
                                         type="private" if chat_id > 0 else "supergroup"),
                               text=getattr(method, "text", None),
@@ -108,7 +108,7 @@ class Chatter:
                   **fields: Any) -> None:
         """A message from ``user``: text, or any Message fields (photo, contact, ...)."""
         chat = chat or Chat(id=user.id, type="private", first_name=user.first_name)
-        message = Message(message_id=next(self._update_ids), date=datetime.now(timezone.utc),
+        message = Message(message_id=next(self._update_ids), date=datetime.now(UTC),
                           chat=chat, from_user=user, text=text, **fields)
         await self.dispatcher.feed_update(self.bot, Update(update_id=next(self._update_ids),
                                                            message=message))
@@ -125,7 +125,7 @@ class Chatter:
         raise AssertionError(f"no button {label!r} was sent")
 
     async def press(self, user: User, data: str, message: Message | None = None) -> None:
-        message = message or Message(message_id=1, date=datetime.now(timezone.utc),
+        message = message or Message(message_id=1, date=datetime.now(UTC),
                                      chat=Chat(id=user.id, type="private"), text="…")
         query = CallbackQuery(id=str(next(self._update_ids)), from_user=user,
                               chat_instance="ci", data=data, message=message)
@@ -180,7 +180,7 @@ def bot(session: RecordingSession) -> Bot:
 
 @pytest.fixture
 def dispatcher(bot_db: Database, organisation: Organisation) -> Dispatcher:
-    clock = ManualClock(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
     return build_dispatcher(db=bot_db, rules=Rules.build(organisation.policy, clock),
                             organisation=organisation, storage=SqlStorage(bot_db),
                             i18n=make_i18n(organisation.default_language))

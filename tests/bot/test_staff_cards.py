@@ -14,7 +14,6 @@ from core.organisation import Organisation
 from core.services import filing, people, queries
 from core.services.rules import Rules
 from tests.bot.conftest import (
-    answer_prompt,
     DESK_CHAT,
     LOGISTICS_ID,
     QUALITY_CHAT,
@@ -25,6 +24,7 @@ from tests.bot.conftest import (
     SUPERVISORS_CHAT,
     Chatter,
     RecordingSession,
+    answer_prompt,
     person,
 )
 from tests.factories import make_intake

@@ -82,14 +82,14 @@ class Front:
                 return web.Response(status=status, body=answer, content_type=content_type)
             except aiohttp.ClientConnectorError:
                 continue  # nobody listening there: try the next, as a balancer does
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 return web.Response(status=502, text="upstream died or timed out")
         return web.Response(status=502, text="no instance")
 
     async def _duplicate(self, index: int, body: bytes, headers: dict[str, str]) -> None:
         try:
             self.duplicates[(await self._post(index, body, headers))[0]] += 1
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             self.duplicates[0] += 1
 
     async def _post(self, index: int, body: bytes, headers: dict[str, str]

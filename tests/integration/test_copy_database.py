@@ -17,8 +17,8 @@ from core.clock import ManualClock
 from core.db.copy import CopyRefused, copy_database
 from core.db.migrate import upgrade
 from core.db.models import Base, PersonRow, ProcessedUpdateRow
-from core.db.updates import UpdateClaims
 from core.db.uow import Database
+from core.db.updates import UpdateClaims
 from core.domain import Remedy, RemedyKind
 from core.services import filing, handling, queries
 from core.services.rules import Rules

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.pacing import Pacer
 
-T0 = datetime(2026, 11, 2, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, tzinfo=UTC)
 
 
 def test_a_private_chat_gets_one_message_a_second() -> None:
