@@ -33,12 +33,6 @@ async def next_serial(session: AsyncSession, period: str) -> int:
     return int((await session.execute(statement)).scalar_one())
 
 
-def insert_for(session: AsyncSession | AsyncConnection) -> Any:
-    """The dialect's ``insert`` construct, which has ``on_conflict_do_*`` on both."""
-    bind = session.bind if isinstance(session, AsyncSession) else session
-    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
-
-
 _Statement = TypeVar("_Statement")
 
 
