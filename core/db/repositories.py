@@ -102,7 +102,8 @@ class CaseRepository:
         return int((await self.session.execute(select(func.count(CaseRow.id)))).scalar_one())
 
 
-async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> Row[Any] | None:
+async def person_by_telegram(connection: AsyncConnection, telegram_id: int
+                             ) -> Row[int, int, str | None, str | None, str | None] | None:
     """(id, telegram_id, name, language, phone) of a Telegram user we know, on a bare
     connection: the bot asks this for nearly every update."""
     return (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()
