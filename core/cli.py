@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from core.organisation import Organisation, load_organisation
@@ -142,8 +142,8 @@ def _moment(text: str | None, organisation: Organisation) -> datetime:
     return moment
 
 
-def _when(moment: datetime, tz: object) -> str:
-    return moment.astimezone(tz).isoformat(timespec="minutes")  # type: ignore[arg-type]
+def _when(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).isoformat(timespec="minutes")
 
 
 def _jobs_command(name: str, run: Callable[[argparse.Namespace], object]
@@ -214,12 +214,12 @@ def _list(args: argparse.Namespace) -> None:
     from core.services import deadlines
 
     settings = _settings()
-    tz = UTC
+    tz: tzinfo = UTC
     # Without a chosen organisation file, times are shown in UTC rather than refused.
     if args.config or "config_file" in settings.model_fields_set:
         from zoneinfo import ZoneInfo
 
-        tz = ZoneInfo(_organisation(args, settings).policy.calendar.timezone)  # type: ignore[assignment]
+        tz = ZoneInfo(_organisation(args, settings).policy.calendar.timezone)
 
     async def run() -> None:
         db = Database(_database_url(args, settings))
