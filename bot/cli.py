@@ -7,17 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from core import cli as core_cli
 from core.policy import PolicyError
+from core.settings import settings_error
 
-
-def _settings_error(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-    return f"{name}: {first['msg']}"
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def event_loop_runner() -> asyncio.Runner:
@@ -30,15 +29,22 @@ def event_loop_runner() -> asyncio.Runner:
     return asyncio.Runner(loop_factory=uvloop.new_event_loop)
 
 
+def run_settings() -> Settings:
+    """The settings ``run`` works with: those of every command (environment, ``.env``),
+    with BOT_TOKEN required."""
+    from bot.settings import Settings
+
+    return Settings()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import BotProcess
-    from bot.settings import Settings
     from core.organisation import load_organisation
 
     try:
-        settings = Settings()  # type: ignore[call-arg]  # values come from the environment
+        settings = run_settings()
     except ValidationError as exc:
-        print(f"complaint-desk run: setting {_settings_error(exc)}", file=sys.stderr)
+        print(f"complaint-desk run: setting {settings_error(exc)}", file=sys.stderr)
         return 2
     try:
         organisation = load_organisation(args.config or settings.config_file)

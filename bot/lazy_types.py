@@ -50,7 +50,8 @@ def defer_telegram_types() -> None:
         log.exception("deferred import of aiogram's types failed")
         return
     finally:
-        BaseModel.model_rebuild = original  # type: ignore[method-assign]
+        # Puts back the classmethod descriptor itself, which mypy cannot express.
+        BaseModel.model_rebuild = original  # type: ignore[method-assign, assignment]
     for name, module in list(sys.modules.items()):
         if name.startswith(("aiogram.types.", "aiogram.methods.")) and module is not None:
             for key, value in namespace.items():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
 
@@ -23,16 +22,3 @@ def shorten(text: str, limit: int) -> str:
         cut = cut[:space]
     return cut.rstrip() + "…"
 
-
-def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split plain text into messages, preferring paragraph then line breaks."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit))
-        if cut < limit // 2:
-            cut = limit
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip("\n")
-    if text:
-        parts.append(text)
-    return parts

@@ -20,7 +20,7 @@ import contextlib
 import logging
 import signal
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -31,6 +31,9 @@ from yarl import URL
 from bot import update_batch
 from bot.runner import IN_FLIGHT_GRACE, BotProcess
 from core.db.updates import Claim, UpdateClaims
+
+if TYPE_CHECKING:
+    from aiogram.methods import TelegramMethod
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY = 600.0  # seconds between removals of update claims Telegram can no longer redeliver
@@ -65,7 +68,7 @@ class ClaimingRequestHandler(SimpleRequestHandler):
         try:
             # The "handled" mark goes into the update's closing transaction when it can.
             with update_batch.finishing(update_id) as mark:
-                result = await self.dispatcher.feed_webhook_update(bot, raw, **self.data)
+                result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(bot, raw, **self.data)
         except Exception:
             await self.claims.release(update_id)  # a retry may succeed; let it run at once
             raise

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -179,6 +180,8 @@ class BusinessCalendar:
     # --- which days are open -------------------------------------------------------
 
     def _year(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+        if self._country is None:  # no country, no public holidays
+            return frozenset(), frozenset()
         if year not in self._year_cache:
             # Neighbouring years too: a make-up day or observed holiday can fall in the
             # year next to the holiday that causes it (e.g. 2001-12-29 for New Year 2002).
@@ -242,7 +245,7 @@ class BusinessCalendar:
     def _local_date(self, t_utc: dt.datetime) -> dt.date:
         return t_utc.astimezone(self.tz).date()
 
-    def _periods_from(self, t_utc: dt.datetime):
+    def _periods_from(self, t_utc: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
         """Yield UTC periods ending after `t_utc`, in order; raise if the calendar is empty."""
         d = self._local_date(t_utc)
         idle = 0
@@ -306,6 +309,7 @@ class BusinessCalendar:
             if left <= e - s:
                 return (s + left).astimezone(self.tz)
             left -= e - s
+        raise AssertionError("unreachable: _periods_from never ends, it raises")
 
     def working_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """Working time inside [a, b); zero if b <= a."""

@@ -8,18 +8,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from core.db.engine import DEFAULT_URL
 from core.organisation import Organisation, load_organisation
 from core.policy import Policy, PolicyError, load_policy, read_toml
 
+if TYPE_CHECKING:
+    from core.settings import Settings
 
-def _database_url(args: argparse.Namespace) -> str:
-    return args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+class _Refused(Exception):
+    """A problem with the command's input: one line for the person who typed it."""
+
+
+def _settings() -> Settings:
+    """The same settings ``run`` reads (environment, then ``.env``), so every command
+    agrees on the database and the organisation file."""
+    from pydantic import ValidationError
+
+    from core.settings import Settings, settings_error
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise _Refused(f"setting {settings_error(exc)}") from None
+
+
+def _database_url(args: argparse.Namespace, settings: Settings) -> str:
+    return str(args.database_url or settings.database_url)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -27,7 +46,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     from core.db.migrate import current_revision, upgrade
 
-    url = _database_url(args)
+    try:
+        url = _database_url(args, _settings())
+    except _Refused as exc:
+        print(f"complaint-desk migrate: {exc}", file=sys.stderr)
+        return 2
     try:
         asyncio.run(upgrade(url))
         revision = asyncio.run(current_revision(url))
@@ -93,12 +116,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Refused(Exception):
-    """A problem with the command's input: one line for the person who typed it."""
-
-
-def _organisation(args: argparse.Namespace) -> Organisation:
-    path = args.config or os.environ.get("CONFIG_FILE") or "organisation.toml"
+def _organisation(args: argparse.Namespace, settings: Settings) -> Organisation:
+    path = args.config or settings.config_file
     try:
         return load_organisation(path)
     except PolicyError as exc:
@@ -123,8 +142,8 @@ def _moment(text: str | None, organisation: Organisation) -> datetime:
     return moment
 
 
-def _when(moment: datetime, tz: object) -> str:
-    return moment.astimezone(tz).isoformat(timespec="minutes")  # type: ignore[arg-type]
+def _when(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).isoformat(timespec="minutes")
 
 
 def _jobs_command(name: str, run: Callable[[argparse.Namespace], object]
@@ -155,13 +174,14 @@ def _run_due(args: argparse.Namespace) -> None:
     from core.services import deadlines, revisits
     from core.services.rules import Rules
 
-    organisation = _organisation(args)
+    settings = _settings()
+    organisation = _organisation(args, settings)
     now = _moment(args.now, organisation)
     rules = Rules.build(organisation.policy, ManualClock(now))
     tz = rules.calendar.tz
 
     async def run() -> None:
-        db = Database(_database_url(args))
+        db = Database(_database_url(args, settings))
         try:
             print(f"now: {_when(now, tz)}")
             outcomes = await revisits.run_due_jobs(db, rules, now)
@@ -193,14 +213,16 @@ def _list(args: argparse.Namespace) -> None:
     from core.db.uow import Database
     from core.services import deadlines
 
-    tz = UTC
-    if args.config or os.environ.get("CONFIG_FILE"):
+    settings = _settings()
+    tz: tzinfo = UTC
+    # Without a chosen organisation file, times are shown in UTC rather than refused.
+    if args.config or "config_file" in settings.model_fields_set:
         from zoneinfo import ZoneInfo
 
-        tz = ZoneInfo(_organisation(args).policy.calendar.timezone)  # type: ignore[assignment]
+        tz = ZoneInfo(_organisation(args, settings).policy.calendar.timezone)
 
     async def run() -> None:
-        db = Database(_database_url(args))
+        db = Database(_database_url(args, settings))
         try:
             pending = await JobQueue(db).pending(args.limit)
             soon = await deadlines.upcoming(db, args.limit)
@@ -221,11 +243,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from core.reports.command import run_report
 
     try:
-        organisation = _organisation(args)
+        settings = _settings()
+        organisation = _organisation(args, settings)
     except _Refused as exc:
         print(f"complaint-desk report: {exc}", file=sys.stderr)
         return 2
-    return run_report(args, organisation, _database_url(args))
+    return run_report(args, organisation, _database_url(args, settings))
 
 
 def build_parser() -> argparse.ArgumentParser:

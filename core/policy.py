@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from core.calendar import CalendarSpec
 
@@ -71,7 +72,7 @@ class WorkingDuration(BaseModel):
 
 
 def _parse_duration(value: Any) -> Any:
-    if isinstance(value, WorkingDuration) or isinstance(value, dict):
+    if isinstance(value, (WorkingDuration, dict)):
         return value
     if isinstance(value, timedelta):
         return {"amount": Decimal(value.total_seconds()) / 60, "unit": "m"}
@@ -222,7 +223,7 @@ class PolicyError(Exception):
     """A policy file that cannot be used; ``str()`` is one message for a person."""
 
 
-def _location(error: dict[str, Any]) -> str:
+def _location(error: ErrorDetails) -> str:
     return ".".join(str(part) for part in error["loc"]) or "(top level)"
 
 

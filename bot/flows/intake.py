@@ -50,8 +50,8 @@ async def begin(message: Message, state: FSMContext, reminder: IntakeReminder,
     await state.set_state(IntakeForm.listening)
     intake_id = uuid.uuid4().hex
     known = {"name": person.name, "phone": person.phone} if person and person.phone else {}
-    await state.update_data(intake_id=intake_id, story=[], evidence=[], albums=[], **known,
-                            **touched(reminder.rules.now()))
+    await state.update_data({"intake_id": intake_id, "story": [], "evidence": [], "albums": [],
+                             **known, **touched(reminder.rules.now())})
     assert message.bot is not None and message.from_user is not None
     await reminder.arm(message.bot.id, message.chat.id, message.from_user.id, intake_id, locale)
 
@@ -108,9 +108,10 @@ async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
     albums: list[str] = data.get("albums", [])
     if item is not None:
         evidence.append(list(item))
-    await state.update_data(story=story, evidence=evidence,
-                            albums=albums + [album] if album and album not in albums else albums,
-                            **touched(rules.now()))
+    await state.update_data({
+        "story": story, "evidence": evidence,
+        "albums": [*albums, album] if album and album not in albums else albums,
+        **touched(rules.now())})
     if first:
         await message.answer(
             _calm(message.chat.id) + "\n\n" +

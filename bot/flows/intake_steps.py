@@ -112,9 +112,9 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
         await message.answer(_("When did it happen? Tap one, or write the date and time."),
                              reply_markup=builder.as_markup())
     elif step == IntakeForm.demand:
-        for code, label in REMEDIES.items():
-            builder.button(text=str(label), callback_data=IntakeAction(action="demand",
-                                                                       value=code))
+        for code, remedy in REMEDIES.items():
+            builder.button(text=str(remedy), callback_data=IntakeAction(action="demand",
+                                                                        value=code))
         builder.adjust(2)
         await message.answer(_("What would you like us to do about it?"),
                              reply_markup=builder.as_markup())
@@ -127,7 +127,7 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
 
 async def answered(message: Message, state: FSMContext, rules: Rules, **fields: Any) -> None:
     """Store an answer (and the time of it, for the reminder), then ask what is next."""
-    await state.update_data(**fields, **touched(rules.now()))
+    await state.update_data({**fields, **touched(rules.now())})
     await ask(message, state, rules.policy)
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
-from core.db.models import ConversationRow
+from core.db.models import ConversationRow, table_of
 from core.db.uow import Database
 
-TABLE = ConversationRow.__table__
+TABLE = table_of(ConversationRow)
 
 
 class ConversationStore:

@@ -18,9 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from core.db.models import CaseCounterRow
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def next_serial(session: AsyncSession, period: str) -> int:
     """Atomically take the next serial of ``period``: one statement, no read-then-write race."""
-    insert: Any = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert: Any = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     table = CaseCounterRow.__table__
     statement = (
         insert(table)
@@ -31,12 +35,6 @@ async def next_serial(session: AsyncSession, period: str) -> int:
         .returning(table.c.last_serial)
     )
     return int((await session.execute(statement)).scalar_one())
-
-
-def insert_for(session: AsyncSession | AsyncConnection) -> Any:
-    """The dialect's ``insert`` construct, which has ``on_conflict_do_*`` on both."""
-    bind = session.bind if isinstance(session, AsyncSession) else session
-    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
 
 
 _Statement = TypeVar("_Statement")
@@ -55,6 +53,6 @@ def claim_rows(statement: Select[Any], session: AsyncSession) -> Select[Any]:
 
     SQLite has one writer at a time (BEGIN IMMEDIATE), so it needs no row locks.
     """
-    if session.bind.dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         return statement.with_for_update(skip_locked=True)
     return statement

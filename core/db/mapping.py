@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.db.models import CaseEventRow, CaseRow, EvidenceRow
 from core.domain import Case, CaseEvent, CaseNumber, CaseState, Channel, Evidence, Intake
 from core.domain.states import Action
@@ -41,7 +43,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
     )
 
 
-def case_to_row(case: Case, row: CaseRow, next_due: object) -> None:
+def case_to_row(case: Case, row: CaseRow, next_due: datetime | None) -> None:
     """Copy every field of the aggregate onto its row (insert or update alike)."""
     intake = case.intake
     for name in _INTAKE_FIELDS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,3 @@ async def current_revision(url: str) -> str | None:
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
-
-def upgrade_sync(url: str) -> None:
-    asyncio.run(upgrade(url))

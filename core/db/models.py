@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, Numeric, String, Table, Text, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from core.db.types import UTCDateTime
@@ -23,7 +23,17 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+    # Read once by SQLAlchemy from the class, never per instance.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(row: type[Base]) -> Table:
+    """A row class's ``Table``, for Core statements (SQLAlchemy types ``__table__`` as any
+    ``FromClause``, which ``update``/``delete`` do not accept)."""
+    table = row.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class PersonRow(Base):
@@ -102,7 +112,7 @@ class CaseRow(Base):
     intake_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (declarative reads it from the class)
 
 
 class CaseEventRow(Base):

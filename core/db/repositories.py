@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from core.db import dialect
 from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
 from core.db.models import CaseEventRow, CaseRow, EvidenceRow, PersonRow
-from core.domain import Case, CaseEvent, CaseNumber, NotFound
+from core.domain import Case, CaseEvent, NotFound
 from core.domain.clocks import next_due
 
 
@@ -37,10 +37,6 @@ class CaseRepository:
     async def get(self, case_id: int, *, lock: bool = True) -> Case:
         statement = select(CaseRow).where(CaseRow.id == case_id)
         return await self._load(statement, lock, str(case_id))
-
-    async def get_by_number(self, number: CaseNumber | str, *, lock: bool = True) -> Case:
-        statement = select(CaseRow).where(CaseRow.number == str(number))
-        return await self._load(statement, lock, str(number))
 
     async def by_intake_key(self, intake_key: str) -> Case | None:
         statement = select(CaseRow).where(CaseRow.intake_key == intake_key)
@@ -106,7 +102,8 @@ class CaseRepository:
         return int((await self.session.execute(select(func.count(CaseRow.id)))).scalar_one())
 
 
-async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> Row[Any] | None:
+async def person_by_telegram(connection: AsyncConnection, telegram_id: int
+                             ) -> Row[int, int, str | None, str | None, str | None] | None:
     """(id, telegram_id, name, language, phone) of a Telegram user we know, on a bare
     connection: the bot asks this for nearly every update."""
     return (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()

@@ -32,7 +32,7 @@ class UpdateWrites:
     jobs: dict[str, JobToSchedule] = field(default_factory=dict)  # by key: the latest wins
     finished_update: int | None = None
     # Called if the commit fails, so caches forget what never reached the database.
-    on_failure: list[Callable[[], None]] = field(default_factory=list)
+    on_failure: list[Callable[[], object]] = field(default_factory=list)  # results unused
 
     def schedule(self, job: JobToSchedule) -> None:
         self.jobs[job.key] = job

@@ -5,9 +5,10 @@ An instance *claims* an ``update_id`` before handling it and marks it finished a
 A claim is a lease, not a tombstone: while the claimant lives it renews the claim (a slow
 update, e.g. one waiting for the person's lock, keeps it); if the claimant dies between
 claim and finish, the update is redelivered (its webhook request never got a 2xx) and the
-first instance to see it once the claim is ``lease`` old takes it over. So a crash costs a delay of up to one lease, never the
-update; the price is that an update which crashed *midway* may be handled again, which
-the services tolerate (case filing is keyed by the intake, notices by their change).
+first instance to see it once the claim is ``lease`` old takes it over. So a crash costs a
+delay of up to one lease, never the update; the price is that an update which crashed
+*midway* may be handled again, which the services tolerate (case filing is keyed by the
+intake, notices by their change).
 
 Rows are only needed while Telegram may still redeliver (it keeps updates 24 hours), so
 ``prune`` removes older ones.
@@ -19,11 +20,11 @@ import enum
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
-from core.db.models import ProcessedUpdateRow
+from core.db.models import ProcessedUpdateRow, table_of
 from core.db.uow import Database
 
 KEEP = timedelta(hours=25)  # Telegram gives up on an update after 24 hours
@@ -35,7 +36,7 @@ class Claim(enum.Enum):
     BUSY = "busy"  # another instance is on it right now: ask to be asked again later
 
 
-TABLE = ProcessedUpdateRow.__table__
+TABLE = table_of(ProcessedUpdateRow)
 
 
 @dialect.built_once
@@ -91,9 +92,9 @@ class UpdateClaims:
                                            .where(ProcessedUpdateRow.claimed_at < now - KEEP))
             return int(result.rowcount or 0)
 
-    async def _run(self, statement: object) -> None:
+    async def _run(self, statement: Executable) -> None:
         async with self.db.autocommit.connect() as connection:
-            await connection.execute(statement)  # type: ignore[arg-type]
+            await connection.execute(statement)
 
 
 async def mark_finished(connection: AsyncConnection, update_id: int, now: datetime) -> None:

@@ -54,11 +54,10 @@ def refresh_clocks(case: Case, action: Action, policy: Policy, calendar: Busines
     for clock in Clock:
         duration = policy.sla.get(clock)
         running = (
-            duration is not None
-            and case.state in RUNS_IN[clock]
+            case.state in RUNS_IN[clock]
             and not (clock is Clock.FIRST_RESPONSE and case.first_response_at is not None)
         )
-        if not running:
+        if duration is None or not running:
             case.deadlines.pop(clock, None)
         elif clock not in case.deadlines or clock in restarts:
             case.deadlines[clock] = calendar.add_working(now, **duration.as_kwargs())

@@ -7,6 +7,7 @@ owns it, which department) live in ``Case``; this table is the whole map of the 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
 from core.domain.values import Role
@@ -73,8 +74,9 @@ _EARLY = {S.RECEIVED, S.INVESTIGATING}
 _WITH_DEPARTMENT = {S.ASSIGNED, S.ACCEPTED}
 _STAFF = {Role.SPECIALIST, Role.DEPARTMENT, Role.SUPERVISOR}
 
-# action -> (states it may start from, target, roles allowed)
-TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, frozenset[Role]]] = {
+# action -> (states it may start from, target, roles allowed); written with plain sets,
+# frozen below.
+_TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, AbstractSet[Role]]] = {
     Action.BEGIN_INVESTIGATION: ({S.RECEIVED}, S.INVESTIGATING, {Role.SPECIALIST, Role.SUPERVISOR}),
     Action.INVALIDATE: (_EARLY, S.CLOSED_INVALID, {Role.SPECIALIST, Role.SUPERVISOR}),
     Action.ASSIGN: (_EARLY, S.ASSIGNED, {Role.SPECIALIST, Role.SUPERVISOR, Role.SYSTEM}),
@@ -110,7 +112,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, fr
     Action.INSTRUCT: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REASSIGN: (_WITH_DEPARTMENT | {S.IMPLEMENTING}, DECIDED, {Role.SUPERVISOR}),
 }
-TRANSITIONS = {
+TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, frozenset[Role]]] = {
     action: (frozenset(sources), target, frozenset(roles))
-    for action, (sources, target, roles) in TRANSITIONS.items()
+    for action, (sources, target, roles) in _TABLE.items()
 }

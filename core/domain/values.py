@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Literal, overload
 
 from core.domain.errors import DomainError
 
@@ -124,9 +125,8 @@ class Remedy:
     currency: str | None = None
 
     def __post_init__(self) -> None:
-        if self.kind is not RemedyKind.EXPLANATION and self.kind is not RemedyKind.REPAIR:
-            if self.kind in (RemedyKind.DISCOUNT, RemedyKind.COMPENSATION) and self.amount is None:
-                raise DomainError("amount_required", kind=self.kind.value)
+        if self.kind in (RemedyKind.DISCOUNT, RemedyKind.COMPENSATION) and self.amount is None:
+            raise DomainError("amount_required", kind=self.kind.value)
         if self.amount is not None:
             object.__setattr__(self, "amount", money(self.amount))
             if not self.currency or not re.fullmatch(r"[A-Z]{3}", self.currency):
@@ -134,6 +134,11 @@ class Remedy:
         check_text("solution", self.text, MAX_TEXT)
 
 
+@overload
+def check_text(field: str, text: str | None, limit: int, *,
+               required: Literal[True] = True) -> str: ...
+@overload
+def check_text(field: str, text: str | None, limit: int, *, required: bool) -> str | None: ...
 def check_text(field: str, text: str | None, limit: int, *, required: bool = True) -> str | None:
     """Trimmed text within ``limit`` characters, or a domain error naming the field."""
     if text is None or not text.strip():

@@ -11,9 +11,14 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.reports.model import RATING_ORDER, Summary
 from core.reports.words import CHART, CLOCKS, HEAD, RATINGS, Words
+
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 _HINTS = ("cjk", "han", "hei", "song", "ming", "kai", "wenquan", "droid sans fallback",
           "noto sans sc", "noto sans tc", "pingfang", "yahei", "uming", "ukai")
@@ -67,14 +72,14 @@ def render_charts(summary: Summary, words: Words, directory: Path) -> list[Path]
     return [path for path in charts if path is not None]
 
 
-def _figure(height: float = 4.5):  # type: ignore[no-untyped-def]
+def _figure(height: float = 4.5) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, height), dpi=DPI, layout="constrained")
     return figure, figure.add_subplot()
 
 
-def _save(figure, path: Path) -> Path:  # type: ignore[no-untyped-def]
+def _save(figure: Figure, path: Path) -> Path:
     figure.savefig(path, format="png")
     return path
 

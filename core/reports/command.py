@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from core.clock import SystemClock
@@ -16,7 +17,7 @@ from core.reports.words import Words, catalog_words
 from core.services.rules import Rules
 
 
-def department_names(policy: Policy):  # type: ignore[no-untyped-def]
+def department_names(policy: Policy) -> Callable[[str], str]:
     """A department's label is the organisation's own name for it (never translated)."""
 
     def label(code: str) -> str:

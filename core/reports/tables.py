@@ -53,9 +53,9 @@ def tables(summary: Summary, words: Words) -> list[Table]:
               [[label, *(t.rate for t in tallies)] for label, tallies in summary.trend],
               {i + 1: PERCENT for i in range(len(summary.on_time))}),
     ]
-    departments = [("", None)] + sorted((d, d) for d in summary.satisfaction)
+    departments: list[str | None] = [None, *sorted(summary.satisfaction)]  # None: overall
     satisfaction = []
-    for dept, code in departments:
+    for code in departments:
         counts = summary.ratings(code)
         satisfaction.append([head["overall"] if code is None else words.department(code),
                              *(counts.get(r, 0) for r in RATING_ORDER), sum(counts.values()),

@@ -142,7 +142,7 @@ def _catalog(language: str) -> dict[str, str]:
         return {}
     with path.open("rb") as po:
         return {m.id: m.string for m in read_po(po, locale=language)
-                if isinstance(m.id, str) and m.id and m.string}
+                if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string}
 
 
 def catalog_words(language: str, department_label: Callable[[str], str] | None = None
