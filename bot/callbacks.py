@@ -40,22 +40,22 @@ class SurveyAnswer(CallbackData, prefix="sv"):
 
 
 class StaffAction(CallbackData, prefix="st"):
-    """A button on a task card. ``arg`` is a code (department, remedy kind), never text."""
+    """A button on a task card. ``action`` is a code of ``bot.actions.card`` (or
+    ``register``); the routers' filters let no other through. ``arg`` is a code
+    (department, remedy kind), never text."""
 
-    action: Literal["assign", "departments", "invalid", "ask", "major", "accept", "hand_back",
-                    "propose", "remedy", "capa", "implemented", "approve", "refuse",
-                    "register"]
+    action: str
     case_id: int
     arg: str = ""
 
 
 class SupervisorAction(CallbackData, prefix="su"):
-    """A button on the supervisor's desk. ``arg`` is a code or an id (a department, a
-    severity, a staff member's Telegram id, an external route), never text."""
+    """A button on the supervisor's desk. ``action`` is a view (``view``, ``history``,
+    ``evidence``) or a code of ``bot.actions.desk``; the routers' filters let no other
+    through. ``arg`` is a code or an id (a department, a severity, a staff member's Telegram
+    id, an external route), never text."""
 
-    action: Literal["view", "history", "evidence", "approve", "refuse", "transfer",
-                    "departments", "people", "reassign", "severities", "severity",
-                    "escalate", "de_escalate", "instruct", "routes", "close"]
+    action: str
     case_id: int
     arg: str = ""
     page: int = 0

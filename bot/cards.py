@@ -9,12 +9,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.actions.card import CARD
+from bot.actions.model import Audience
 from bot.callbacks import StaffAction
 from bot.dates import when
 from bot.labels import category_label, remedy_label, state_label
 from bot.render import escape, shorten
 from core.alerts import MISSED
-from core.domain import Case, CaseState, Severity
+from core.domain import Case, Severity
 from core.policy import Clock
 from core.services.rules import Rules
 
@@ -78,40 +80,14 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
 
 
 def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarkup | None:
-    """Only the steps that make sense for this group now; ids only in the data."""
-    builder = InlineKeyboardBuilder()
-    state, case_id = case.state, case.id or 0
-
-    def add(text: str, action: str, arg: str = "") -> None:
-        builder.button(text=text, callback_data=StaffAction(action=action, case_id=case_id,
-                                                            arg=arg))
-
-    if audience == "desk" and state in (CaseState.RECEIVED, CaseState.INVESTIGATING):
-        category = rules.policy.category(case.intake.category or "")
-        default = rules.policy.department(category.department) if category else None
-        if default is not None:
-            add(_("✅ Valid → {department}").format(department=default.name), "assign",
-                default.code)
-        add(_("🏢 Another department"), "departments")
-        add(_("✖️ Invalid"), "invalid")
-        add(_("❓ Ask the customer"), "ask")
-        if case.severity is not Severity.MAJOR:
-            add(_("🚨 Mark major"), "major")
-    elif audience == "department" and state is CaseState.ASSIGNED:
-        add(_("🙋 Accept"), "accept")
-        add(_("↩️ Not ours"), "hand_back")
-    elif audience == "department" and state is CaseState.ACCEPTED:
-        add(_("💡 Propose a solution"), "propose")
-        add(_("❓ Ask the customer"), "ask")
-        add(_("↩️ Not ours"), "hand_back")
-        add(_("🔍 Root cause"), "capa")
-    elif audience == "department" and state is CaseState.IMPLEMENTING:
-        add(_("✅ Carried out"), "implemented")
-        add(_("🔍 Root cause"), "capa")
-    elif audience == "supervisors" and state is CaseState.AWAITING_APPROVAL:
-        add(_("👍 Approve"), "approve")
-        add(_("👎 Refuse"), "refuse")
-    else:
+    """Only the steps that make sense for this group now (``bot.actions.card``); ids only
+    in the data."""
+    offered = CARD.offered(case, Audience(audience), rules)
+    if not offered:
         return None
-    builder.adjust(1 if audience == "desk" else 2)
+    builder = InlineKeyboardBuilder()
+    for entry, label, arg in offered:
+        builder.button(text=label, callback_data=StaffAction(action=entry.code,
+                                                             case_id=case.id or 0, arg=arg))
+    builder.adjust(1 if audience == Audience.DESK else 2)
     return builder.as_markup()

@@ -17,13 +17,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.actions.desk import DESK
+from bot.actions.model import Audience
 from bot.callbacks import SupervisorAction, SupervisorPage
 from bot.card_sender import EVENTS
 from bot.cards import CLOCKS, SEVERITIES, card_text, event_note
 from bot.dates import when
 from bot.labels import (
     RATINGS,
-    ROUTES,
     level_label,
     remedy_label,
     settled_by,
@@ -31,10 +32,8 @@ from bot.labels import (
 )
 from bot.notice_texts import _duration
 from bot.render import escape, shorten
-from core.domain import Action, CaseEvent, CaseState, Severity
-from core.domain.states import TRANSITIONS
+from core.domain import CaseEvent
 from core.services.rules import Rules
-from core.services.supervision import EXTERNAL_ROUTES
 from core.services.supervision_queries import (
     PAGE,
     Found,
@@ -48,8 +47,6 @@ ROLES = {"customer": __("customer"), "specialist": __("customer service"),
          "system": __("system")}
 HISTORY_PAGE = 5  # events per history page: notes can be long
 ENTRY_LIMIT = 760  # one history entry, escaped: HISTORY_PAGE entries stay under 4096
-# States from which a case can go to another department (first or again).
-MOVABLE = TRANSITIONS[Action.ASSIGN][0] | TRANSITIONS[Action.TRANSFER][0]
 FOUND_BUDGET = 3800  # search results listed, markup included; the rest are only counted
 
 
@@ -118,32 +115,19 @@ def case_view(page: HistoryPage, rules: Rules, locale: str, now: datetime
 
 
 def case_actions(page: HistoryPage, rules: Rules) -> InlineKeyboardMarkup:
+    """The steps the catalogue (``bot.actions.desk``) offers now, then history and files."""
     case, builder = page.case, InlineKeyboardBuilder()
-    state, case_id = case.state, case.id or 0
+    case_id = case.id or 0
 
     def add(text: str, action: str) -> None:
         builder.button(text=text, callback_data=SupervisorAction(action=action, case_id=case_id))
 
-    if state is CaseState.AWAITING_APPROVAL:
-        add(_("👍 Approve with a comment"), "approve")
-        add(_("👎 Refuse with a comment"), "refuse")
-    if not state.is_closed:
-        if state in MOVABLE:
-            add(_("🏢 Another department"), "departments")
-        if case.department and state in (CaseState.ASSIGNED, CaseState.ACCEPTED,
-                                         CaseState.IMPLEMENTING):
-            add(_("👤 Another person"), "people")
-        add(_("⚖️ Severity"), "severities")
-        if case.escalation_level + 1 < len(rules.policy.escalation):
-            add(_("⬆️ Escalate"), "escalate")
-        if case.escalation_level > 0:
-            add(_("⬇️ De-escalate"), "de_escalate")
-        add(_("📝 Instruction"), "instruct")
-        add(_("🏛 Settled outside"), "routes")
+    for entry, label, _arg in DESK.offered(case, Audience.SUPERVISORS, rules):
+        add(label, entry.code)
     add(_("📜 History"), "history")
     if case.evidence:
         add(_("📎 Files ({count})").format(count=len(case.evidence)), "evidence")
-    return builder.adjust(2).as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=builder.adjust(2).export())
 
 
 def choices(case_id: int, action: str, options: list[tuple[str, str]]
@@ -156,14 +140,6 @@ def choices(case_id: int, action: str, options: list[tuple[str, str]]
     builder.button(text=_("↩️ Back"), callback_data=SupervisorAction(action="view",
                                                                    case_id=case_id, arg="here"))
     return builder.adjust(2).as_markup()
-
-
-def severity_options(current: Severity) -> list[tuple[str, str]]:
-    return [(s.value, str(SEVERITIES[s.value])) for s in Severity if s is not current]
-
-
-def route_options() -> list[tuple[str, str]]:
-    return [(code, str(ROUTES[code])) for code in EXTERNAL_ROUTES]
 
 
 def _details(event: CaseEvent, rules: Rules) -> str:

@@ -1,6 +1,8 @@
 """Words a staff member types for a card: a finding, a question, a reason, a solution.
 
-The bot asks with a reply prompt (so it is seen even where the bot's privacy mode hides
+The steps and their prompts are declared in ``bot.actions.card``; a phone complaint
+(/register) is the one prompt here that is not a step on a case. The bot asks with a reply
+prompt (so it is seen even where the bot's privacy mode hides
 ordinary group chatter); only that person's reply to the prompt itself is the answer, and
 /cancel drops it.
 """
@@ -14,14 +16,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.actions.card import CARD
+from bot.actions.model import CaseAction, Given
 from bot.media import not_a_command
 from bot.prompts import PROMPT_KEY, answers_prompt
 from bot.staff_identity import as_staff
 from core.db.uow import Database
-from core.domain import Actor, Channel, DomainError, Intake, Remedy, RemedyKind
+from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
-from core.services import filing, handling, people
+from core.services import filing, people
 from core.services.groups import Group
 from core.services.rules import Rules
 
@@ -30,36 +34,45 @@ router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 
 class StaffInput(StatesGroup):
-    text = State()
-    amount = State()
+    text = State()  # the words a catalogue entry asks for
+    amount = State()  # the amount of a solution, before its words
+    caller = State()  # a complaint by phone: the caller and what happened
 
 
-PROMPTS = {
-    "invalid": lambda: _("Why is the complaint invalid? Write the finding the customer will "
-                         "read — politely (reply to this message)."),
-    "ask": lambda: _("What would you like to ask the customer? (reply to this message)"),
-    "hand_back": lambda: _("Why is this case not for your department? (reply to this "
-                           "message)"),
-    "refuse": lambda: _("Why is the solution refused? (reply to this message)"),
-    "capa": lambda: _("Root cause and improvement measure, separated by a blank line "
-                      "(reply to this message)."),
-    "remedy": lambda: _("Describe the solution for the customer (reply to this message)."),
-    "amount": lambda: _("What amount? Digits only, e.g. 800 (reply to this message)."),
-    "register": lambda: _("First line: the caller's name and phone number. Then, on the "
-                          "next lines, what happened in their words (reply to this "
-                          "message)."),
-}
+async def _ask(message: Message, state: FSMContext, step: State, text: str,
+               **data: object) -> None:
+    asked = await message.answer(text, reply_markup=ForceReply(selective=True))
+    await state.set_state(step)
+    await state.update_data({**data, PROMPT_KEY: asked.message_id})
 
 
-async def prompt(message: Message, state: FSMContext, action: str, case_id: int,
-                 **extra: object) -> None:
-    asked = await message.answer(PROMPTS[action](), reply_markup=ForceReply(selective=True))
-    await state.set_state(StaffInput.amount if action == "amount" else StaffInput.text)
-    await state.update_data(staff_action=action, staff_case=case_id,
-                            **{PROMPT_KEY: asked.message_id}, **extra)
+async def ask_words(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
+                    arg: str = "", amount: str | None = None) -> None:
+    await _ask(message, state, StaffInput.text, str(entry.words), staff_action=entry.code,
+               staff_case=case_id, staff_arg=arg, staff_amount=amount)
 
 
-@router.message(StateFilter(StaffInput.amount, StaffInput.text), Command("cancel"))
+async def ask_amount(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
+                     arg: str) -> None:
+    await _ask(message, state, StaffInput.amount,
+               _("What amount? Digits only, e.g. 800 (reply to this message)."),
+               staff_action=entry.code, staff_case=case_id, staff_arg=arg)
+
+
+async def ask_caller(message: Message, state: FSMContext, category: str | None) -> None:
+    await _ask(message, state, StaffInput.caller,
+               _("First line: the caller's name and phone number. Then, on the next lines, "
+                 "what happened in their words (reply to this message)."), category=category)
+
+
+def _entry(data: dict[str, object]) -> CaseAction | None:
+    """The step a prompt was for; None for one this version of the bot does not have."""
+    code = data.get("staff_action")
+    return CARD.get(code) if isinstance(code, str) and code in CARD.codes else None
+
+
+@router.message(StateFilter(StaffInput.amount, StaffInput.text, StaffInput.caller),
+                Command("cancel"))
 async def cancelled(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Cancelled."))
@@ -74,8 +87,12 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
         await message.reply(_("Please give an amount greater than zero, with at most two "
                               "decimals."))
         return
-    await prompt(message, state, "remedy", data["staff_case"], remedy=data.get("remedy"),
-                 amount=str(amount))
+    entry = _entry(data)
+    if entry is None:
+        await state.clear()
+        return
+    await ask_words(message, state, entry, int(data.get("staff_case", 0)),
+                    str(data.get("staff_arg", "")), amount=str(amount))
 
 
 @router.message(StaffInput.text, not_a_command, answers_prompt())
@@ -87,33 +104,32 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     if not text:
         await message.reply(_("Please answer in words."))
         return
-    action, case_id = data.get("staff_action"), int(data.get("staff_case", 0))
+    entry, case_id = _entry(data), int(data.get("staff_case", 0))
     await state.clear()
     assert message.from_user is not None
     actor = await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
-    uow = db.uow()
-    if action == "invalid":
-        await handling.decide_invalid(uow, rules, case_id, actor, text)
-    elif action == "ask":
-        await handling.ask_customer(uow, rules, case_id, actor, text)
-    elif action == "hand_back":
-        await handling.hand_back(uow, rules, case_id, actor, text)
-    elif action == "refuse":
-        await handling.refuse_approval(uow, rules, case_id, actor, text)
-    elif action == "capa":
-        cause, _sep, measure = text.partition("\n\n")
-        await handling.add_capa(uow, rules, case_id, actor, cause, measure or cause)
-    elif action == "register":
-        await _register(message, state, db, rules, actor, data.get("category"), text)
+    if entry is None or entry.words is None or entry.perform is None:
         return
-    elif action == "remedy":
-        amount = data.get("amount")
-        remedy = Remedy(RemedyKind(data.get("remedy") or "explanation"), text,
-                        amount or None, rules.policy.currency if amount else None)
-        await handling.propose_solution(uow, rules, case_id, actor, remedy)
-    else:
-        return
+    amount = data.get("staff_amount")
+    await entry.perform(db, rules, case_id, actor, Given(
+        arg=str(data.get("staff_arg", "")), text=text, amount=str(amount) if amount else None,
+        organisation=organisation))
     await message.reply(_("Done."))
+
+
+@router.message(StaffInput.caller, not_a_command, answers_prompt())
+async def caller_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
+                       actor: Actor, organisation: Organisation, binding: Group | None,
+                       bot: Bot) -> None:
+    data = await state.get_data()
+    text = (message.text or "").strip()
+    if not text:
+        await message.reply(_("Please answer in words."))
+        return
+    await state.clear()
+    assert message.from_user is not None
+    actor = await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
+    await _register(message, state, db, rules, actor, data.get("category"), text)
 
 
 async def _register(message: Message, state: FSMContext, db: Database, rules: Rules,
@@ -122,7 +138,7 @@ async def _register(message: Message, state: FSMContext, db: Database, rules: Ru
     first, _sep, story = text.partition("\n")
     contact = split_contact(first)
     if contact is None or not story.strip():  # ask again, and wait for the answer again
-        await prompt(message, state, "register", 0, category=category)
+        await ask_caller(message, state, category)
         return
     name, phone = contact
     caller = await people.customer_by_phone(db.uow(), rules, actor, name or "-", phone)

@@ -16,6 +16,8 @@ from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.actions.desk import DESK
+from bot.actions.model import CaseAction, Given
 from bot.handlers.supervisor import send_case
 from bot.media import not_a_command
 from bot.prompts import PROMPT_KEY, answers_prompt
@@ -23,7 +25,6 @@ from bot.supervisor_access import as_supervisor
 from core.db.uow import Database
 from core.domain import Actor
 from core.organisation import Organisation
-from core.services import handling, supervision
 from core.services.groups import Group
 from core.services.rules import Rules
 
@@ -34,25 +35,12 @@ class SupervisorInput(StatesGroup):
     text = State()
 
 
-PROMPTS = {
-    "approve": lambda: _("Your comment on the approval, for the department (reply to this "
-                         "message)."),
-    "refuse": lambda: _("Why is the solution refused? The department will read it on its "
-                        "card (reply to this message)."),
-    "escalate": lambda: _("Why escalate this case? (reply to this message)"),
-    "de_escalate": lambda: _("Why de-escalate this case? (reply to this message)"),
-    "instruct": lambda: _("Your instruction for the department; it stays on their card "
-                          "(reply to this message)."),
-    "close": lambda: _("What was the outcome? It closes the case (reply to this message)."),
-}
-
-
-async def prompt(message: Message, state: FSMContext, action: str, case_id: int,
+async def prompt(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
                  arg: str = "") -> None:
-    asked = await message.answer(PROMPTS[action](), reply_markup=ForceReply(selective=True))
+    asked = await message.answer(str(entry.words), reply_markup=ForceReply(selective=True))
     await state.set_state(SupervisorInput.text)
-    await state.update_data(sup_action=action, sup_case=case_id, sup_arg=arg,
-                            **{PROMPT_KEY: asked.message_id})
+    await state.update_data({"sup_action": entry.code, "sup_case": case_id, "sup_arg": arg,
+                             PROMPT_KEY: asked.message_id})
 
 
 @router.message(SupervisorInput.text, Command("cancel"))
@@ -76,20 +64,10 @@ async def typed(message: Message, state: FSMContext, db: Database, rules: Rules,
     assert message.from_user is not None
     actor = await as_supervisor(actor, message.from_user, message.chat, db, rules,
                                 organisation, bot, binding)
-    uow = db.uow()
-    if action == "approve":
-        await handling.approve(uow, rules, case_id, actor, text)
-    elif action == "refuse":
-        await handling.refuse_approval(uow, rules, case_id, actor, text)
-    elif action == "escalate":
-        await handling.escalate(uow, rules, case_id, actor, text)
-    elif action == "de_escalate":
-        await handling.de_escalate(uow, rules, case_id, actor, text)
-    elif action == "instruct":
-        await supervision.instruct(uow, rules, case_id, actor, text)
-    elif action == "close":
-        await supervision.close_externally(uow, rules, case_id, actor, arg, text)
-    else:
-        return
+    entry = DESK.get(action) if action in DESK.codes else None
+    if entry is None or entry.words is None or entry.perform is None:
+        return  # not a step that asks for words (a prompt from an older version)
+    await entry.perform(db, rules, case_id, actor, Given(arg=arg, text=text,
+                                                         organisation=organisation))
     await message.reply(_("Done."))
     await send_case(message, db, rules, i18n.current_locale, case_id)

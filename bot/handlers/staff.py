@@ -10,70 +10,64 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.actions.card import CARD
+from bot.actions.model import Given, ensure_possible
 from bot.callbacks import StaffAction
-from bot.flows.staff_input import prompt
-from bot.labels import REMEDIES, category_label
+from bot.flows.staff_input import ask_amount, ask_caller, ask_words
+from bot.labels import category_label
 from bot.staff_identity import as_staff
 from core.db.uow import Database
-from core.domain import Actor, DomainError, Role, Severity
+from core.domain import Actor
 from core.organisation import Organisation
-from core.services import handling, queries
+from core.services import queries
 from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="staff")
 router.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}))
 
-NEEDS_WORDS = {"invalid", "ask", "hand_back", "refuse", "capa"}
-NEEDS_AMOUNT = {"compensation", "discount"}
 
-
-@router.callback_query(StaffAction.filter())
+@router.callback_query(StaffAction.filter(F.action.in_(CARD.codes)))
 async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
                        db: Database, rules: Rules, actor: Actor,
                        organisation: Organisation, binding: Group | None, bot: Bot) -> None:
+    """A step from the catalogue (``bot.actions.card``): a choice, a prompt, or the change."""
     actor = await as_staff(actor, query.from_user, db, rules, organisation, bot, binding)
-    action, case_id, uow = callback_data.action, callback_data.case_id, db.uow()
+    entry, case_id, arg = CARD.get(callback_data.action), callback_data.case_id, \
+        callback_data.arg
     message = query.message
     assert isinstance(message, Message)
-    if action in NEEDS_WORDS or action in ("propose", "departments"):
+    if entry.asks_first:
         # Check the person may act on the case before asking them to type anything.
         case, _history = await queries.case_with_history(db.uow(), case_id, actor, limit=1)
-        if actor.role is Role.DEPARTMENT and case.department != actor.department:
-            raise DomainError("not_your_department", department=case.department)
-    if action == "assign":
-        await handling.assign(uow, rules, case_id, actor, department=callback_data.arg or None)
-    elif action == "departments":
-        builder = InlineKeyboardBuilder()
-        for department in rules.policy.departments:
-            builder.button(text=department.name, callback_data=StaffAction(
-                action="assign", case_id=case_id, arg=department.code))
-        builder.adjust(2)
-        await message.answer(_("Which department should take it?"),
-                             reply_markup=builder.as_markup())
-    elif action == "major":
-        await handling.set_severity(uow, rules, case_id, actor, Severity.MAJOR)
-    elif action == "accept":
-        await handling.accept(uow, rules, case_id, actor)
-    elif action == "implemented":
-        await handling.mark_implemented(uow, rules, case_id, actor)
-    elif action == "approve":
-        await handling.approve(uow, rules, case_id, actor)
-    elif action == "propose":
-        builder = InlineKeyboardBuilder()
-        for code, label in REMEDIES.items():
-            if code != "other":
-                builder.button(text=str(label), callback_data=StaffAction(
-                    action="remedy", case_id=case_id, arg=code))
-        builder.adjust(2)
-        await message.answer(_("What kind of solution?"), reply_markup=builder.as_markup())
-    elif action == "remedy":
-        step = "amount" if callback_data.arg in NEEDS_AMOUNT else "remedy"
-        await prompt(message, state, step, case_id, remedy=callback_data.arg, amount=None)
-    elif action == "register":
-        await prompt(message, state, "register", 0, category=callback_data.arg or None)
-    elif action in NEEDS_WORDS:
-        await prompt(message, state, action, case_id)
+        ensure_possible(entry, case, actor)
+        if entry.choice is not None:
+            builder = InlineKeyboardBuilder()
+            for code, label in entry.choice.options(case, rules, organisation):
+                builder.button(text=label, callback_data=StaffAction(
+                    action=entry.choice.then, case_id=case_id, arg=code))
+            builder.adjust(2)
+            await message.answer(str(entry.choice.question), reply_markup=builder.as_markup())
+        elif arg in entry.amount_for:
+            await ask_amount(message, state, entry, case_id, arg)
+        else:
+            await ask_words(message, state, entry, case_id, arg)
+    else:
+        assert entry.perform is not None
+        await entry.perform(db, rules, case_id, actor, Given(arg=arg, organisation=organisation))
+    await query.answer()
+
+
+@router.callback_query(StaffAction.filter(F.action == "register"))
+async def phone_complaint_about(query: CallbackQuery, callback_data: StaffAction,
+                                state: FSMContext, db: Database, rules: Rules, actor: Actor,
+                                organisation: Organisation, binding: Group | None,
+                                bot: Bot) -> None:
+    """The category of a complaint by phone is chosen (see /register): now the caller."""
+    await as_staff(actor, query.from_user, db, rules, organisation, bot, binding)
+    message = query.message
+    assert isinstance(message, Message)
+    await ask_caller(message, state, callback_data.arg or None)
     await query.answer()
 
 

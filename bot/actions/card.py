@@ -1,0 +1,164 @@
+"""The steps on the staff's task cards in the desk, department and supervisors' groups.
+
+Order here is the order of the buttons on every card.
+"""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
+from bot.labels import REMEDIES
+from core.db.uow import Database
+from core.domain import Action, Actor, Case, CaseState, DomainError, Remedy, RemedyKind, Severity
+from core.domain.values import money
+from core.organisation import Organisation
+from core.services import handling
+from core.services.rules import Rules
+
+DESK = frozenset({Audience.DESK})
+DEPARTMENT = frozenset({Audience.DEPARTMENT})
+SUPERVISORS = frozenset({Audience.SUPERVISORS})
+
+# A card has buttons only while the case is in its group's hands; afterwards it is a
+# record, and the group that holds the case works it from its own card.
+HOLDS = {
+    Audience.DESK: frozenset({CaseState.RECEIVED, CaseState.INVESTIGATING}),
+    Audience.DEPARTMENT: frozenset({CaseState.ASSIGNED, CaseState.ACCEPTED,
+                                    CaseState.IMPLEMENTING}),
+    Audience.SUPERVISORS: frozenset({CaseState.AWAITING_APPROVAL}),
+}
+
+
+def _default_department(case: Case, rules: Rules) -> str:
+    category = rules.policy.category(case.intake.category or "")
+    department = rules.policy.department(category.department) if category else None
+    return department.code if department else ""
+
+
+def _has_default_department(case: Case, rules: Rules) -> bool:
+    return bool(_default_department(case, rules))
+
+
+def _valid_label(case: Case, rules: Rules) -> str:
+    department = rules.policy.department(_default_department(case, rules))
+    assert department is not None
+    return _("✅ Valid → {department}").format(department=department.name)
+
+
+def _not_major(case: Case, rules: Rules) -> bool:
+    return case.severity is not Severity.MAJOR
+
+
+def _taken(case: Case, rules: Rules) -> bool:
+    """A department asks the customer or finds the root cause once it has taken the case."""
+    return case.state is not CaseState.ASSIGNED
+
+
+def _departments(case: Case, rules: Rules, organisation: Organisation
+                 ) -> list[tuple[str, str]]:
+    return [(department.code, department.name) for department in rules.policy.departments]
+
+
+def _remedies(case: Case, rules: Rules, organisation: Organisation) -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in REMEDIES.items() if code != "other"]
+
+
+async def _assign(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                  ) -> None:
+    await handling.assign(db.uow(), rules, case_id, actor, department=given.arg or None)
+
+
+async def _invalid(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                   ) -> None:
+    await handling.decide_invalid(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _ask(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given) -> None:
+    await handling.ask_customer(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _major(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                 ) -> None:
+    await handling.set_severity(db.uow(), rules, case_id, actor, Severity.MAJOR)
+
+
+async def _accept(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                  ) -> None:
+    await handling.accept(db.uow(), rules, case_id, actor)
+
+
+async def _propose(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                   ) -> None:
+    try:
+        kind = RemedyKind(given.arg or "explanation")
+    except ValueError:
+        raise DomainError("bad_choice") from None
+    amount = money(given.amount) if given.amount else None
+    remedy = Remedy(kind, given.text, amount, rules.policy.currency if amount else None)
+    await handling.propose_solution(db.uow(), rules, case_id, actor, remedy)
+
+
+async def _hand_back(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                     ) -> None:
+    await handling.hand_back(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _implemented(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                       ) -> None:
+    await handling.mark_implemented(db.uow(), rules, case_id, actor)
+
+
+async def _capa(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given) -> None:
+    cause, _sep, measure = given.text.partition("\n\n")
+    await handling.add_capa(db.uow(), rules, case_id, actor, cause, measure or cause)
+
+
+async def _approve(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                   ) -> None:
+    await handling.approve(db.uow(), rules, case_id, actor)
+
+
+async def _refuse(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                  ) -> None:
+    await handling.refuse_approval(db.uow(), rules, case_id, actor, given.text)
+
+
+CARD = Catalogue((
+    CaseAction("assign", (Action.ASSIGN,), DESK, label=_valid_label,
+               preset=_default_department, shown=_has_default_department, perform=_assign),
+    CaseAction("departments", (Action.ASSIGN,), DESK, label=__("🏢 Another department"),
+               choice=Choice("assign", _departments,
+                             question=__("Which department should take it?"))),
+    CaseAction("invalid", (Action.INVALIDATE,), DESK, label=__("✖️ Invalid"),
+               words=__("Why is the complaint invalid? Write the finding the customer will "
+                        "read — politely (reply to this message)."), perform=_invalid),
+    CaseAction("accept", (Action.ACCEPT,), DEPARTMENT, label=__("🙋 Accept"),
+               perform=_accept),
+    CaseAction("propose", (Action.PROPOSE,), DEPARTMENT, label=__("💡 Propose a solution"),
+               choice=Choice("remedy", _remedies, question=__("What kind of solution?"))),
+    CaseAction("remedy", (Action.PROPOSE,), DEPARTMENT,
+               words=__("Describe the solution for the customer (reply to this message)."),
+               amount_for=frozenset({"compensation", "discount"}), perform=_propose),
+    CaseAction("ask", (Action.ASK_CUSTOMER,), DESK | DEPARTMENT,
+               label=__("❓ Ask the customer"), shown=_taken,
+               words=__("What would you like to ask the customer? (reply to this message)"),
+               perform=_ask),
+    CaseAction("hand_back", (Action.HAND_BACK,), DEPARTMENT, label=__("↩️ Not ours"),
+               words=__("Why is this case not for your department? (reply to this "
+                        "message)"), perform=_hand_back),
+    CaseAction("major", (Action.SET_SEVERITY,), DESK, label=__("🚨 Mark major"),
+               shown=_not_major, perform=_major),
+    CaseAction("implemented", (Action.MARK_IMPLEMENTED,), DEPARTMENT,
+               label=__("✅ Carried out"), perform=_implemented),
+    CaseAction("capa", (Action.ADD_CAPA,), DEPARTMENT, label=__("🔍 Root cause"),
+               shown=_taken,
+               words=__("Root cause and improvement measure, separated by a blank line "
+                        "(reply to this message)."), perform=_capa),
+    CaseAction("approve", (Action.APPROVE,), SUPERVISORS, label=__("👍 Approve"),
+               perform=_approve),
+    CaseAction("refuse", (Action.REFUSE_APPROVAL,), SUPERVISORS, label=__("👎 Refuse"),
+               words=__("Why is the solution refused? (reply to this message)"),
+               perform=_refuse),
+), holds=HOLDS)
