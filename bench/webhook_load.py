@@ -30,7 +30,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from datetime import UTC
+from datetime import UTC  # noqa: E402
 
 from sandbox.emulator.server import Emulator, start_emulator  # noqa: E402
 from sandbox.emulator.webhook import stop_webhook  # noqa: E402

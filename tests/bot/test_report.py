@@ -75,7 +75,7 @@ def cases_in(workbook: bytes) -> list[tuple[Any, ...]]:
 
 async def test_a_supervisor_gets_text_charts_and_workbook(bot_db: Database,
                                                           organisation: Organisation) -> None:
-    session, bot, chat, _rules = await setup(bot_db, organisation, AS_OF)
+    session, _bot, chat, _rules = await setup(bot_db, organisation, AS_OF)
     await chat.say(person(SUPERVISOR_ID, "en"), "/report 2026-11")
 
     texts = [m.text for m in sent(session, SendMessage, SUPERVISOR_ID)]
@@ -97,7 +97,7 @@ async def test_a_supervisor_gets_text_charts_and_workbook(bot_db: Database,
 
 async def test_in_the_supervisors_group_and_refused_elsewhere(
         bot_db: Database, organisation: Organisation) -> None:
-    session, bot, chat, _rules = await setup(bot_db, organisation, AS_OF)
+    session, _bot, chat, _rules = await setup(bot_db, organisation, AS_OF)
     group = Chat(id=SUPERVISORS_CHAT, type="supergroup", title="Supervisors")
     session.members.add((SUPERVISORS_CHAT, SUPERVISOR_ID))
     await chat.say(person(SUPERVISOR_ID, "en"), "/report 2026-H2", chat=group)

@@ -87,7 +87,7 @@ async def test_strangers_and_the_second_to_accept_are_refused_and_nothing_change
     chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
     dispatcher: Dispatcher, organisation: Organisation
 ) -> None:
-    case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
     await press_card(chat, session, 99999, DESK_CHAT, "assign", case_id, "quality")
     assert session.requests[-1].text == "Sorry, that is not something you can do here."  # type: ignore[attr-defined]
     await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
@@ -132,7 +132,7 @@ async def test_a_member_of_a_department_group_is_its_staff_without_authority_ove
     chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
     dispatcher: Dispatcher, organisation: Organisation
 ) -> None:
-    case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
     await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
     newcomer = 7100  # not in the organisation file, but a member of the quality group
     session.members.add((QUALITY_CHAT, newcomer))

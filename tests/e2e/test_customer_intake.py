@@ -33,11 +33,9 @@ ZH_HANS_INTAKE = [
 async def test_a_simplified_chinese_intake_with_a_photo_and_a_correction(desk: Desk) -> None:
     desk.start_bot()
     await desk.wait_until_started()
-    await play(desk.state, ZH_HANS_INTAKE + [
-        step("li_lei", press="✏️ 发生地点"),
-        step("li_lei", say="上海市南京路 88 号门店"),
-        step("li_lei", press="✅ 对，没错"),
-    ])
+    await play(desk.state, [*ZH_HANS_INTAKE, step("li_lei", press="✏️ 发生地点"),
+                            step("li_lei", say="上海市南京路 88 号门店"),
+                            step("li_lei", press="✅ 对，没错")])
     texts = [m.get("text", "") for m in desk.state.bot_messages(1001)]
     summary = next(t for t in reversed(texts) if t.startswith("我确认一下"))
     assert "发生地点：上海市南京路 88 号门店" in summary and "附件：1 个" in summary
@@ -101,7 +99,7 @@ async def test_an_intake_survives_the_bot_being_killed_midway(desk: Desk) -> Non
     desk.start_bot()
     await desk.wait_until_started()
     await settle(desk.state)
-    await play(desk.state, ZH_HANS_INTAKE[7:] + [step("li_lei", press="✅ 对，没错")])
+    await play(desk.state, [*ZH_HANS_INTAKE[7:], step("li_lei", press="✅ 对，没错")])
     texts = [m.get("text", "") for m in desk.state.bot_messages(1001)]
     summary = next(t for t in reversed(texts) if t.startswith("我确认一下"))
     assert "产品或订单：鲜牛奶 1L，喷码 20261031A" in summary

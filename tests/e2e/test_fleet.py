@@ -66,6 +66,7 @@ class Front:
         self.duplicates: Counter[int] = Counter()  # status the second instance answered
         self.in_flight: dict[object, tuple[int, float]] = {}
         self.session: aiohttp.ClientSession | None = None
+        self.background: set[asyncio.Task[None]] = set()  # kept, so none is collected early
 
     async def handle(self, request: web.Request) -> web.Response:
         body, headers = await request.read(), {HEADER: request.headers.get(HEADER, ""),
@@ -75,7 +76,9 @@ class Front:
         order = [index for index in order if index in self.alive]
         self.turn += 1
         if self.duplicate_every and self.seen % self.duplicate_every == 0 and len(order) > 1:
-            asyncio.create_task(self._duplicate(order[1], body, headers))
+            self.background.add(task := asyncio.create_task(
+                self._duplicate(order[1], body, headers)))
+            task.add_done_callback(self.background.discard)
         for index in order:
             try:
                 status, content_type, answer = await self._post(index, body, headers)
@@ -129,9 +132,9 @@ async def customer(state: Any, user_id: int) -> None:
     """One customer's whole English intake, each step once its button is there."""
     state.send_text(user_id, f"Invoice {user_id} charges me twice for one order.")
     for label in STEPS:
-        kind, message_id = await wait(lambda: _button(state, user_id, label),
-                                      lambda: f"{label!r} for {user_id}; the chat: "
-                                      f"{state.transcript(user_id)}")
+        kind, message_id = await wait(lambda label=label: _button(state, user_id, label),
+                                      lambda label=label: f"{label!r} for {user_id}; the "
+                                      f"chat: {state.transcript(user_id)}")
         if kind == "reply":
             state.press_reply_button(user_id, label)
         else:

@@ -108,7 +108,7 @@ async def test_a_target_with_data_is_refused(tmp_path: Path, rules: Rules,
                                              empty_postgres: str) -> None:
     source, _ = await filled_sqlite(tmp_path, rules)
     await copy_database(source, empty_postgres)
-    with pytest.raises(CopyRefused, match="not empty: .*cases \\(3\\)"):
+    with pytest.raises(CopyRefused, match=r"not empty: .*cases \(3\)"):
         await copy_database(source, empty_postgres)
     # The command says the same in one line and exits 2, leaving the target as it was.
     result = subprocess.run([sys.executable, "-m", "bot.cli", "copy-database", "--from", source,

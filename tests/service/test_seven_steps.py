@@ -80,7 +80,7 @@ async def test_a_complaint_walks_all_seven_steps_with_a_rejection_and_a_reopenin
     assert changed.case.deadlines == {}
 
     # The audit trail holds every step, in order, from state to state.
-    case, history = await queries.case_with_history(uow(), case_id, customer_actor)
+    _case, history = await queries.case_with_history(uow(), case_id, customer_actor)
     assert [event.action for event in history][:4] == [
         Action.FILE, Action.ASSIGN, Action.ACCEPT, Action.PROPOSE]
     assert history[-1].from_state is CaseState.REVISITING

@@ -114,7 +114,8 @@ def test_a_solution_beyond_authority_waits_for_the_level_that_holds_it() -> None
     case.propose(QUALITY_MEMBER, NOW, remedy, POLICY)
     assert case.state is CaseState.AWAITING_APPROVAL
     assert POLICY.escalation[case.approval_level or 0].code == "vice_president"
-    error = pytest.raises(DomainError, case.approve, QUALITY_HEAD, NOW, POLICY)
+    with pytest.raises(DomainError) as error:
+        case.approve(QUALITY_HEAD, NOW, POLICY)
     assert error.value.code == "beyond_your_authority"
     case.approve(VICE_PRESIDENT, NOW, POLICY, "Agreed.")
     assert case.state is CaseState.AWAITING_CUSTOMER
