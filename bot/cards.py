@@ -27,13 +27,15 @@ CLOCKS = {
     Clock.CUSTOMER_ANSWER: __("answer to the customer"), Clock.REVISIT: __("revisit"),
     Clock.WHOLE_CASE: __("whole case"),
 }
+CLOCK_CODES = frozenset(clock.value for clock in Clock)
 
 
 def event_note(note: str) -> str:
     """An audit note as staff read it: the sweep's escalation reason names clocks by code."""
     if not note.startswith(MISSED):
         return note
-    clocks = [str(CLOCKS.get(code, code)) for code in note.removeprefix(MISSED).split(", ")]
+    codes = note.removeprefix(MISSED).split(", ")
+    clocks = [str(CLOCKS[Clock(code)]) if code in CLOCK_CODES else code for code in codes]
     return _("missed the deadline: {clocks}").format(clocks=", ".join(clocks))
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder, KeyboardBuilder
 from babel import Locale
 
 from bot.callbacks import LanguageChoice
 from bot.i18n import LANGUAGES
+
+
+def inline(builder: KeyboardBuilder[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    """The builder's markup, typed as what an inline builder makes."""
+    markup = builder.as_markup()
+    assert isinstance(markup, InlineKeyboardMarkup)
+    return markup
 
 
 def language_name(code: str) -> str:
@@ -19,4 +26,4 @@ def language_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in LANGUAGES:
         builder.button(text=language_name(code), callback_data=LanguageChoice(code=code))
-    return builder.adjust(3).as_markup()
+    return inline(builder.adjust(3))

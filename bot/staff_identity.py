@@ -36,7 +36,7 @@ async def as_staff(actor: Actor, user: User, db: Database, rules: Rules,
                       group.department)
     if actor.person_id is not None:
         return actor
-    member = organisation.staff_member(user.id)
-    name = member.name if member else user.full_name[:200]
+    staff = organisation.staff_member(user.id)
+    name = staff.name if staff else user.full_name[:200]
     person_id = await people.customer_for_telegram(db.uow(), rules, user.id, name)
     return replace(actor, person_id=person_id)

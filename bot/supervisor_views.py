@@ -23,6 +23,7 @@ from bot.callbacks import SupervisorAction, SupervisorPage
 from bot.card_sender import EVENTS
 from bot.cards import CLOCKS, SEVERITIES, card_text, event_note
 from bot.dates import when
+from bot.keyboards import inline
 from bot.labels import (
     RATINGS,
     level_label,
@@ -97,7 +98,7 @@ def overdue_page(items: list[Urgent], total: int, offset: int, rules: Rules, now
     page, pages = offset // PAGE + 1, (total + PAGE - 1) // PAGE
     if pages > 1:
         lines.append(_("Page {page} of {pages}").format(page=page, pages=pages))
-    return "\n".join(lines), builder.adjust(*sizes, added or 1).as_markup()
+    return "\n".join(lines), inline(builder.adjust(*sizes, added or 1))
 
 
 def case_view(page: HistoryPage, rules: Rules, locale: str, now: datetime
@@ -139,7 +140,7 @@ def choices(case_id: int, action: str, options: list[tuple[str, str]]
                                                                   case_id=case_id, arg=arg))
     builder.button(text=_("↩️ Back"), callback_data=SupervisorAction(action="view",
                                                                    case_id=case_id, arg="here"))
-    return builder.adjust(2).as_markup()
+    return inline(builder.adjust(2))
 
 
 def _details(event: CaseEvent, rules: Rules) -> str:
@@ -220,7 +221,7 @@ def found_page(items: list[Found], total: int, query: str, rules: Rules, locale:
     if total > shown:
         lines.append(_("…and {more} more. Search with more words to narrow it down.").format(
             more=total - shown))
-    return "\n".join(lines), builder.adjust(2).as_markup()
+    return "\n".join(lines), inline(builder.adjust(2))
 
 
 def stats_text(stats: WeekStats, rules: Rules, locale: str) -> str:
