@@ -14,8 +14,16 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
-__all__ = ["DESK", "SUPERVISORS", "Notice", "Route", "UnreadableNotice", "department",
-           "kinds", "load"]
+__all__ = [
+    "DESK",
+    "SUPERVISORS",
+    "Notice",
+    "Route",
+    "UnreadableNotice",
+    "department",
+    "load",
+    "notice_kinds",
+]
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ def _typed(hint: Any, value: Any) -> Any:
     return value
 
 
-def kinds() -> dict[str, type[Notice]]:
+def notice_kinds() -> dict[str, type[Notice]]:
     """Every notice kind, by its stored name."""
     return dict(_KINDS)
 
