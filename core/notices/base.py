@@ -76,7 +76,8 @@ class Notice:
         """The recipient fields, from the stored recipient."""
         return {}
 
-    # The old, untyped view, still read by the deadline sweep and the tests.
+    # The stored view (the outbox row's columns), read by add_notices, the sender
+    # and the deadline sweep.
     @property
     def audience(self) -> str:
         return self.route().audience
