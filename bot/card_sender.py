@@ -3,16 +3,14 @@ a short threaded note for each event (in the case's own topic when the group is 
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Bot
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.cards import card_buttons, card_text, event_note
 from bot.render import escape, shorten
-from core.db.outbox import Outgoing
 from core.db.uow import Database
+from core.notices import Card, CardEvent
 from core.services import groups
 from core.services.groups import Group
 from core.services.rules import Rules
@@ -60,15 +58,15 @@ class CardSender:
                 names[person_id] = row.name or str(row.telegram_id or person_id)
         return names
 
-    async def deliver(self, item: Outgoing, group: Group, locale: str) -> int:
+    async def deliver(self, notice: Card, group: Group, locale: str) -> int:
         async with self.db.uow() as uow:
-            case = await uow.cases.get(item.case_id or 0, lock=False)
-        events: list[dict[str, Any]] = item.payload.get("events", [])
-        ids = {e["actor_id"] for e in events if e.get("actor_id")} | (
+            case = await uow.cases.get(notice.case_id or 0, lock=False)
+        events = notice.events
+        ids = {e.actor_id for e in events if e.actor_id} | (
             {case.owner_id} if case.owner_id else set())
         names = await self._names(ids)
         text = card_text(case, self.rules, locale, names, self.rules.now())
-        markup = card_buttons(case, item.audience, self.rules)
+        markup = card_buttons(case, notice.audience, self.rules)
         card = await groups.card_of(self.db, case.id or 0, group.chat_id)
         if card is None:
             thread = None
@@ -85,14 +83,22 @@ class CardSender:
             await self.bot.edit_message_text(text, chat_id=group.chat_id,
                                              message_id=message_id, reply_markup=markup)
         for event in events:
-            label = EVENTS.get(event["event"])
-            if label is None:
+            note = event_line(event, names)
+            if note is None:
                 continue
-            who = names.get(event.get("actor_id") or 0) or (
-                _("The customer") if event.get("role") == "customer" else _("The system"))
-            note = f"<b>{escape(who)}</b> {label}"
-            if event.get("note"):
-                note += ": " + escape(shorten(event_note(event["note"]), 500))
             await self.bot.send_message(group.chat_id, note, reply_to_message_id=message_id,
                                         message_thread_id=thread_id)
         return message_id
+
+
+def event_line(event: CardEvent, names: dict[int, str]) -> str | None:
+    """The note under a card for one event; None for events the card itself shows."""
+    label = EVENTS.get(event.event)
+    if label is None:
+        return None
+    who = names.get(event.actor_id or 0) or (
+        _("The customer") if event.role == "customer" else _("The system"))
+    note = f"<b>{escape(who)}</b> {label}"
+    if event.note:
+        note += ": " + escape(shorten(event_note(event.note), 500))
+    return note

@@ -8,7 +8,9 @@ with growing pauses; a request Telegram refuses outright is recorded as failed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiogram import Bot
@@ -27,6 +29,7 @@ from bot.notice_texts import render
 from bot.pacing import Pacer
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
+from core.notices import Card, MonthlyReport, Notice
 from core.organisation import Organisation
 from core.reports import Period
 from core.services import groups
@@ -34,6 +37,37 @@ from core.services.groups import Group
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
+
+# The kinds that are more than one rendered message, each with its own delivery:
+# (sender, notice, chat id, group, locale) -> id of the message to record.
+Delivery = Callable[["OutboxSender", Outgoing, int, "Group | None", str], Awaitable[int]]
+SENT_APART: dict[type[Notice], Delivery] = {}
+
+
+def _apart(kind: type[Notice]) -> Callable[[Delivery], Delivery]:
+    def register(delivery: Delivery) -> Delivery:
+        SENT_APART[kind] = delivery
+        return delivery
+    return register
+
+
+@_apart(Card)
+async def _card(sender: OutboxSender, item: Outgoing, chat_id: int, group: Group | None,
+                locale: str) -> int:
+    """Posted once, edited after, with a note per event (``bot.card_sender``)."""
+    if group is None:
+        raise LookupError(f"notice {item.id}: a card needs a staff group")
+    assert isinstance(item.notice, Card)
+    return await sender.cards.deliver(item.notice, group, locale)
+
+
+@_apart(MonthlyReport)
+async def _report(sender: OutboxSender, item: Outgoing, chat_id: int,
+                  group: Group | None, locale: str) -> int:
+    """Text, photos and a workbook, not one message."""
+    assert isinstance(item.notice, MonthlyReport)
+    return await report_sender.send_report(sender.bot, chat_id, sender.db, sender.rules,
+                                           sender.i18n, Period.parse(item.notice.period))
 
 
 class OutboxSender:
@@ -90,12 +124,10 @@ class OutboxSender:
     async def _send(self, item: Outgoing, chat_id: int, locale: str,
                     group: Group | None) -> int:
         with self.i18n.context(), self.i18n.use_locale(locale):
-            if item.kind == "card" and group is not None:
-                return await self.cards.deliver(item, group, locale)
-            if item.kind == report_sender.NOTICE_KIND:  # text, photos and a workbook, not one message
-                return await report_sender.send_report(self.bot, chat_id, self.db, self.rules,
-                                                self.i18n, Period.parse(item.payload["period"]))
-            text, markup = render(item.kind, item.case_id or 0, item.payload, self.rules.policy)
+            apart = SENT_APART.get(type(item.notice))
+            if apart is not None:
+                return await apart(self, item, chat_id, group, locale)
+            text, markup = render(item.notice, self.rules.policy)
             message = await self.bot.send_message(chat_id, text, reply_markup=markup)
             return message.message_id
 
@@ -129,7 +161,7 @@ class OutboxSender:
             await self.queue.retry(item, now + pause, str(exc))
         else:
             # A card may bring notes with it: each counts against the chat's limit.
-            notes = len(item.payload.get("events", [])) if item.kind == "card" else 0
+            notes = len(item.notice.events) if isinstance(item.notice, Card) else 0
             if self.pacer:
                 self.pacer.sent(chat_id, now, 1 + notes)
             await self.queue.sent(item.id, now, message_id)
@@ -137,5 +169,4 @@ class OutboxSender:
 
 def _final(item: Outgoing) -> Outgoing:
     """The same notice with no attempts left: retrying a refused request cannot help."""
-    return Outgoing(item.id, item.kind, item.audience, item.address, item.case_id,
-                    item.payload, MAX_ATTEMPTS)
+    return dataclasses.replace(item, attempts=MAX_ATTEMPTS)

@@ -27,18 +27,26 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, TypedDict
 
 from core.calendar import BusinessCalendar
 from core.domain import Case, Severity
-from core.notices import Notice
+from core.notices import (
+    DESK,
+    SUPERVISORS,
+    DeadlineBreach,
+    DeadlineWarning,
+    MajorCase,
+    Notice,
+    department,
+)
 from core.policy import Clock, Policy, WorkingDuration
 
 WARNING = "warning"
 BREACH = "breach"
-KIND_WARNING = "deadline_warning"
-KIND_BREACH = "deadline_breach"
-KIND_MAJOR = "major_case"
+KIND_WARNING = DeadlineWarning.kind
+KIND_BREACH = DeadlineBreach.kind
+KIND_MAJOR = MajorCase.kind
 ALERT_KINDS = frozenset({KIND_WARNING, KIND_BREACH, KIND_MAJOR})
 
 # clock code -> {"due": ISO instant in UTC, "sent": ["warning", "breach"]}
@@ -122,6 +130,22 @@ def level_code(case: Case, policy: Policy) -> str:
     return policy.escalation[index].code
 
 
+class _About(TypedDict):
+    """What both kinds of deadline alert say (the same payload keys for either)."""
+
+    case_id: int
+    number: str
+    clock: str
+    due: str
+    late_by_minutes: int
+    due_in_minutes: int
+    level: str
+    escalated: bool
+    severity: str
+    state: str
+    department: str
+
+
 def notices(case: Case, alerts: Iterable[Owed], policy: Policy, now: datetime, *,
             tz: tzinfo | None = None, escalated: bool = False) -> list[Notice]:
     """The outbox notices for ``alerts`` (``case`` as it is after any escalation).
@@ -136,27 +160,26 @@ def notices(case: Case, alerts: Iterable[Owed], policy: Policy, now: datetime, *
     for item in alerts:
         late = max(0, math.floor((now - item.due).total_seconds() / 60))
         left = max(0, math.ceil((item.due - now).total_seconds() / 60))
-        payload = {
-            "number": str(case.number),
-            "clock": item.clock.value,
-            "due": item.due.astimezone(tz or item.due.tzinfo).isoformat(),
-            "late_by_minutes": late if item.stage == BREACH else 0,
-            "due_in_minutes": left if item.stage == WARNING else 0,
-            "level": level,
-            "escalated": escalated and item.stage == BREACH,
-            "severity": case.severity.value,
-            "state": case.state.value,
-            "department": case.department or "",
-        }
+        about = _About(
+            case_id=case.id,
+            number=str(case.number),
+            clock=item.clock.value,
+            due=item.due.astimezone(tz or item.due.tzinfo).isoformat(),
+            late_by_minutes=late if item.stage == BREACH else 0,
+            due_in_minutes=left if item.stage == WARNING else 0,
+            level=level,
+            escalated=escalated and item.stage == BREACH,
+            severity=case.severity.value,
+            state=case.state.value,
+            department=case.department or "",
+        )
         if item.stage == BREACH:
-            out.append(Notice(KIND_BREACH, "supervisors", "", case.id, payload))
+            out.append(DeadlineBreach(**about))
             continue
-        if case.department:
-            out.append(Notice(KIND_WARNING, "department", case.department, case.id, payload))
-        else:
-            out.append(Notice(KIND_WARNING, "desk", "", case.id, payload))
+        out.append(DeadlineWarning(
+            to=department(case.department) if case.department else DESK, **about))
         if case.escalation_level >= 1:
-            out.append(Notice(KIND_WARNING, "supervisors", "", case.id, payload))
+            out.append(DeadlineWarning(to=SUPERVISORS, **about))
     return out
 
 
@@ -178,14 +201,15 @@ def alerts_for_major(case: Case) -> list[Notice]:
         return []
     assert case.id is not None
     intake = case.intake
-    return [Notice(KIND_MAJOR, "supervisors", "", case.id, {
-        "number": str(case.number),
-        "category": intake.category or "",
-        "department": case.department or "",
-        "triggers": sorted(t.value for t in intake.triggers),
-        "complainants": intake.complainants,
-        "batch_units": intake.batch_units,
-        "claimed_amount": str(intake.claimed_amount) if intake.claimed_amount is not None
+    return [MajorCase(
+        case_id=case.id,
+        number=str(case.number),
+        category=intake.category or "",
+        department=case.department or "",
+        triggers=tuple(sorted(t.value for t in intake.triggers)),
+        complainants=intake.complainants,
+        batch_units=intake.batch_units,
+        claimed_amount=str(intake.claimed_amount) if intake.claimed_amount is not None
         else "",
-        "channel": intake.channel.value,
-    })]
+        channel=intake.channel.value,
+    )]

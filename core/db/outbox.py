@@ -1,9 +1,14 @@
 """The outbox table's two sides: services add notices inside their transaction; a
 sender claims due ones (as a lease, see ``core.db.leases``), delivers them and records
-the outcome."""
+the outcome.
+
+A row is read back as its typed notice (``core.notices.load``). One no kind of ours can
+read — a kind since removed, a payload that does not fit — is logged and marked failed at
+the claim: retrying cannot make it readable, and it must not hold up the rest."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,21 +18,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.leases import LEASE, LeaseQueue
 from core.db.models import NotificationRow
-from core.notices import Notice
+from core.notices import Notice, Route, UnreadableNotice, load
 
 __all__ = ["LEASE", "MAX_ATTEMPTS", "OutboxQueue", "Outgoing", "add_notices"]
 MAX_ATTEMPTS = 8
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Outgoing:
+    """A claimed notice: the row's id and attempts, and the notice it holds."""
+
     id: int
-    kind: str
-    audience: str
-    address: str
-    case_id: int | None
-    payload: dict[str, Any]
+    notice: Notice
     attempts: int
+
+    @property
+    def kind(self) -> str:
+        return self.notice.kind
+
+    @property
+    def audience(self) -> str:
+        return self.notice.audience
+
+    @property
+    def address(self) -> str:
+        return self.notice.address
+
+    @property
+    def case_id(self) -> int | None:
+        return self.notice.case_id
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.notice.payload
 
 
 def add_notices(session: AsyncSession, notices: Iterable[Notice], now: datetime,
@@ -49,9 +73,17 @@ class OutboxQueue(LeaseQueue):
     taken = "sending"
 
     async def claim(self, now: datetime, limit: int = 20) -> list[Outgoing]:
-        rows = await self._claim_rows(now, limit)
-        return [Outgoing(r.id, r.kind, r.audience, r.address, r.case_id, dict(r.payload),
-                         r.attempts) for r in rows]
+        claimed: list[Outgoing] = []
+        for row in await self._claim_rows(now, limit):
+            try:
+                notice = load(row.kind, Route(row.audience, row.address), row.case_id,
+                              dict(row.payload))
+            except UnreadableNotice as exc:
+                log.error("notice %s cannot be read, marked failed: %s", row.id, exc)
+                await self._set(row.id, status="failed", last_error=str(exc)[:300])
+                continue
+            claimed.append(Outgoing(row.id, notice, row.attempts))
+        return claimed
 
     async def sent(self, notice_id: int, now: datetime, message_id: int | None) -> None:
         await self._set(notice_id, status="sent", sent_at=now, message_id=message_id,

@@ -24,11 +24,11 @@ from core.calendar import BusinessCalendar
 from core.db.models import CaseRow, JobRow
 from core.db.outbox import add_notices
 from core.db.uow import Database
-from core.notices import Notice
+from core.notices import MonthlyReport
 from core.reports.period import Period
 from core.services.rules import Rules
 
-NOTICE_KIND = "monthly_report"
+NOTICE_KIND = MonthlyReport.kind
 
 
 def first_working_day(calendar: BusinessCalendar, year: int, month: int) -> date | None:
@@ -73,8 +73,7 @@ async def queue_if_due(db: Database, rules: Rules, now: datetime) -> Period | No
                                    payload={"period": period.label}, status="done",
                                    attempts=1, due_at=now, created_at=now, finished_at=now))
                 await session.flush()
-                add_notices(session, [Notice(NOTICE_KIND, "supervisors", "", None,
-                                             {"period": period.label})],
+                add_notices(session, [MonthlyReport(period=period.label)],
                             now, period.start.year * 100 + period.start.month)
         except IntegrityError:
             return None  # queued already (a restart, or another instance)

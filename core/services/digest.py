@@ -18,7 +18,7 @@ from core.db.models import CaseRow, JobRow, PersonRow
 from core.db.outbox import add_notices
 from core.db.uow import Database
 from core.domain import CLOSED_STATES
-from core.notices import Notice
+from core.notices import Digest, DigestLine, Notice, OverdueDigest
 from core.services.rules import Rules
 
 LISTED = 40  # a digest is read on a phone: the most urgent first, the rest counted
@@ -72,9 +72,11 @@ def _notices(rows: list[Any], day: str, now: datetime) -> list[Notice]:
             by_department.setdefault(row.department, []).append(_line(row, owner))
         if row.next_due is not None and row.next_due <= now:
             overdue.append(_line(row, owner))
-    notices = [Notice("digest", "department", code, None,
-                      {"day": day, "cases": lines[:LISTED], "total": len(lines)})
-               for code, lines in sorted(by_department.items())]
-    notices.append(Notice("overdue_digest", "supervisors", "", None,
-                          {"day": day, "cases": overdue[:LISTED], "total": len(overdue)}))
+    notices: list[Notice] = [
+        Digest(department=code, day=day,
+               cases=tuple(DigestLine(**line) for line in lines[:LISTED]), total=len(lines))
+        for code, lines in sorted(by_department.items())]
+    notices.append(OverdueDigest(day=day, cases=tuple(DigestLine(**line)
+                                                      for line in overdue[:LISTED]),
+                                 total=len(overdue)))
     return notices

@@ -16,7 +16,7 @@ from core.db.outbox import add_notices
 from core.db.staff_models import CaseCardRow, GroupBindingRow
 from core.db.uow import Database
 from core.domain import DomainError
-from core.notices import Notice
+from core.notices import GroupBack, GroupLost
 from core.organisation import GroupBinding, Organisation
 
 _BINDING = re.compile(r"^(desk|supervisors|department:[a-z][a-z0-9_]{0,31})$")
@@ -73,9 +73,8 @@ async def set_active(db: Database, chat_id: int, active: bool, now: datetime) ->
         if row is None or row.active == active:
             return None
         row.active = active
-        kind = "group_back" if active else "group_lost"
-        add_notices(session, [Notice(kind, "supervisors", "", None,
-                                     {"binding": row.binding, "chat_id": chat_id})],
+        kind = GroupBack if active else GroupLost
+        add_notices(session, [kind(binding=row.binding, chat_id=chat_id)],
                     now, anchor=int(now.timestamp()))
         return Group(row.chat_id, row.binding, row.language, row.is_forum)
 

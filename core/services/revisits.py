@@ -34,7 +34,7 @@ from core.db.models import CaseEventRow, JobRow, NotificationRow
 from core.db.outbox import add_notices
 from core.db.uow import Database
 from core.domain import Action, Actor, Case, CaseEvent, CaseState, DomainError, Rating
-from core.notices import Notice
+from core.notices import SurveyReminder
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -198,8 +198,8 @@ async def run_survey_reminder(db: Database, rules: Rules, payload: dict[str, Any
         )).first()
         if already is not None:
             return f"{case.number}: survey round {round_} already reminded"
-        notice = Notice(SURVEY_REMINDER, "customer", str(case.customer_id), case_id,
-                        {"number": str(case.number), "round": round_})
+        notice = SurveyReminder(case_id=case_id, customer_id=case.customer_id,
+                                number=str(case.number), round=round_)
         # No audit row to anchor on: the case's version is the anchor (every round's
         # START_REVISIT bumps it), so a racing second run makes the same outbox key and is
         # refused; the customer hears it once.

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from core.clock import ManualClock
+from core.db.models import NotificationRow
 from core.db.outbox import LEASE, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.domain import DomainError, Remedy, RemedyKind
@@ -94,3 +95,26 @@ async def test_retries_end_as_failed_and_blocked_recipients_as_unreachable(
     [later] = for_customer(await queue.claim(clock.now() + LEASE * 2, limit=100))
     assert later.id == second.id
     assert (await queue.counts(audience="customer")) == {"unreachable": 1, "sending": 1}
+
+
+async def test_a_row_no_notice_kind_can_read_is_marked_failed_and_the_rest_delivered(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    await proposed_case(database, rules)
+    async with database.sessions() as session, session.begin():
+        now = clock.now()
+        session.add_all([
+            NotificationRow(idempotency_key="gone", case_id=None, kind="no_such_kind",
+                            audience="supervisors", address="", payload={}, status="pending",
+                            attempts=0, due_at=now, created_at=now),
+            NotificationRow(idempotency_key="bent", case_id=None, kind="group_lost",
+                            audience="supervisors", address="", payload={"chat_id": 5},
+                            status="pending", attempts=0, due_at=now, created_at=now)])
+    queue = OutboxQueue(database)
+    claimed = await queue.claim(clock.now(), limit=100)
+    assert [i.kind for i in for_customer(claimed)] == ["solution_proposed"]
+    assert {i.kind for i in claimed} <= {"solution_proposed", "card"}
+    assert await queue.counts(audience="supervisors") == {"failed": 2}
+    again = await queue.claim(clock.now() + LEASE * 2, limit=100)  # a failed row stays so
+    assert {i.id for i in again} == {i.id for i in claimed}
+    assert await queue.counts(audience="supervisors") == {"failed": 2}

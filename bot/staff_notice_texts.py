@@ -1,0 +1,136 @@
+"""The words of notices for staff groups: deadline alerts, major cases, digests, and the
+bot's own group membership. Registered with ``bot.notice_registry``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import SupervisorAction
+from bot.cards import CLOCKS
+from bot.labels import category_label, level_label, state_label
+from bot.notice_registry import Rendered, buttons, renders
+from bot.render import escape
+from core.notices import (
+    DeadlineBreach,
+    DeadlineWarning,
+    Digest,
+    GroupBack,
+    GroupLost,
+    MajorCase,
+    OverdueDigest,
+)
+from core.policy import Clock, Policy
+
+
+def _duration(minutes: int) -> str:
+    hours, minutes = divmod(max(0, int(minutes)), 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return _("{days} d {hours} h").format(days=days, hours=hours)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    return _("{minutes} min").format(minutes=minutes)
+
+
+def _clock(code: str) -> object:
+    try:
+        return CLOCKS.get(Clock(code), code)
+    except ValueError:  # a clock no longer known: its code is better than nothing
+        return code
+
+
+def _state(state: str) -> str:
+    return "\n" + _("State: {state}").format(state=state_label(state))
+
+
+@renders(DeadlineWarning)
+def deadline_warning(notice: DeadlineWarning, policy: Policy) -> Rendered:
+    """A clock about to run out: which case, which clock, how long is left."""
+    text = _("⏰ <b>Case {number}</b>: {clock} is due in {left}.").format(
+        number=escape(notice.number), clock=_clock(notice.clock),
+        left=_duration(notice.due_in_minutes))
+    return text + _state(notice.state), None
+
+
+@renders(DeadlineBreach)
+def deadline_breach(notice: DeadlineBreach, policy: Policy) -> Rendered:
+    """A clock run out: how late, who has it now; breaches go to the supervisors, so the
+    button opens the case straight away."""
+    text = _("🔴 <b>Case {number}</b>: {clock} is {late} late.").format(
+        number=escape(notice.number), clock=_clock(notice.clock),
+        late=_duration(notice.late_by_minutes))
+    if notice.escalated:
+        text += "\n" + _("Escalated to: {level}").format(level=escape(level_label(notice.level)))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🔎 Open the case"),
+                   callback_data=SupervisorAction(action="view", case_id=notice.case_id or 0))
+    return text + _state(notice.state), buttons(builder)
+
+
+@renders(MajorCase)
+def major_case(notice: MajorCase, policy: Policy) -> Rendered:
+    triggers = ", ".join(notice.triggers) or "—"
+    text = "\n".join([
+        _("🚨 <b>Major complaint {number}</b> — {category}").format(
+            number=escape(notice.number), category=category_label(notice.category)),
+        _("Why it is major: {triggers}; complainants: {complainants}; amount claimed: "
+          "{amount}").format(triggers=escape(triggers), complainants=notice.complainants,
+                             amount=escape(notice.claimed_amount or "—")),
+    ])
+    return text, None
+
+
+def _digest(head: str, notice: Digest | OverdueDigest, policy: Policy) -> str:
+    tz = ZoneInfo(policy.calendar.timezone)
+    lines = [head]
+    for case in notice.cases:
+        due = (datetime.fromisoformat(case.due).astimezone(tz).strftime("%m-%d %H:%M")
+               if case.due else "—")
+        lines.append(f"• {escape(case.number)} — {state_label(case.state)} — "
+                     f"{escape(case.owner or '—')} — {due}")
+    if not notice.cases:
+        lines.append(_("Nothing open. Well done."))
+    elif notice.total > len(notice.cases):
+        lines.append(_("…and {more} more.").format(more=notice.total - len(notice.cases)))
+    return "\n".join(lines)
+
+
+@renders(Digest)
+def digest(notice: Digest, policy: Policy) -> Rendered:
+    """The day's open cases of a department."""
+    head = _("📊 Open cases on {day}: {total}").format(day=notice.day, total=notice.total)
+    return _digest(head, notice, policy), None
+
+
+@renders(OverdueDigest)
+def overdue_digest(notice: OverdueDigest, policy: Policy) -> Rendered:
+    """The day's overdue cases, for the supervisors."""
+    head = _("🔴 Overdue cases on {day}: {total}").format(day=notice.day, total=notice.total)
+    return _digest(head, notice, policy), None
+
+
+def binding_label(binding: str, policy: Policy) -> str:
+    kind, _sep, code = binding.partition(":")
+    if kind == "desk":
+        return _("the customer-service desk")
+    if kind == "supervisors":
+        return _("the supervisors")
+    department = policy.department(code)
+    return department.name if department else code
+
+
+@renders(GroupLost)
+def group_lost(notice: GroupLost, policy: Policy) -> Rendered:
+    return _("I was removed from the group of {where}: its cases cannot be updated there "
+             "until I am added back.").format(
+        where=escape(binding_label(notice.binding, policy))), None
+
+
+@renders(GroupBack)
+def group_back(notice: GroupBack, policy: Policy) -> Rendered:
+    return _("I am back in the group of {where}.").format(
+        where=escape(binding_label(notice.binding, policy))), None

@@ -1,0 +1,106 @@
+"""What must be said, to whom, when a case changes (the outbox's content).
+
+Pure: events in, notices out. Recipients are logical — a customer (person id), the
+customer-service desk, a department, the supervisors — and the bot turns them into chats
+and words in the recipient's language. Notices are stored in the same transaction as
+the change that causes them (``core.db.outbox``), so nothing decided is ever unsaid.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from core.domain import Action, Case, CaseEvent, CaseState
+from core.notices.base import DESK, SUPERVISORS, Notice, Route, department
+from core.notices.kinds import (
+    Card,
+    CardEvent,
+    Closed,
+    ClosedSatisfied,
+    Implemented,
+    Invalid,
+    Question,
+    SolutionProposed,
+    Survey,
+)
+
+
+class _About(TypedDict):
+    """A customer notice's recipient and case."""
+
+    case_id: int
+    customer_id: int
+    number: str
+
+
+_DESK_STAGE = {CaseState.RECEIVED, CaseState.INVESTIGATING}
+_DESK_EVENTS = {Action.FILE, Action.INVALIDATE, Action.ASSIGN, Action.TRANSFER,
+                Action.HAND_BACK, Action.REOPEN, Action.SET_SEVERITY}
+
+
+def _card_targets(case: Case, event: CaseEvent) -> list[Route]:
+    """The groups whose card of this case must show this event."""
+    targets: list[Route] = []
+    if case.state in _DESK_STAGE or event.action in _DESK_EVENTS:
+        targets.append(DESK)
+    for code in (case.department, event.data.get("department"), event.data.get("previous")):
+        if code and department(str(code)) not in targets:
+            targets.append(department(str(code)))
+    if event.to_state is CaseState.AWAITING_APPROVAL or event.action in (
+        Action.APPROVE, Action.REFUSE_APPROVAL, Action.ESCALATE, Action.CLOSE
+    ):
+        targets.append(SUPERVISORS)
+    return targets
+
+
+def cards_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Card]:
+    """Staff cards to refresh, one per group, each with the events to note under it."""
+    assert case.id is not None
+    notes: dict[Route, list[CardEvent]] = {}
+    for event in events:
+        for target in _card_targets(case, event):
+            notes.setdefault(target, []).append(CardEvent(
+                event=event.action.value, note=event.note or "",
+                actor_id=event.actor.person_id, role=event.actor.role.value))
+    return [Card(to=to, case_id=case.id, number=str(case.number), events=tuple(items))
+            for to, items in notes.items()]
+
+
+def notices_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Notice]:
+    """Everything a batch of events calls for: the customer's messages and staff cards."""
+    notices: list[Notice] = list(cards_for(case, events))
+    for event in events:
+        notice = _for_customer(case, event)
+        if notice is not None:
+            notices.append(notice)
+    return notices
+
+
+def _for_customer(case: Case, event: CaseEvent) -> Notice | None:
+    """What the customer is told of one event, if anything."""
+    assert case.id is not None
+    to = _About(case_id=case.id, customer_id=case.customer_id, number=str(case.number))
+    action = event.action
+    if action is Action.INVALIDATE:
+        return Invalid(**to, finding=event.note or "")
+    if action in (Action.PROPOSE, Action.APPROVE) and (
+        event.to_state is CaseState.AWAITING_CUSTOMER
+    ):
+        remedy = case.remedy
+        return SolutionProposed(
+            **to, remedy=remedy.kind.value if remedy else "explanation",
+            amount=str(remedy.amount) if remedy and remedy.amount is not None else "",
+            currency=(remedy.currency or "") if remedy else "",
+            text=remedy.text if remedy else "", department=case.department or "")
+    if action is Action.ASK_CUSTOMER:
+        return Question(**to, question=event.note or "")
+    if action is Action.START_REVISIT:
+        return Survey(**to, round=event.data.get("round", 1))
+    if action is Action.MARK_IMPLEMENTED:
+        return Implemented(**to, note=event.note or "")
+    if action is Action.RECORD_REVISIT and event.to_state is CaseState.CLOSED_SATISFIED:
+        return ClosedSatisfied(**to)
+    if action is Action.CLOSE:  # by a supervisor, e.g. settled by an outside body
+        return Closed(**to, closure=str(event.data.get("outcome", "")),
+                      outcome=event.note or "")
+    return None

@@ -1,0 +1,238 @@
+"""Every notice kind there is: its fields (the stored payload's keys) and its recipient.
+
+To add one: a frozen dataclass here with a new ``kind``, a renderer in
+``bot/notice_texts.py`` and its words in the catalogs; ``tests/bot/test_notice_texts.py``
+asks for a sample of it and renders it in every language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from core.notices.base import SUPERVISORS, Notice, Route
+
+__all__ = [
+    "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice", "DeadlineBreach",
+    "DeadlineWarning", "Digest", "DigestLine", "GroupBack", "GroupLost", "Implemented",
+    "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "Question", "SolutionProposed",
+    "Survey", "SurveyReminder",
+]
+
+
+# --- to the customer, in their private chat -------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerNotice(Notice):
+    """Said to the customer of a case (``customer_id`` is their person id)."""
+
+    routing: ClassVar[frozenset[str]] = frozenset({"customer_id"})
+    customer_id: int
+    number: str
+
+    def route(self) -> Route:
+        return Route("customer", str(self.customer_id))
+
+    @classmethod
+    def _routed(cls, route: Route) -> dict[str, Any]:
+        return {"customer_id": int(route.address)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolutionProposed(CustomerNotice):
+    kind = "solution_proposed"
+    remedy: str  # RemedyKind value
+    amount: str  # "" when the remedy has none
+    currency: str
+    text: str
+    department: str  # who proposes it ("" before one has the case)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question(CustomerNotice):
+    kind = "question"
+    question: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Survey(CustomerNotice):
+    kind = "survey"
+    round: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyReminder(CustomerNotice):
+    kind = "survey_reminder"  # also the name of the job that queues it
+    round: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Invalid(CustomerNotice):
+    kind = "invalid"
+    finding: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Implemented(CustomerNotice):
+    kind = "implemented"
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosedSatisfied(CustomerNotice):
+    kind = "closed_satisfied"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Closed(CustomerNotice):
+    """Closed by a supervisor, e.g. settled by an outside body."""
+
+    kind = "closed"
+    closure: str  # how it was settled (a closure code), "" when not said
+    outcome: str
+
+
+# --- to staff groups ------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class Routed(Notice):
+    """Said to whichever group ``to`` names."""
+
+    routing: ClassVar[frozenset[str]] = frozenset({"to"})
+    to: Route
+
+    def route(self) -> Route:
+        return self.to
+
+    @classmethod
+    def _routed(cls, route: Route) -> dict[str, Any]:
+        return {"to": route}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForSupervisors(Notice):
+    """Said to the supervisors' group."""
+
+    def route(self) -> Route:
+        return SUPERVISORS
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    """An event to note under a case's card."""
+
+    event: str  # Action value
+    note: str
+    actor_id: int | None
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Card(Routed):
+    """Refresh the case's card in a group, noting these events under it."""
+
+    kind = "card"
+    number: str
+    events: tuple[CardEvent, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineAlert(Notice):
+    """A clock of a case about to run out or run out (both kinds store every field)."""
+
+    number: str
+    clock: str  # Clock value
+    due: str  # ISO instant in the calendar's time zone
+    late_by_minutes: int
+    due_in_minutes: int
+    level: str  # escalation level code, after any escalation
+    escalated: bool
+    severity: str
+    state: str
+    department: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineWarning(DeadlineAlert, Routed):
+    kind = "deadline_warning"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineBreach(DeadlineAlert, ForSupervisors):
+    kind = "deadline_breach"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MajorCase(ForSupervisors):
+    """A major complaint, told to leadership at filing (PROCEDURE.md §5)."""
+
+    kind = "major_case"
+    number: str
+    category: str
+    department: str
+    triggers: tuple[str, ...]  # MajorTrigger values
+    complainants: int
+    batch_units: int | None
+    claimed_amount: str  # "" when none was claimed
+    channel: str
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    number: str
+    state: str
+    owner: str
+    due: str  # ISO instant, "" when no clock runs
+
+
+@dataclass(frozen=True, kw_only=True)
+class Digest(Notice):
+    """A department's open cases of the day."""
+
+    kind = "digest"
+    routing: ClassVar[frozenset[str]] = frozenset({"department"})
+    department: str
+    day: str
+    cases: tuple[DigestLine, ...]  # the first few
+    total: int
+
+    def route(self) -> Route:
+        return Route("department", self.department)
+
+    @classmethod
+    def _routed(cls, route: Route) -> dict[str, Any]:
+        return {"department": route.address}
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverdueDigest(ForSupervisors):
+    """The overdue cases of the day, for the supervisors."""
+
+    kind = "overdue_digest"
+    day: str
+    cases: tuple[DigestLine, ...]
+    total: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupLost(ForSupervisors):
+    """The bot was removed from a bound group."""
+
+    kind = "group_lost"
+    binding: str  # "desk", "supervisors" or "department:<code>"
+    chat_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupBack(ForSupervisors):
+    kind = "group_back"
+    binding: str
+    chat_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonthlyReport(ForSupervisors):
+    """Last month's report (``core.reports.monthly``); the bot computes it when sending."""
+
+    kind = "monthly_report"
+    period: str  # Period label

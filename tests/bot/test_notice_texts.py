@@ -1,0 +1,191 @@
+"""Every notice kind has words, in every language: a sample of each kind is rendered in
+zh_Hans, zh_Hant and en, and any text that is not in a catalog fails the test.
+
+Adding a notice kind makes ``test_every_kind_has_a_sample`` fail until a sample is added
+here, so a new kind cannot ship without a renderer and translations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+
+from bot.card_sender import event_line
+from bot.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, compile_catalogs
+from bot.notice_registry import render, renderer_for
+from bot.outbox_sender import SENT_APART
+from core.notices import (
+    DESK,
+    SUPERVISORS,
+    Card,
+    CardEvent,
+    Closed,
+    ClosedSatisfied,
+    DeadlineBreach,
+    DeadlineWarning,
+    Digest,
+    DigestLine,
+    GroupBack,
+    GroupLost,
+    Implemented,
+    Invalid,
+    MajorCase,
+    MonthlyReport,
+    Notice,
+    OverdueDigest,
+    Question,
+    SolutionProposed,
+    Survey,
+    SurveyReminder,
+    department,
+    load,
+    notice_kinds,
+)
+from core.policy import Policy
+from tests.factories import make_policy
+
+CUSTOMER: dict[str, Any] = {"case_id": 7, "customer_id": 41, "number": "2611-0007"}
+ALERT: dict[str, Any] = {
+    "case_id": 7, "number": "2611-0007", "clock": "department_solution",
+    "due": "2026-11-05T17:00:00+08:00", "late_by_minutes": 0, "due_in_minutes": 0,
+    "level": "department_head", "escalated": False, "severity": "normal",
+    "state": "awaiting_solution", "department": "quality"}
+LINE = DigestLine(number="2611-0007", state="awaiting_solution", owner="Li",
+                  due="2026-11-05T09:00:00+00:00")
+
+SAMPLES: dict[type[Notice], list[Notice]] = {
+    SolutionProposed: [
+        SolutionProposed(**CUSTOMER, remedy="refund", amount="12.50", currency="CNY",
+                         text="We refund the bottle.", department="quality"),
+        SolutionProposed(**CUSTOMER, remedy="explanation", amount="", currency="",
+                         text="It was the heat.", department=""),
+    ],
+    Question: [Question(**CUSTOMER, question="Which shop?")],
+    Survey: [Survey(**CUSTOMER, round=1)],
+    SurveyReminder: [SurveyReminder(**CUSTOMER, round=2)],
+    Invalid: [Invalid(**CUSTOMER, finding="Bought after its date.")],
+    Implemented: [Implemented(**CUSTOMER, note="Delivered on Monday."),
+                  Implemented(**CUSTOMER)],
+    ClosedSatisfied: [ClosedSatisfied(**CUSTOMER)],
+    Closed: [Closed(**CUSTOMER, closure="external_court", outcome="Settled."),
+             Closed(**CUSTOMER, closure="", outcome="")],
+    Card: [Card(case_id=7, to=DESK, number="2611-0007", events=(
+        CardEvent(event="assign", note="", actor_id=3, role="specialist"),
+        CardEvent(event="customer_reject", note="Too little.", actor_id=None,
+                  role="customer"),
+        CardEvent(event="escalate", note="", actor_id=None, role="system")))],
+    DeadlineWarning: [DeadlineWarning(**{**ALERT, "due_in_minutes": 150},
+                                      to=department("quality"))],
+    DeadlineBreach: [DeadlineBreach(**{**ALERT, "late_by_minutes": 1500, "escalated": True}),
+                     DeadlineBreach(**{**ALERT, "late_by_minutes": 20})],
+    MajorCase: [MajorCase(case_id=7, number="2611-0007", category="product_quality",
+                          department="quality", triggers=("media",), complainants=7,
+                          batch_units=None, claimed_amount="3000", channel="telegram")],
+    Digest: [Digest(department="quality", day="2026-11-05", cases=(LINE,), total=3),
+             Digest(department="quality", day="2026-11-05", cases=(), total=0)],
+    OverdueDigest: [OverdueDigest(day="2026-11-05", cases=(LINE,), total=1)],
+    GroupLost: [GroupLost(binding="department:quality", chat_id=-100902)],
+    GroupBack: [GroupBack(binding="desk", chat_id=-100901)],
+    MonthlyReport: [MonthlyReport(period="2026-10")],
+}
+
+
+class StrictI18n(I18n):
+    """Translates as the bot does, and notes every message its locale's catalog lacks."""
+
+    def __init__(self) -> None:
+        compile_catalogs()
+        super().__init__(path=LOCALES_DIR, default_locale="en", domain=DOMAIN)
+        self.missing: set[tuple[str, str]] = set()
+
+    def gettext(self, singular: str, plural: str | None = None, n: int = 1,
+                locale: str | None = None) -> str:
+        locale = locale or self.current_locale
+        translations = self.locales.get(locale)
+        catalog = getattr(translations, "_catalog", {})
+        if not catalog.get(singular):
+            self.missing.add((locale, singular))
+        return super().gettext(singular, plural, n, locale)
+
+    @contextmanager
+    def context(self) -> Iterator[I18n]:
+        # As I18n's, but set as the I18n the bot's gettext looks up (a subclass has its own).
+        token = I18n.set_current(self)
+        try:
+            yield self
+        finally:
+            I18n.reset_current(token)
+
+
+@pytest.fixture(scope="module")
+def i18n() -> StrictI18n:
+    return StrictI18n()
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return make_policy()
+
+
+def words(notice: Notice, policy: Policy) -> list[str]:
+    """Everything a reader sees of a notice: its text, or its card notes, and buttons."""
+    if isinstance(notice, Card):
+        names = {3: "Wang"}
+        return [line for event in notice.events if (line := event_line(event, names))]
+    text, markup = render(notice, policy)
+    buttons = ([button.text for row in markup.inline_keyboard for button in row]
+               if isinstance(markup, InlineKeyboardMarkup) else [])
+    return [text, *buttons]
+
+
+def in_language(i18n: StrictI18n, language: str, notice: Notice, policy: Policy) -> list[str]:
+    with i18n.context(), i18n.use_locale(language):
+        return words(notice, policy)
+
+
+def kind_name(kind: type[Notice]) -> str:
+    return kind.kind
+
+
+KINDS: list[type[Notice]] = sorted(notice_kinds().values(), key=kind_name)
+
+
+def test_every_kind_has_a_sample() -> None:
+    assert set(SAMPLES) == set(notice_kinds().values())
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=kind_name)
+def test_every_kind_is_rendered_or_sent_by_its_own_sender(kind: type[Notice]) -> None:
+    assert (renderer_for(kind) is not None) != (kind in SENT_APART), kind.kind
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=kind_name)
+def test_every_kind_reads_back_from_the_outbox_as_it_was_written(kind: type[Notice]) -> None:
+    for notice in SAMPLES[kind]:
+        assert load(notice.kind, notice.route(), notice.case_id, notice.payload) == notice
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k is not MonthlyReport], ids=kind_name)
+def test_every_kind_is_worded_in_every_language(kind: type[Notice], i18n: StrictI18n,
+                                                policy: Policy) -> None:
+    # The monthly report is left out: its words are the report's (tests/bot/test_report.py).
+    for notice in SAMPLES[kind]:
+        i18n.missing.clear()
+        texts = {language: in_language(i18n, language, notice, policy)
+                 for language in LANGUAGES}
+        assert i18n.missing == set(), f"{kind.kind}: not in the catalogs: {i18n.missing}"
+        assert all(all(texts[language]) for language in LANGUAGES), texts
+        for chinese in ("zh_Hans", "zh_Hant"):
+            same = [a for a, b in zip(texts[chinese], texts["en"], strict=True) if a == b]
+            assert same == [], f"{kind.kind} reads in English in {chinese}: {same}"
+
+
+def test_staff_notices_go_to_their_groups() -> None:
+    assert SAMPLES[DeadlineBreach][0].route() == SUPERVISORS
+    assert SAMPLES[DeadlineWarning][0].route() == department("quality")
+    assert SAMPLES[Digest][0].payload.keys() == {"day", "cases", "total"}
