@@ -135,12 +135,19 @@ class UnitOfWork(Protocol):
     """One transaction; rolls back unless ``commit()`` was called. A read-only one never
     takes the write lock and refuses to write (``ReadOnlyError``)."""
 
-    cases: CaseRepository
-    people: PersonRepository
-    outbox: Outbox
-    jobs: Jobs
-    groups: GroupRepository
-    queries: CaseQueries
+    # Read-only properties: an adapter's own repository classes then satisfy them.
+    @property
+    def cases(self) -> CaseRepository: ...
+    @property
+    def people(self) -> PersonRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def jobs(self) -> Jobs: ...
+    @property
+    def groups(self) -> GroupRepository: ...
+    @property
+    def queries(self) -> CaseQueries: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: Any) -> None: ...
@@ -164,7 +171,8 @@ class JobQueue(Protocol):
 class Database(Protocol):
     """The process's database as services and bot modules see it."""
 
-    jobs: JobQueue
+    @property
+    def jobs(self) -> JobQueue: ...
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork: ...
     async def person_by_telegram(self, telegram_id: int) -> Person | None:

@@ -17,10 +17,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.media import not_a_command
 from bot.prompts import PROMPT_KEY, answers_prompt
 from bot.staff_identity import as_staff
-from core.db.uow import Database
 from core.domain import Actor, Channel, DomainError, Intake, Remedy, RemedyKind
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import filing, handling, people
 from core.services.groups import Group
 from core.services.rules import Rules

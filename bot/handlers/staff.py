@@ -14,9 +14,9 @@ from bot.callbacks import StaffAction
 from bot.flows.staff_input import prompt
 from bot.labels import REMEDIES, category_label
 from bot.staff_identity import as_staff
-from core.db.uow import Database
 from core.domain import Actor, DomainError, Role, Severity
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import handling, queries
 from core.services.groups import Group
 from core.services.rules import Rules

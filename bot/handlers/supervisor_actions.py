@@ -23,10 +23,10 @@ from bot.supervisor_views import (
     route_options,
     severity_options,
 )
-from core.db.uow import Database
 from core.domain import Action, Actor, CaseState, DomainError, Evidence, Severity
 from core.domain.states import TRANSITIONS
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import handling, people, supervision
 from core.services import supervision_queries as desk
 from core.services.groups import Group
