@@ -6,7 +6,7 @@ Creates a fresh PostgreSQL database beside ``BENCH_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/test``; the URL's database is only used to connect
 for CREATE/DROP DATABASE), migrates it, loads the cases with COPY (about 1% due within
 the warning window, some of those overdue; the rest due in 1–30 days), then runs the
-sweep's own query (``core.services.deadlines.due_query``) 20 times and prints p50/p95 in
+sweep's own query (``core.db.case_queries.due_query``) 20 times and prints p50/p95 in
 milliseconds, and EXPLAIN (ANALYZE, BUFFERS) of it. The database is dropped at the end.
 
 Target: under 50 ms per sweep query.
@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from core import alerts
 from core.calendar import BusinessCalendar
+from core.db import case_queries
 from core.db.migrate import upgrade
 from core.db.uow import Database
 from core.policy import load_preset
@@ -102,16 +103,16 @@ async def _measure(db: Database, until: datetime) -> None:
     whole_pass: list[float] = []
     rows_due = 0
     async with db.sessions() as session:
-        await session.execute(deadlines.due_query(until))  # warm the cache once
+        await session.execute(case_queries.due_query(until))  # warm the cache once
         for _ in range(RUNS):
             started = time.perf_counter()
-            rows = (await session.execute(deadlines.due_query(until))).all()
+            rows = (await session.execute(case_queries.due_query(until))).all()
             first_page.append((time.perf_counter() - started) * 1000)
 
             # Every page, as one sweep reads them (keyset on (next_due, id)).
             started, after, rows_due = time.perf_counter(), None, 0
             while True:
-                rows = (await session.execute(deadlines.due_query(until, after))).all()
+                rows = (await session.execute(case_queries.due_query(until, after))).all()
                 rows_due += len(rows)
                 if len(rows) < deadlines.PAGE:
                     break
@@ -119,8 +120,8 @@ async def _measure(db: Database, until: datetime) -> None:
             whole_pass.append((time.perf_counter() - started) * 1000)
 
         plans = []
-        for label, statement in (("first page", deadlines.due_query(until)),
-                                 ("last page", deadlines.due_query(until, after))):
+        for label, statement in (("first page", case_queries.due_query(until)),
+                                 ("last page", case_queries.due_query(until, after))):
             sql = statement.compile(db.engine.sync_engine, compile_kwargs={"literal_binds": True})
             plan = (await session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"))).scalars()
             plans.append(f"-- {label}\n" + "\n".join(plan))

@@ -9,8 +9,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.cards import card_buttons, card_text, event_note
 from bot.render import escape, shorten
-from core.db.uow import Database
 from core.notices import Card, CardEvent
+from core.ports import Database, UnitOfWork
 from core.services import groups
 from core.services.groups import Group
 from core.services.rules import Rules
@@ -50,24 +50,25 @@ class CardSender:
     def __init__(self, bot: Bot, db: Database, rules: Rules) -> None:
         self.bot, self.db, self.rules = bot, db, rules
 
-    async def _names(self, ids: set[int]) -> dict[int, str]:
+    @staticmethod
+    async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
         names: dict[int, str] = {}
-        async with self.db.uow() as uow:
-            for person_id in ids:
-                row = await uow.people.get(person_id)
-                names[person_id] = row.name or str(row.telegram_id or person_id)
+        for person_id in ids:
+            person = await uow.people.get(person_id)
+            names[person_id] = person.name or str(person.telegram_id or person_id)
         return names
 
     async def deliver(self, notice: Card, group: Group, locale: str) -> int:
-        async with self.db.uow() as uow:
-            case = await uow.cases.get(notice.case_id or 0, lock=False)
         events = notice.events
-        ids = {e.actor_id for e in events if e.actor_id} | (
-            {case.owner_id} if case.owner_id else set())
-        names = await self._names(ids)
+        # Everything the card shows, in one read: no write lock, one snapshot.
+        async with self.db.uow(read_only=True) as uow:
+            case = await uow.cases.get(notice.case_id or 0, lock=False)
+            ids = {e.actor_id for e in events if e.actor_id} | (
+                {case.owner_id} if case.owner_id else set())
+            names = await self._names(uow, ids)
+            card = await uow.groups.card(case.id or 0, group.chat_id)
         text = card_text(case, self.rules, locale, names, self.rules.now())
         markup = card_buttons(case, notice.audience, self.rules)
-        card = await groups.card_of(self.db, case.id or 0, group.chat_id)
         if card is None:
             thread = None
             if group.is_forum:

@@ -12,9 +12,7 @@ from aiogram.utils.i18n import I18n
 
 from bot import reminders
 from bot.reminders import IntakeReminder
-from core.db import jobs
-from core.db.jobs import Job, JobQueue
-from core.db.uow import Database
+from core.ports import Database, Job, JobToSchedule
 from core.reports import monthly
 from core.services import deadlines, digest, revisits
 from core.services.rules import Rules
@@ -28,7 +26,7 @@ class JobRunner:
                  reminder: IntakeReminder, idle_pause: float = 5.0) -> None:
         self.bot, self.db, self.rules, self.storage, self.i18n = bot, db, rules, storage, i18n
         self.reminder = reminder
-        self.queue = JobQueue(db)
+        self.queue = db.jobs
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
 
@@ -75,8 +73,7 @@ class JobRunner:
         if again is None:
             await self.queue.done(job.id, now)
         else:
-            async with self.db.sessions() as session, session.begin():
-                await jobs.schedule(session, job.kind, job.key, again, job.payload, now)
+            await self.queue.schedule(JobToSchedule(job.kind, job.key, again, job.payload, now))
 
     async def _dispatch(self, job: Job) -> datetime | None:
         """Run one job; a datetime back means "run me again then"."""

@@ -8,9 +8,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from core.db.uow import Database
 from core.domain import Actor, Role
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import groups, people
 
 

@@ -16,9 +16,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot import update_batch
-from core.db import jobs
-from core.db.uow import Database
-from core.db.update_writes import JobToSchedule
+from core.ports import Database, JobToSchedule
 from core.services.rules import Rules
 
 KIND = "intake_reminder"
@@ -38,9 +36,7 @@ class IntakeReminder:
         if writes is not None:  # with the conversation it belongs to, at the update's end
             writes.schedule(job)
             return
-        async with self.db.engine.begin() as connection:
-            await jobs.schedule_on(connection, job.kind, job.key, job.due_at, job.payload,
-                                   job.now)
+        await self.db.jobs.schedule(job)
 
     async def run(self, payload: dict[str, Any], bot: Bot, storage: BaseStorage,
                   i18n: I18n) -> datetime | None:

@@ -7,9 +7,9 @@ from dataclasses import replace
 from aiogram import Bot
 from aiogram.types import User
 
-from core.db.uow import Database
 from core.domain import Actor, DomainError, Role
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import people
 from core.services.groups import Group
 from core.services.rules import Rules

@@ -9,9 +9,9 @@ from aiogram import Bot
 from aiogram.types import Chat, User
 
 from bot.staff_identity import as_staff
-from core.db.uow import Database
 from core.domain import Actor, DomainError
 from core.organisation import Organisation
+from core.ports import Database
 from core.services.groups import Group
 from core.services.rules import Rules
 from core.services.supervision import require_supervisor

@@ -10,10 +10,10 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
 from bot.labels import REMEDIES
-from core.db.uow import Database
 from core.domain import Action, Actor, Case, CaseState, DomainError, Remedy, RemedyKind, Severity
 from core.domain.values import money
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import handling
 from core.services.rules import Rules
 

@@ -8,10 +8,10 @@ from aiogram.utils.i18n import lazy_gettext as __
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
 from bot.cards import SEVERITIES
 from bot.labels import ROUTES
-from core.db.uow import Database
 from core.domain import Action, Actor, Case, DomainError, Severity
 from core.domain.states import TRANSITIONS
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import handling, people, supervision
 from core.services.rules import Rules
 

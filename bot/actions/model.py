@@ -14,10 +14,10 @@ from enum import StrEnum
 
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
 
-from core.db.uow import Database
 from core.domain import Action, Actor, Case, CaseState, DomainError, Role
 from core.domain.states import TRANSITIONS
 from core.organisation import Organisation
+from core.ports import Database
 from core.services.rules import Rules
 
 

@@ -13,9 +13,9 @@ from bot.callbacks import Decision, SurveyAnswer
 from bot.labels import RATINGS
 from bot.media import not_a_command
 from bot.render import escape
-from core.db.uow import Database
 from core.domain import Actor, Rating
 from core.domain.values import MAX_TEXT
+from core.ports import Database
 from core.services import handling, queries
 from core.services.rules import Rules
 
@@ -54,7 +54,7 @@ async def solution_accepted(query: CallbackQuery, callback_data: Decision, db: D
 async def words_needed(query: CallbackQuery, callback_data: Decision, state: FSMContext,
                        db: Database, actor: Actor) -> None:
     # Check the case is theirs before asking them to type anything.
-    await queries.case_with_history(db.uow(), callback_data.case_id, actor, limit=1)
+    await queries.case_with_history(db.uow(read_only=True), callback_data.case_id, actor, limit=1)
     await state.update_data(decision_case=callback_data.case_id,
                             resume_state=await state.get_state())
     if callback_data.action == "reject":

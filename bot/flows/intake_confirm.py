@@ -14,9 +14,9 @@ from bot.callbacks import IntakeAction
 from bot.dates import when
 from bot.flows.intake_steps import IntakeForm, answered, ask, done_keyboard
 from bot.render import escape
-from core.db.uow import Database
 from core.domain import Actor, DomainError, Evidence, Intake, Role
 from core.domain.values import check_phone, split_contact
+from core.ports import Database
 from core.services import filing, people
 from core.services.people import Person
 from core.services.rules import Rules

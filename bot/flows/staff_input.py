@@ -21,10 +21,10 @@ from bot.actions.model import CaseAction, Given
 from bot.media import not_a_command
 from bot.prompts import PROMPT_KEY, answers_prompt
 from bot.staff_identity import as_staff
-from core.db.uow import Database
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import filing, people
 from core.services.groups import Group
 from core.services.rules import Rules

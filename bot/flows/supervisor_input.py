@@ -22,9 +22,9 @@ from bot.handlers.supervisor import send_case
 from bot.media import not_a_command
 from bot.prompts import PROMPT_KEY, answers_prompt
 from bot.supervisor_access import as_supervisor
-from core.db.uow import Database
 from core.domain import Actor
 from core.organisation import Organisation
+from core.ports import Database
 from core.services.groups import Group
 from core.services.rules import Rules
 

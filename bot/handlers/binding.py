@@ -11,9 +11,9 @@ from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import locale_from_telegram
-from core.db.uow import Database
 from core.domain import DomainError
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import groups
 from core.services.rules import Rules
 

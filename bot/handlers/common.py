@@ -15,8 +15,8 @@ from bot.flows.intake_steps import IntakeForm, ask, done_keyboard
 from bot.keyboards import language_keyboard
 from bot.reminders import IntakeReminder
 from bot.render import escape
-from core.db.uow import Database
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import people
 from core.services.people import Person
 from core.services.rules import Rules

@@ -16,10 +16,10 @@ from bot.dates import when
 from bot.labels import CUSTOMER_EVENTS, state_label
 from bot.media import evidence_of
 from bot.render import escape, shorten
-from core.db.uow import Database
 from core.domain import Actor, Case, Evidence
 from core.domain.clocks import next_due
 from core.policy import Policy
+from core.ports import Database
 from core.services import handling, queries
 from core.services.people import Person
 from core.services.rules import Rules
@@ -41,7 +41,7 @@ def _department(case: Case, policy: Policy) -> str:
 @router.message(Command("status"))
 async def status(message: Message, db: Database, rules: Rules, person: Person | None,
                  i18n: I18n) -> None:
-    cases = await queries.cases_of_customer(db.uow(), person.id, limit=10) if person else []
+    cases = await queries.cases_of_customer(db.uow(read_only=True), person.id, limit=10) if person else []
     if not cases:
         await message.answer(_("You have no complaints with us yet. If something went wrong, "
                                "just tell me about it."))
@@ -59,7 +59,7 @@ async def status(message: Message, db: Database, rules: Rules, person: Person | 
 @router.callback_query(CaseView.filter())
 async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database, rules: Rules,
                     actor: Actor, i18n: I18n) -> None:
-    case, history = await queries.case_with_history(db.uow(), callback_data.case_id, actor,
+    case, history = await queries.case_with_history(db.uow(read_only=True), callback_data.case_id, actor,
                                                      limit=200)
     locale, tz = i18n.current_locale, rules.calendar.tz
     lines = [
@@ -90,7 +90,7 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
 @router.callback_query(CaseAddInfo.filter())
 async def add_info_asked(query: CallbackQuery, callback_data: CaseAddInfo, db: Database,
                          actor: Actor, state: FSMContext) -> None:
-    case, _history = await queries.case_with_history(db.uow(), callback_data.case_id, actor,
+    case, _history = await queries.case_with_history(db.uow(read_only=True), callback_data.case_id, actor,
                                                      limit=1)
     await state.set_state(AddInfo.waiting)
     await state.update_data(case_id=case.id)

@@ -39,7 +39,7 @@ async def refused(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
     log.info("refused update %s: %s", event.update.update_id, error)
     if error.code == "already_taken" and "db" in data:
         # Tell the second person who was first, by name.
-        async with data["db"].uow() as uow:
+        async with data["db"].uow(read_only=True) as uow:
             owner = await uow.people.get(int(error.params["owner_id"]))
             error.params["owner"] = owner.name or "?"
     # The handler's locale context has ended by now: choose it again from the same data.

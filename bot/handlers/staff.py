@@ -16,9 +16,9 @@ from bot.callbacks import StaffAction
 from bot.flows.staff_input import ask_amount, ask_caller, ask_words
 from bot.labels import category_label
 from bot.staff_identity import as_staff
-from core.db.uow import Database
 from core.domain import Actor
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import queries
 from core.services.groups import Group
 from core.services.rules import Rules

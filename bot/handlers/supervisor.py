@@ -20,9 +20,9 @@ from bot.supervisor_views import (
     overdue_page,
     stats_text,
 )
-from core.db.uow import Database
 from core.domain import Actor
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import supervision_queries as desk
 from core.services.groups import Group
 from core.services.rules import Rules

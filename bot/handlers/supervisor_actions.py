@@ -19,9 +19,9 @@ from bot.handlers.supervisor import send_case, show
 from bot.render import escape, shorten
 from bot.supervisor_access import as_supervisor
 from bot.supervisor_views import HISTORY_PAGE, case_view, choices, history_page
-from core.db.uow import Database
 from core.domain import Actor, DomainError, Evidence
 from core.organisation import Organisation
+from core.ports import Database
 from core.services import supervision_queries as desk
 from core.services.groups import Group
 from core.services.rules import Rules

@@ -16,6 +16,9 @@ POOL_SIZE = 15
 # transactions (we BEGIN ourselves), so leaving BEGIN out is all it takes; setting the
 # isolation level instead would cost two trips to SQLite's thread per checkout.
 NO_BEGIN = "desk_no_begin"
+# A read-only unit of work: on SQLite a deferred BEGIN (a snapshot beside the writer, no
+# write lock) with ``query_only`` on; on PostgreSQL a READ ONLY transaction.
+READ_ONLY = "desk_read_only"
 
 
 def autocommit_options(engine: AsyncEngine) -> dict[str, Any]:
@@ -23,6 +26,13 @@ def autocommit_options(engine: AsyncEngine) -> dict[str, Any]:
     if engine.dialect.name == "sqlite":
         return {NO_BEGIN: True}
     return {"isolation_level": "AUTOCOMMIT"}
+
+
+def read_only_options(engine: AsyncEngine) -> dict[str, Any]:
+    """Execution options for a transaction that only reads."""
+    if engine.dialect.name == "sqlite":
+        return {READ_ONLY: True}
+    return {"postgresql_readonly": True}
 
 
 def normalise_url(url: str) -> str:
@@ -56,7 +66,18 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(NO_BEGIN):
+        options = connection.get_execution_options()
+        read_only = bool(options.get(READ_ONLY))
+        info = connection.connection.info  # lives as long as the SQLite connection
+        if info.get(READ_ONLY, False) != read_only:
+            # Flipped only when a pooled connection changes hands between a reader and a
+            # writer; a write in a read-only unit of work then fails in SQLite itself.
+            connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            info[READ_ONLY] = read_only
+        if read_only:
+            connection.exec_driver_sql("BEGIN")  # deferred: reads never queue for the lock
+            return
+        if options.get(NO_BEGIN):
             # ``Database.autocommit``: no BEGIN, each statement its own transaction; a read
             # runs beside the writer (WAL) instead of queueing for the write lock.
             return

@@ -3,7 +3,7 @@ run by whichever worker claims it (see ``core.db.leases``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,19 +11,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
+from core.db.conflicts import as_conflict
 from core.db.leases import LeaseQueue
 from core.db.models import JobRow
+from core.records import Job, JobToSchedule
 
+__all__ = ["MAX_ATTEMPTS", "Job", "JobQueue", "JobWriter", "cancel", "schedule", "schedule_on"]
 MAX_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Job:
-    id: int
-    kind: str
-    key: str
-    payload: dict[str, Any]
-    attempts: int
 
 
 async def schedule(session: AsyncSession, kind: str, key: str, due_at: datetime,
@@ -64,12 +58,44 @@ async def cancel(session: AsyncSession, key: str, now: datetime) -> None:
         row.status, row.finished_at = "cancelled", now
 
 
+class JobWriter:
+    """The unit of work's jobs: scheduled, cancelled or recorded in its transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def schedule(self, kind: str, key: str, due_at: datetime, payload: dict[str, Any],
+                       now: datetime) -> None:
+        await schedule(self.session, kind, key, due_at, payload, now)
+
+    async def cancel(self, key: str, now: datetime) -> None:
+        await cancel(self.session, key, now)
+
+    async def exists(self, key: str) -> bool:
+        found = await self.session.execute(select(JobRow.id).where(JobRow.key == key))
+        return found.first() is not None
+
+    async def record_done(self, key: str, kind: str, payload: dict[str, Any],
+                          now: datetime) -> None:
+        self.session.add(JobRow(key=key, kind=kind, payload=dict(payload), status="done",
+                                attempts=1, due_at=now, created_at=now, finished_at=now))
+        with as_conflict():  # the key is the ledger: a second writer is refused here
+            await self.session.flush()
+
+
 class JobQueue(LeaseQueue):
     model = JobRow
 
-    async def claim(self, now: datetime, limit: int = 20) -> list[Job]:
-        rows = await self._claim_rows(now, limit)
+    async def claim(self, now: datetime, limit: int = 20, *,
+                    kinds: Iterable[str] | None = None) -> list[Job]:
+        """Due jobs, leased; ``kinds`` limits them (the command line runs core's only)."""
+        where = () if kinds is None else (JobRow.kind.in_(tuple(kinds)),)
+        rows = await self._claim_rows(now, limit, *where)
         return [Job(r.id, r.kind, r.key, dict(r.payload), r.attempts) for r in rows]
+
+    async def schedule(self, job: JobToSchedule) -> None:
+        async with self.db.engine.begin() as connection:
+            await schedule_on(connection, job.kind, job.key, job.due_at, job.payload, job.now)
 
     async def done(self, job_id: int, now: datetime) -> None:
         await self._set(job_id, status="done", finished_at=now, last_error=None)

@@ -9,12 +9,14 @@ outbox and the job queue are both built on this.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
 from core.db import dialect
-from core.db.uow import Database
+
+if TYPE_CHECKING:  # the Database builds its job queue from this module
+    from core.db.uow import Database
 
 LEASE = timedelta(seconds=60)
 
@@ -28,11 +30,11 @@ class LeaseQueue:
         self.db = db
         self.lease = lease  # how long a claim is held before others may take the row
 
-    async def _claim_rows(self, now: datetime, limit: int) -> list[Any]:
+    async def _claim_rows(self, now: datetime, limit: int, *where: Any) -> list[Any]:
         model = self.model
         async with self.db.sessions() as session, session.begin():
             claimable = (select(model)
-                         .where(model.status.in_((self.waiting, self.taken)))
+                         .where(model.status.in_((self.waiting, self.taken)), *where)
                          .where(model.due_at <= now)
                          .order_by(model.due_at, model.id).limit(limit))
             rows = list((await session.execute(dialect.claim_rows(claimable, session)))

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.leases import LEASE, LeaseQueue
 from core.db.models import NotificationRow
 from core.notices import Notice, Route, UnreadableNotice, load
 
-__all__ = ["LEASE", "MAX_ATTEMPTS", "OutboxQueue", "Outgoing", "add_notices"]
+__all__ = ["LEASE", "MAX_ATTEMPTS", "OutboxQueue", "OutboxWriter", "Outgoing", "add_notices"]
 MAX_ATTEMPTS = 8
 log = logging.getLogger(__name__)
 
@@ -55,15 +56,34 @@ class Outgoing:
 
 
 def add_notices(session: AsyncSession, notices: Iterable[Notice], now: datetime,
-                anchor: int) -> None:
+                anchor: int, *, created_at: datetime | None = None) -> None:
     """Within the caller's transaction. ``anchor`` (the change's newest audit row) makes
-    each notice's key unique, so a replayed change can never queue the same words twice."""
+    each notice's key unique, so a replayed change can never queue the same words twice.
+    ``now`` is when they are due; ``created_at`` (default: the same) when they were made."""
     for index, notice in enumerate(notices):
         key = f"{notice.case_id}-{anchor}-{index}-{notice.kind}-{notice.audience}"
         session.add(NotificationRow(
             idempotency_key=key[:120], case_id=notice.case_id, kind=notice.kind,
             audience=notice.audience, address=notice.address, payload=dict(notice.payload),
-            status="pending", attempts=0, due_at=now, created_at=now))
+            status="pending", attempts=0, due_at=now, created_at=created_at or now))
+
+
+class OutboxWriter:
+    """The unit of work's outbox: notices written in its transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, notices: Iterable[Notice], now: datetime, anchor: int, *,
+                  created_at: datetime | None = None) -> None:
+        add_notices(self.session, notices, now, anchor, created_at=created_at)
+
+    async def said_since(self, case_id: int, kind: str, since: datetime) -> bool:
+        found = await self.session.execute(
+            select(NotificationRow.id).where(NotificationRow.case_id == case_id,
+                                             NotificationRow.kind == kind,
+                                             NotificationRow.created_at >= since).limit(1))
+        return found.first() is not None
 
 
 class OutboxQueue(LeaseQueue):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
+from core.db.conflicts import as_conflict
 from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
 from core.db.models import CaseEventRow, CaseRow, EvidenceRow, PersonRow
 from core.domain import Case, CaseEvent, NotFound
 from core.domain.clocks import next_due
+from core.records import EventMark, Person
 
 
 class CaseRepository:
@@ -28,7 +31,8 @@ class CaseRepository:
         row = CaseRow()
         case_to_row(case, row, next_due(case))
         self.session.add(row)
-        await self.session.flush()
+        with as_conflict():  # a second filing of the same intake key
+            await self.session.flush()
         case.id = row.id
         self._rows[row.id] = (row, 0)
         await self._write_new(case)
@@ -98,15 +102,36 @@ class CaseRepository:
         )).scalars().all()
         return [case_from_row(row, []) for row in rows]
 
+    async def alerts_said(self, case_id: int) -> dict[str, Any] | None:
+        return self._rows[case_id][0].deadline_alerts
+
+    async def note_alerts(self, case_id: int, said: dict[str, Any] | None) -> None:
+        self._rows[case_id][0].deadline_alerts = said
+
+    async def touch(self, case_id: int) -> int:
+        row = self._rows[case_id][0]
+        await self.session.flush()  # bumps the version when something was noted
+        return row.version
+
+    async def last_event(self, case_id: int, actions: Sequence[str]) -> EventMark | None:
+        found = (await self.session.execute(
+            select(CaseEventRow.action, CaseEventRow.data, CaseEventRow.at)
+            .where(CaseEventRow.case_id == case_id, CaseEventRow.action.in_(actions))
+            .order_by(CaseEventRow.id.desc()).limit(1)
+        )).first()
+        return None if found is None else EventMark(found.action, dict(found.data or {}),
+                                                    found.at)
+
     async def count(self) -> int:
         return int((await self.session.execute(select(func.count(CaseRow.id)))).scalar_one())
 
 
-async def person_by_telegram(connection: AsyncConnection, telegram_id: int
-                             ) -> Row[int, int, str | None, str | None, str | None] | None:
-    """(id, telegram_id, name, language, phone) of a Telegram user we know, on a bare
-    connection: the bot asks this for nearly every update."""
-    return (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()
+async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> Person | None:
+    """A Telegram user we know, on a bare connection: the bot asks this for nearly every
+    update."""
+    row = (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()
+    return None if row is None else Person(row.id, row.telegram_id, row.name, row.language,
+                                           row.phone)
 
 
 _PEOPLE = PersonRow.__table__
@@ -115,28 +140,46 @@ _person_by_telegram = (
            _PEOPLE.c.phone).where(_PEOPLE.c.telegram_id == bindparam("telegram_id")))
 
 
+def _person(row: PersonRow) -> Person:
+    return Person(row.id, row.telegram_id, row.name, row.language, row.phone)
+
+
 class PersonRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, person_id: int) -> PersonRow:
+    async def _row(self, person_id: int) -> PersonRow:
         row = await self.session.get(PersonRow, person_id)
         if row is None:
             raise NotFound("person_not_found", person=person_id)
         return row
 
-    async def by_telegram(self, telegram_id: int) -> PersonRow | None:
-        statement = select(PersonRow).where(PersonRow.telegram_id == telegram_id)
-        return (await self.session.execute(statement)).scalar_one_or_none()
+    async def get(self, person_id: int) -> Person:
+        return _person(await self._row(person_id))
 
-    async def by_phone(self, phone: str) -> PersonRow | None:
+    async def by_telegram(self, telegram_id: int) -> Person | None:
+        statement = select(PersonRow).where(PersonRow.telegram_id == telegram_id)
+        row = (await self.session.execute(statement)).scalar_one_or_none()
+        return None if row is None else _person(row)
+
+    async def by_phone(self, phone: str) -> Person | None:
         statement = select(PersonRow).where(PersonRow.phone == phone).order_by(PersonRow.id)
-        return (await self.session.execute(statement)).scalars().first()
+        row = (await self.session.execute(statement)).scalars().first()
+        return None if row is None else _person(row)
 
     async def add(self, now: datetime, *, telegram_id: int | None = None, name: str | None = None,
-                  phone: str | None = None, language: str | None = None) -> PersonRow:
+                  phone: str | None = None, language: str | None = None) -> Person:
         row = PersonRow(telegram_id=telegram_id, name=name, phone=phone, language=language,
                         created_at=now)
         self.session.add(row)
-        await self.session.flush()
-        return row
+        with as_conflict():
+            await self.session.flush()
+        return _person(row)
+
+    async def update(self, person_id: int, *, name: str | None = None,
+                     phone: str | None = None, language: str | None = None) -> Person:
+        row = await self._row(person_id)
+        row.name = name or row.name
+        row.phone = phone or row.phone
+        row.language = language or row.language
+        return _person(row)

@@ -1,4 +1,10 @@
-"""The unit of work: one transaction; rolls back unless ``commit()`` was called."""
+"""The unit of work: one transaction; rolls back unless ``commit()`` was called.
+
+``Database.uow(read_only=True)`` opens one that only reads: on SQLite a deferred BEGIN
+(WAL: a snapshot beside the one writer, never queueing for the write lock) with
+``query_only`` set; on PostgreSQL a READ ONLY transaction. Either way a write attempted
+in it fails at once with ``ReadOnlyError`` (or the database's own refusal).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,56 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
-from core.db.engine import autocommit_options, make_engine, make_session_factory
-from core.db.repositories import CaseRepository, PersonRepository
+from core.db.case_queries import CaseQueries
+from core.db.conflicts import as_conflict
+from core.db.engine import (
+    autocommit_options,
+    make_engine,
+    make_session_factory,
+    read_only_options,
+)
+from core.db.groups import GroupRepository
+from core.db.jobs import JobQueue, JobWriter
+from core.db.outbox import OutboxWriter
+from core.db.repositories import CaseRepository, PersonRepository, person_by_telegram
+from core.records import Person, ReadOnlyError
+
+
+class _ReadOnlySession(Session):
+    """Refuses to flush changes: the unit of work was opened to read."""
+
+    def flush(self, objects: Any = None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise ReadOnlyError("a write in a read-only unit of work")
+        super().flush(objects)
 
 
 class SqlUnitOfWork:
     cases: CaseRepository
     people: PersonRepository
+    outbox: OutboxWriter
+    jobs: JobWriter
+    groups: GroupRepository
+    queries: CaseQueries
     session: AsyncSession
 
-    def __init__(self, session_factory: async_sessionmaker[Any]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[Any], *,
+                 read_only: bool = False) -> None:
         self._factory = session_factory
         self._committed = False
+        self.read_only = read_only
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
         await self.session.begin()
         self.cases = CaseRepository(self.session)
         self.people = PersonRepository(self.session)
+        self.outbox = OutboxWriter(self.session)
+        self.jobs = JobWriter(self.session)
+        self.groups = GroupRepository(self.session)
+        self.queries = CaseQueries(self.session)
         self._committed = False
         return self
 
@@ -37,7 +74,10 @@ class SqlUnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        if self.read_only:
+            raise ReadOnlyError("commit() in a read-only unit of work")
+        with as_conflict():
+            await self.session.commit()
         self._committed = True
 
 
@@ -52,9 +92,22 @@ class Database:
         self.autocommit: AsyncEngine = self.engine.execution_options(
             **autocommit_options(self.engine))
         self.sessions = make_session_factory(self.engine)
+        self.readers = async_sessionmaker(
+            self.engine.execution_options(**read_only_options(self.engine)),
+            expire_on_commit=False, autoflush=False, sync_session_class=_ReadOnlySession)
+        self.jobs = JobQueue(self)
 
-    def uow(self) -> SqlUnitOfWork:
+    def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        if read_only:
+            return SqlUnitOfWork(self.readers, read_only=True)
         return SqlUnitOfWork(self.sessions)
+
+    async def person_by_telegram(self, telegram_id: int) -> Person | None:
+        async with self.autocommit.connect() as connection:
+            return await person_by_telegram(connection, telegram_id)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+__all__ = ["Database", "SqlUnitOfWork"]

@@ -15,15 +15,9 @@ from typing import Any
 
 from core.db import conversations, jobs, updates
 from core.db.uow import Database
+from core.records import JobToSchedule  # where the bot builds them, without core.db
 
-
-@dataclass(frozen=True)
-class JobToSchedule:
-    kind: str
-    key: str
-    due_at: datetime
-    payload: dict[str, Any]
-    now: datetime
+__all__ = ["JobToSchedule", "UpdateWrites"]
 
 
 @dataclass

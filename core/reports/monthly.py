@@ -17,14 +17,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from core.calendar import BusinessCalendar
-from core.db.models import CaseRow, JobRow
-from core.db.outbox import add_notices
-from core.db.uow import Database
 from core.notices import MonthlyReport
+from core.ports import Conflict, Database
 from core.reports.period import Period
 from core.services.rules import Rules
 
@@ -60,21 +55,17 @@ async def queue_if_due(db: Database, rules: Rules, now: datetime) -> Period | No
     period = due[0]
     this_month = datetime.combine(period.end, time(0), tzinfo=rules.calendar.tz)
     key = f"{NOTICE_KIND}:{period.label}"
-    async with db.autocommit.connect() as connection:  # checked each sweep all month: cheap
-        if (await connection.execute(select(JobRow.id).where(JobRow.key == key))).first():
+    async with db.uow(read_only=True) as reader:  # checked each sweep all month: no lock
+        if await reader.jobs.exists(key):
             return None  # queued already
-        if (await connection.execute(select(CaseRow.id).where(CaseRow.filed_at < this_month)
-                                     .limit(1))).first() is None:
+        if not await reader.queries.any_filed_before(this_month):
             return None  # a desk newer than the month: no report of a time it did not exist
-    async with db.sessions() as session:
-        try:
-            async with session.begin():
-                session.add(JobRow(key=key, kind=NOTICE_KIND,
-                                   payload={"period": period.label}, status="done",
-                                   attempts=1, due_at=now, created_at=now, finished_at=now))
-                await session.flush()
-                add_notices(session, [MonthlyReport(period=period.label)],
-                            now, period.start.year * 100 + period.start.month)
-        except IntegrityError:
-            return None  # queued already (a restart, or another instance)
+    try:
+        async with db.uow() as uow:
+            await uow.jobs.record_done(key, NOTICE_KIND, {"period": period.label}, now)
+            await uow.outbox.add([MonthlyReport(period=period.label)],
+                                 now, period.start.year * 100 + period.start.month)
+            await uow.commit()
+    except Conflict:
+        return None  # queued already (a restart, or another instance)
     return period

@@ -27,42 +27,16 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from core import alerts
-from core.db.models import CaseRow, NotificationRow
-from core.db.outbox import add_notices
-from core.db.uow import Database
 from core.domain import Action, Actor
 from core.domain.clocks import refresh_clocks
 from core.notices import notices_for
-from core.policy import Clock
+from core.ports import Database
 from core.services.revisits import follow_up_jobs
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
 PAGE = 500  # cases read per query
-
-_DUE_COLUMNS = {clock: getattr(CaseRow, f"due_{clock.value}") for clock in Clock}
-
-
-def due_query(until: datetime, after: tuple[datetime, int] | None = None,
-              limit: int = PAGE) -> Select:
-    """The sweep's only read of the case table: an index range on ``next_due``.
-
-    Keyset pages (``after`` = the last row's ``(next_due, id)``) so a backlog of cases
-    long overdue never makes one query large.
-    """
-    statement = (select(CaseRow.id, CaseRow.next_due, CaseRow.deadline_alerts,
-                        *_DUE_COLUMNS.values())
-                 .where(CaseRow.next_due <= until))
-    if after is not None:
-        last_due, last_id = after
-        # ">=" first gives the index its lower bound; the OR only trims equal instants.
-        statement = statement.where(CaseRow.next_due >= last_due,
-                                    or_(CaseRow.next_due > last_due, CaseRow.id > last_id))
-    return statement.order_by(CaseRow.next_due, CaseRow.id).limit(limit)
 
 
 @dataclass(frozen=True)
@@ -97,23 +71,20 @@ class SweepResult:
         return [a for a in self.alerts if a.stage == alerts.BREACH]
 
 
-def _deadlines(row: object) -> dict[Clock, datetime]:
-    return {clock: due for clock in Clock
-            if (due := getattr(row, f"due_{clock.value}")) is not None}
-
-
 async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE) -> SweepResult:
     """Warn, alert and escalate for every case whose clocks call for it at ``now``."""
     until = alerts.horizon(rules.policy, rules.calendar, now)
     result = SweepResult(now, until)
     after: tuple[datetime, int] | None = None
     while True:
-        async with db.sessions() as session:
-            rows = (await session.execute(due_query(until, after, page))).all()
+        # The sweep's only read of the case table: an index range on ``next_due``, in
+        # keyset pages (``core.db.case_queries.due_query``); no write lock to read it.
+        async with db.uow(read_only=True) as reader:
+            rows = await reader.queries.due(until, after, page)
         for row in rows:
             result.examined += 1
             # A cheap look without a lock; the decision is taken again under it.
-            if not alerts.owed(_deadlines(row), row.deadline_alerts, now, until):
+            if not alerts.owed(row.deadlines, row.alerts_said, now, until):
                 continue
             try:
                 await _attend(db, rules, row.id, now, until, result)
@@ -130,11 +101,9 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
     policy, calendar = rules.policy, rules.calendar
     async with db.uow() as uow:
         case = await uow.cases.get(case_id)  # row lock: a second sweeper waits here
-        row = await uow.session.get(CaseRow, case_id)  # the same row, from the identity map
-        assert row is not None
         if case.paused_since is not None or case.state.is_closed:
             return
-        said = row.deadline_alerts
+        said = await uow.cases.alerts_said(case_id)
         due_now = alerts.owed(case.deadlines, said, now, until)
         if not due_now:
             return
@@ -146,23 +115,24 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         events = tuple(case.events)
         if events:
             refresh_clocks(case, Action.ESCALATE, policy, calendar, now)
-        row.deadline_alerts = alerts.remember(case.deadlines, said,
-                                              [a for a in due_now if a.clock in case.deadlines])
+        await uow.cases.note_alerts(case_id, alerts.remember(
+            case.deadlines, said, [a for a in due_now if a.clock in case.deadlines]))
         if events:
             await uow.cases.save(case)  # also writes deadline_alerts; bumps the version
+            version = case.version
         else:
-            await uow.session.flush()  # deadline_alerts only; bumps the version too
+            version = await uow.cases.touch(case_id)  # deadline_alerts only; bumps it too
         deliver = alerts.deliver_at(case, calendar, now)
         outgoing = alerts.notices(case, due_now, policy, now, tz=calendar.tz,
                                   escalated=escalated)
         if events:  # as handling._change does: anchored on the change's newest audit row
-            add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
+            await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
         # A warning alone writes no audit row, so the alerts are anchored on the case's
         # version instead, which every sweep transaction bumps (deadline_alerts changes).
         # Deadline alert kinds are never anchored on an audit row, so the two never meet.
-        add_notices(uow.session, outgoing, deliver, row.version)
-        _created_at(uow.session, case_id, deliver, now)
-        await follow_up_jobs(uow.session, case, events, rules, now)
+        # Due when it may be delivered (working hours), but created now.
+        await uow.outbox.add(outgoing, deliver, version, created_at=now)
+        await follow_up_jobs(uow.jobs, case, events, rules, now)
         await uow.commit()
     level = alerts.level_code(case, policy)
     if escalated:
@@ -177,15 +147,6 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
                                      item.due, audiences, deliver, level))
 
 
-def _created_at(session: AsyncSession, case_id: int, deliver: datetime, now: datetime) -> None:
-    """``add_notices`` stamps one instant as both due and created; a deferred alert was
-    created now."""
-    for item in session.new:
-        if (isinstance(item, NotificationRow) and item.case_id == case_id
-                and item.kind in alerts.ALERT_KINDS and item.due_at == deliver):
-            item.created_at = now
-
-
 @dataclass(frozen=True)
 class Upcoming:
     number: str
@@ -198,15 +159,7 @@ class Upcoming:
 
 async def upcoming(db: Database, limit: int = 20) -> list[Upcoming]:
     """The running deadlines that come first (overdue ones included), by ``next_due``."""
-    async with db.sessions() as session:
-        rows = (await session.execute(
-            select(CaseRow.number, CaseRow.state, CaseRow.department, CaseRow.escalation_level,
-                   CaseRow.next_due, *_DUE_COLUMNS.values())
-            .where(CaseRow.next_due.is_not(None))
-            .order_by(CaseRow.next_due, CaseRow.id).limit(limit))).all()
-    out: list[Upcoming] = []
-    for row in rows:
-        clock = min(_deadlines(row).items(), key=lambda item: item[1])[0]
-        out.append(Upcoming(row.number, row.state, row.department, row.escalation_level,
-                            clock.value, row.next_due))
-    return out
+    async with db.uow(read_only=True) as uow:
+        rows = await uow.queries.upcoming(limit)
+    return [Upcoming(row.number, row.state, row.department, row.level,
+                     row.earliest()[0].value, row.next_due) for row in rows]

@@ -9,16 +9,9 @@ still send one digest a day.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from core.db.models import CaseRow, JobRow, PersonRow
-from core.db.outbox import add_notices
-from core.db.uow import Database
-from core.domain import CLOSED_STATES
 from core.notices import Digest, DigestLine, Notice, OverdueDigest
+from core.ports import Conflict, Database, OpenCase
 from core.services.rules import Rules
 
 LISTED = 40  # a digest is read on a phone: the most urgent first, the rest counted
@@ -41,42 +34,33 @@ async def send_if_due(db: Database, rules: Rules, now: datetime) -> bool:
     if moment is None or now < moment:
         return False
     day = moment.date().isoformat()
-    async with db.sessions() as session:
-        try:
-            async with session.begin():
-                session.add(JobRow(key=f"digest:{day}", kind="digest", payload={},
-                                   status="done", attempts=1, due_at=now, created_at=now,
-                                   finished_at=now))
-                await session.flush()
-                rows = (await session.execute(
-                    select(CaseRow, PersonRow.name)
-                    .outerjoin(PersonRow, PersonRow.id == CaseRow.owner_id)
-                    .where(CaseRow.state.not_in([s.value for s in CLOSED_STATES]))
-                    .order_by(CaseRow.next_due.is_(None), CaseRow.next_due))).all()
-                add_notices(session, _notices(rows, day, now), now, int(now.timestamp()))
-        except IntegrityError:
-            return False  # another instance sent today's digest
+    try:
+        async with db.uow() as uow:
+            # The ledger row first: a second instance is refused here, before any work.
+            await uow.jobs.record_done(f"digest:{day}", "digest", {}, now)
+            rows = await uow.queries.open_cases()
+            await uow.outbox.add(_notices(rows, day, now), now, int(now.timestamp()))
+            await uow.commit()
+    except Conflict:
+        return False  # another instance sent today's digest
     return True
 
 
-def _line(row: CaseRow, owner: str | None) -> dict[str, Any]:
-    return {"number": row.number, "state": row.state, "owner": owner or "",
-            "due": row.next_due.isoformat() if row.next_due else ""}
+def _line(row: OpenCase) -> DigestLine:
+    return DigestLine(number=row.number, state=row.state, owner=row.owner or "",
+                      due=row.next_due.isoformat() if row.next_due else "")
 
 
-def _notices(rows: list[Any], day: str, now: datetime) -> list[Notice]:
-    by_department: dict[str, list[dict[str, Any]]] = {}
-    overdue: list[dict[str, Any]] = []
-    for row, owner in rows:
+def _notices(rows: list[OpenCase], day: str, now: datetime) -> list[Notice]:
+    by_department: dict[str, list[DigestLine]] = {}
+    overdue: list[DigestLine] = []
+    for row in rows:
         if row.department:
-            by_department.setdefault(row.department, []).append(_line(row, owner))
+            by_department.setdefault(row.department, []).append(_line(row))
         if row.next_due is not None and row.next_due <= now:
-            overdue.append(_line(row, owner))
+            overdue.append(_line(row))
     notices: list[Notice] = [
-        Digest(department=code, day=day,
-               cases=tuple(DigestLine(**line) for line in lines[:LISTED]), total=len(lines))
+        Digest(department=code, day=day, cases=tuple(lines[:LISTED]), total=len(lines))
         for code, lines in sorted(by_department.items())]
-    notices.append(OverdueDigest(day=day, cases=tuple(DigestLine(**line)
-                                                      for line in overdue[:LISTED]),
-                                 total=len(overdue)))
+    notices.append(OverdueDigest(day=day, cases=tuple(overdue[:LISTED]), total=len(overdue)))
     return notices

@@ -6,11 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from core.alerts import alerts_for_major
-from core.db.outbox import add_notices
-from core.db.uow import SqlUnitOfWork
 from core.domain import (
     Action,
     Actor,
@@ -23,6 +19,7 @@ from core.domain import (
 )
 from core.domain.clocks import promised_answer, refresh_clocks
 from core.notices import notices_for
+from core.ports import Conflict, UnitOfWork
 from core.services.rules import Rules
 
 
@@ -36,7 +33,7 @@ class Filed:
     events: tuple[CaseEvent, ...]
 
 
-async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_id: int,
+async def file_case(uow: UnitOfWork, rules: Rules, intake: Intake, customer_id: int,
                     actor: Actor, *, evidence: Sequence[Evidence] = (),
                     intake_key: str | None = None) -> Filed:
     """File from chat (actor is the customer) or register for a phone or visit (staff).
@@ -67,11 +64,11 @@ async def file_case(uow: SqlUnitOfWork, rules: Rules, intake: Intake, customer_i
         events = tuple(case.events)
         try:
             await uow.cases.add(case)
-            add_notices(uow.session, notices_for(case, events) + alerts_for_major(case), now,
-                        uow.cases.last_event_id)
+            await uow.outbox.add(notices_for(case, events) + alerts_for_major(case), now,
+                                 uow.cases.last_event_id)
             await uow.commit()
             raced = False
-        except IntegrityError:
+        except Conflict:
             if intake_key is None:
                 raise
             raced = True  # another process filed this very intake a moment ago
@@ -89,7 +86,7 @@ def _filed(case: Case, events: tuple[CaseEvent, ...] = ()) -> Filed:
                  events)
 
 
-async def _already_filed(uow: SqlUnitOfWork, intake_key: str) -> Filed | None:
+async def _already_filed(uow: UnitOfWork, intake_key: str) -> Filed | None:
     async with uow:
         case = await uow.cases.by_intake_key(intake_key)
         return None if case is None else _filed(case)

@@ -10,14 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from core.db.outbox import add_notices
-from core.db.staff_models import CaseCardRow, GroupBindingRow
-from core.db.uow import Database
 from core.domain import DomainError
 from core.notices import GroupBack, GroupLost
 from core.organisation import GroupBinding, Organisation
+from core.ports import CardRecord, Database, GroupRecord
 
 _BINDING = re.compile(r"^(desk|supervisors|department:[a-z][a-z0-9_]{0,31})$")
 
@@ -45,13 +41,10 @@ async def bind(db: Database, organisation: Organisation, chat_id: int, binding: 
     code = binding.partition(":")[2]
     if code and organisation.policy.department(code) is None:
         raise DomainError("unknown_department", department=code)
-    async with db.sessions() as session, session.begin():
-        row = await session.get(GroupBindingRow, chat_id)
-        if row is None:
-            row = GroupBindingRow(chat_id=chat_id, bound_at=now)
-            session.add(row)
-        row.binding, row.bound_by, row.bound_at, row.active = binding, by_telegram_id, now, True
-        row.is_forum, row.language = is_forum, language
+    async with db.uow() as uow:
+        await uow.groups.bind(chat_id, binding, by_telegram_id, now, is_forum=is_forum,
+                              language=language)
+        await uow.commit()
     return Group(chat_id, binding, language, is_forum)
 
 
@@ -59,27 +52,26 @@ async def unbind(db: Database, organisation: Organisation, chat_id: int,
                  by_telegram_id: int) -> None:
     if by_telegram_id not in organisation.admins:
         raise DomainError("not_an_admin")
-    async with db.sessions() as session, session.begin():
-        row = await session.get(GroupBindingRow, chat_id)
-        if row is not None:
-            await session.delete(row)
+    async with db.uow() as uow:
+        await uow.groups.unbind(chat_id)
+        await uow.commit()
 
 
 async def set_active(db: Database, chat_id: int, active: bool, now: datetime) -> Group | None:
     """The bot was removed from (or came back to) a group; its binding sleeps meanwhile,
     and the supervisors are told in the same transaction."""
-    async with db.sessions() as session, session.begin():
-        row = await session.get(GroupBindingRow, chat_id)
-        if row is None or row.active == active:
+    async with db.uow() as uow:
+        row = await uow.groups.set_active(chat_id, active)
+        if row is None:
             return None
-        row.active = active
         kind = GroupBack if active else GroupLost
-        add_notices(session, [kind(binding=row.binding, chat_id=chat_id)],
-                    now, anchor=int(now.timestamp()))
+        await uow.outbox.add([kind(binding=row.binding, chat_id=chat_id)],
+                             now, anchor=int(now.timestamp()))
+        await uow.commit()
         return Group(row.chat_id, row.binding, row.language, row.is_forum)
 
 
-def _group(row: GroupBindingRow | None, listed: GroupBinding | None) -> Group | None:
+def _group(row: GroupRecord | None, listed: GroupBinding | None) -> Group | None:
     """A binding made in chat wins (asleep: no group); else the organisation file's."""
     if row is not None:
         return Group(row.chat_id, row.binding, row.language, row.is_forum) if row.active else None
@@ -87,28 +79,25 @@ def _group(row: GroupBindingRow | None, listed: GroupBinding | None) -> Group | 
 
 
 async def group_of(db: Database, organisation: Organisation, chat_id: int) -> Group | None:
-    async with db.sessions() as session:
-        row = await session.get(GroupBindingRow, chat_id)
+    async with db.uow(read_only=True) as uow:
+        row = await uow.groups.get(chat_id)
     return _group(row, next((g for g in organisation.groups if g.chat_id == chat_id), None))
 
 
 async def group_for(db: Database, organisation: Organisation, binding: str) -> Group | None:
     """The active group bound to ``binding`` (the newest binding wins)."""
-    async with db.sessions() as session:
-        row = (await session.execute(
-            select(GroupBindingRow).where(GroupBindingRow.binding == binding)
-            .order_by(GroupBindingRow.bound_at.desc()))).scalars().first()
+    async with db.uow(read_only=True) as uow:
+        row = await uow.groups.newest(binding)
     return _group(row, next((g for g in organisation.groups if g.binding == binding), None))
 
 
-async def card_of(db: Database, case_id: int, chat_id: int) -> CaseCardRow | None:
-    async with db.sessions() as session:
-        return (await session.execute(select(CaseCardRow).where(
-            CaseCardRow.case_id == case_id, CaseCardRow.chat_id == chat_id))).scalars().first()
+async def card_of(db: Database, case_id: int, chat_id: int) -> CardRecord | None:
+    async with db.uow(read_only=True) as uow:
+        return await uow.groups.card(case_id, chat_id)
 
 
 async def remember_card(db: Database, case_id: int, chat_id: int, message_id: int,
                         thread_id: int | None, now: datetime) -> None:
-    async with db.sessions() as session, session.begin():
-        session.add(CaseCardRow(case_id=case_id, chat_id=chat_id, message_id=message_id,
-                                thread_id=thread_id, created_at=now))
+    async with db.uow() as uow:
+        await uow.groups.remember_card(CardRecord(case_id, chat_id, message_id, thread_id, now))
+        await uow.commit()

@@ -10,12 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.db.outbox import add_notices
-from core.db.uow import SqlUnitOfWork
 from core.domain import Action, Actor, Case, CaseEvent, DomainError, Evidence, Rating, Remedy
 from core.domain.clocks import refresh_clocks
 from core.domain.values import Severity
 from core.notices import notices_for
+from core.ports import UnitOfWork
 from core.services.revisits import follow_up_jobs
 from core.services.rules import Rules
 
@@ -26,7 +25,7 @@ class Changed:
     events: tuple[CaseEvent, ...]
 
 
-async def _change(uow: SqlUnitOfWork, rules: Rules, case_id: int, action: Action,
+async def _change(uow: UnitOfWork, rules: Rules, case_id: int, action: Action,
                   decide: Callable[[Case, datetime], object]) -> Changed:
     async with uow:
         case = await uow.cases.get(case_id)
@@ -36,26 +35,26 @@ async def _change(uow: SqlUnitOfWork, rules: Rules, case_id: int, action: Action
         if events:
             refresh_clocks(case, action, rules.policy, rules.calendar, now)
             await uow.cases.save(case)
-            add_notices(uow.session, notices_for(case, events), now, uow.cases.last_event_id)
-            await follow_up_jobs(uow.session, case, events, rules, now)
+            await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
+            await follow_up_jobs(uow.jobs, case, events, rules, now)
             await uow.commit()
     return Changed(case, events)
 
 
-async def begin_investigation(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor
+async def begin_investigation(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                               ) -> Changed:
     return await _change(uow, rules, case_id, Action.BEGIN_INVESTIGATION,
                          lambda case, now: case.begin_investigation(actor, now))
 
 
-async def decide_invalid(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def decide_invalid(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          finding: str) -> Changed:
     """Invalid complaint: closed, and the finding is what the customer is told."""
     return await _change(uow, rules, case_id, Action.INVALIDATE,
                          lambda case, now: case.invalidate(actor, now, finding))
 
 
-async def assign(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def assign(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                  department: str | None = None, category: str | None = None) -> Changed:
     """Valid complaint: to ``department``, by default the category's own."""
 
@@ -71,132 +70,132 @@ async def assign(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
     return await _change(uow, rules, case_id, Action.ASSIGN, decide)
 
 
-async def transfer(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def transfer(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    department: str, reason: str | None = None) -> Changed:
     return await _change(uow, rules, case_id, Action.TRANSFER,
                          lambda case, now: case.transfer(actor, now, department, rules.policy,
                                                          reason))
 
 
-async def accept(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor) -> Changed:
+async def accept(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor) -> Changed:
     return await _change(uow, rules, case_id, Action.ACCEPT,
                          lambda case, now: case.accept(actor, now))
 
 
-async def hand_back(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def hand_back(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                     reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.HAND_BACK,
                          lambda case, now: case.hand_back(actor, now, reason))
 
 
-async def propose_solution(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def propose_solution(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                            remedy: Remedy) -> Changed:
     """Within the proposer's authority it goes to the customer, beyond it to an approver."""
     return await _change(uow, rules, case_id, Action.PROPOSE,
                          lambda case, now: case.propose(actor, now, remedy, rules.policy))
 
 
-async def approve(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def approve(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                   comment: str | None = None) -> Changed:
     return await _change(uow, rules, case_id, Action.APPROVE,
                          lambda case, now: case.approve(actor, now, rules.policy, comment))
 
 
-async def refuse_approval(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def refuse_approval(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                           comment: str) -> Changed:
     return await _change(uow, rules, case_id, Action.REFUSE_APPROVAL,
                          lambda case, now: case.refuse_approval(actor, now, rules.policy,
                                                                 comment))
 
 
-async def customer_accepts(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor
+async def customer_accepts(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                            ) -> Changed:
     return await _change(uow, rules, case_id, Action.CUSTOMER_ACCEPT,
                          lambda case, now: case.customer_accept(actor, now))
 
 
-async def customer_rejects(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def customer_rejects(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                            reason: str) -> Changed:
     """Back to the department, with the customer's reason, for a new solution."""
     return await _change(uow, rules, case_id, Action.CUSTOMER_REJECT,
                          lambda case, now: case.customer_reject(actor, now, reason))
 
 
-async def mark_implemented(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def mark_implemented(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                            note: str | None = None) -> Changed:
     return await _change(uow, rules, case_id, Action.MARK_IMPLEMENTED,
                          lambda case, now: case.mark_implemented(actor, now, note))
 
 
-async def start_revisit(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor
+async def start_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                         ) -> Changed:
     return await _change(uow, rules, case_id, Action.START_REVISIT,
                          lambda case, now: case.start_revisit(actor, now))
 
 
-async def record_revisit(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def record_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          rating: Rating, comment: str | None = None) -> Changed:
     """Satisfied closes after the policy's number of revisits; dissatisfied reopens."""
     return await _change(uow, rules, case_id, Action.RECORD_REVISIT,
                          lambda case, now: case.record_revisit(actor, now, rating, comment))
 
 
-async def close(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor, outcome: str,
+async def close(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor, outcome: str,
                 note: str) -> Changed:
     return await _change(uow, rules, case_id, Action.CLOSE,
                          lambda case, now: case.close(actor, now, outcome, note))
 
 
-async def reopen(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def reopen(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                  reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.REOPEN,
                          lambda case, now: case.reopen(actor, now, reason))
 
 
-async def escalate(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def escalate(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.ESCALATE,
                          lambda case, now: case.escalate(actor, now, rules.policy, reason))
 
 
-async def de_escalate(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def de_escalate(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                       reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.DE_ESCALATE,
                          lambda case, now: case.de_escalate(actor, now, rules.policy, reason))
 
 
-async def set_severity(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def set_severity(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                        severity: Severity, reason: str | None = None) -> Changed:
     return await _change(uow, rules, case_id, Action.SET_SEVERITY,
                          lambda case, now: case.set_severity(actor, now, severity, reason))
 
 
-async def ask_customer(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def ask_customer(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                        question: str) -> Changed:
     """The clocks pause until the customer answers."""
     return await _change(uow, rules, case_id, Action.ASK_CUSTOMER,
                          lambda case, now: case.ask_customer(actor, now, question))
 
 
-async def answer_question(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def answer_question(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                           answer: str) -> Changed:
     return await _change(uow, rules, case_id, Action.ANSWER_QUESTION,
                          lambda case, now: case.answer_question(actor, now, answer))
 
 
-async def add_note(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def add_note(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    text: str) -> Changed:
     return await _change(uow, rules, case_id, Action.ADD_NOTE,
                          lambda case, now: case.add_note(actor, now, text))
 
 
-async def add_evidence(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def add_evidence(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                        evidence: Evidence) -> Changed:
     return await _change(uow, rules, case_id, Action.ADD_EVIDENCE,
                          lambda case, now: case.add_evidence(actor, now, evidence))
 
 
-async def add_capa(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def add_capa(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    root_cause: str, measure: str) -> Changed:
     return await _change(uow, rules, case_id, Action.ADD_CAPA,
                          lambda case, now: case.add_capa(actor, now, root_cause, measure))

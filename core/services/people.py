@@ -2,52 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from core.db.repositories import person_by_telegram
-from core.db.uow import Database, SqlUnitOfWork
 from core.domain import Actor, DomainError, Role
 from core.domain.values import MAX_SHORT, check_phone, check_text
+from core.ports import Database, Person, UnitOfWork
 from core.services.rules import Rules
 
+__all__ = ["LANGUAGES", "Person", "customer_by_phone", "customer_for_telegram",
+           "find_by_telegram", "remember_contact", "set_language"]
 LANGUAGES = ("zh_Hans", "zh_Hant", "en")
 
 
-@dataclass(frozen=True)
-class Person:
-    id: int
-    telegram_id: int | None
-    name: str | None
-    language: str | None
-    phone: str | None = None
-
-
 async def find_by_telegram(db: Database, telegram_id: int) -> Person | None:
-    async with db.autocommit.connect() as connection:
-        row = await person_by_telegram(connection, telegram_id)
-    return None if row is None else Person(*row)
+    return await db.person_by_telegram(telegram_id)
 
 
-async def remember_contact(uow: SqlUnitOfWork, person_id: int, name: str | None,
+async def remember_contact(uow: UnitOfWork, person_id: int, name: str | None,
                            phone: str | None) -> None:
     """The contact a customer gave, offered again next time instead of asked again."""
     async with uow:
-        row = await uow.people.get(person_id)
-        row.name = check_text("name", name, MAX_SHORT, required=False) or row.name
-        row.phone = check_phone(phone) or row.phone
+        await uow.people.update(person_id,
+                                name=check_text("name", name, MAX_SHORT, required=False),
+                                phone=check_phone(phone))
         await uow.commit()
 
 
-async def set_language(uow: SqlUnitOfWork, person_id: int, language: str) -> None:
+async def set_language(uow: UnitOfWork, person_id: int, language: str) -> None:
     if language not in LANGUAGES:
         raise DomainError("unknown_language", language=language[:20])
     async with uow:
-        row = await uow.people.get(person_id)
-        row.language = language
+        await uow.people.update(person_id, language=language)
         await uow.commit()
 
 
-async def customer_for_telegram(uow: SqlUnitOfWork, rules: Rules, telegram_id: int,
+async def customer_for_telegram(uow: UnitOfWork, rules: Rules, telegram_id: int,
                                 name: str | None = None, language: str | None = None) -> int:
     """The person id behind a Telegram user, created on first contact."""
     async with uow:
@@ -61,12 +48,13 @@ async def customer_for_telegram(uow: SqlUnitOfWork, rules: Rules, telegram_id: i
         return person.id
 
 
-async def customer_by_phone(uow: SqlUnitOfWork, rules: Rules, actor: Actor, name: str,
+async def customer_by_phone(uow: UnitOfWork, rules: Rules, actor: Actor, name: str,
                             phone: str) -> int:
     """Staff registering a phone or walk-in complaint: find the caller by phone, or add them."""
     if actor.role not in (Role.SPECIALIST, Role.SUPERVISOR):
         raise DomainError("role_not_allowed", action="register", role=actor.role.value)
     phone_number = check_phone(phone, required=True)
+    assert phone_number is not None  # required: check_phone refused an empty one
     name = check_text("name", name, MAX_SHORT) or ""
     async with uow:
         found = await uow.people.by_phone(phone_number)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from core.db.uow import SqlUnitOfWork
 from core.domain import Actor, Case, CaseEvent, DomainError, Role
+from core.ports import UnitOfWork
 
 
-async def cases_of_customer(uow: SqlUnitOfWork, customer_id: int, limit: int = 50) -> list[Case]:
+async def cases_of_customer(uow: UnitOfWork, customer_id: int, limit: int = 50) -> list[Case]:
     async with uow:
         return await uow.cases.for_customer(customer_id, limit=limit)
 
 
-async def case_with_history(uow: SqlUnitOfWork, case_id: int, viewer: Actor, *,
+async def case_with_history(uow: UnitOfWork, case_id: int, viewer: Actor, *,
                             offset: int = 0, limit: int = 100) -> tuple[Case, list[CaseEvent]]:
     """A customer only ever sees their own cases; staff see every case."""
     async with uow:

@@ -1,6 +1,6 @@
 """Step 6: the revisit surveys go out on time even if no process was running when they fell due.
 
-Every step is a durable job (``core.db.jobs``) scheduled in the transaction of the change
+Every step is a durable job (``ports.Jobs``) scheduled in the transaction of the change
 that calls for it (``follow_up_jobs``), so a crash or a bot that was down loses nothing:
 whoever runs due jobs next (the bot's job runner, or ``complaint-desk jobs run-due``)
 does the work late rather than never.
@@ -23,18 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from core.db import dialect, jobs
-from core.db.jobs import Job, JobQueue
-from core.db.leases import LEASE
-from core.db.models import CaseEventRow, JobRow, NotificationRow
-from core.db.outbox import add_notices
-from core.db.uow import Database
 from core.domain import Action, Actor, Case, CaseEvent, CaseState, DomainError, Rating
 from core.notices import SurveyReminder
+from core.ports import Conflict, Database, EventMark, Job, Jobs, UnitOfWork
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -70,7 +61,7 @@ def no_answer_key(case_id: int, round_: int) -> str:
 
 # -- scheduling: inside the caller's transaction ----------------------------------------
 
-async def schedule_revisit(session: AsyncSession, case: Case, rules: Rules, now: datetime, *,
+async def schedule_revisit(jobs: Jobs, case: Case, rules: Rules, now: datetime, *,
                            round_: int | None = None, timing: RevisitTiming = TIMING
                            ) -> datetime:
     """Schedule the survey of ``round_`` (default: the case's next round); returns when.
@@ -81,12 +72,12 @@ async def schedule_revisit(session: AsyncSession, case: Case, rules: Rules, now:
     round_ = round_ or case.revisits_done + 1
     at = now if round_ == 1 else now + timing.round_gap
     due = rules.calendar.next_open(at)
-    await jobs.schedule(session, REVISIT_SURVEY, revisit_key(case.id, round_), due,
+    await jobs.schedule(REVISIT_SURVEY, revisit_key(case.id, round_), due,
                         {"case_id": case.id, "round": round_}, now)
     return due
 
 
-async def follow_up_jobs(session: AsyncSession, case: Case, events: Iterable[CaseEvent],
+async def follow_up_jobs(jobs: Jobs, case: Case, events: Iterable[CaseEvent],
                          rules: Rules, now: datetime, *, timing: RevisitTiming = TIMING
                          ) -> None:
     """The durable jobs a batch of events calls for; call it in the change's transaction."""
@@ -95,20 +86,20 @@ async def follow_up_jobs(session: AsyncSession, case: Case, events: Iterable[Cas
     for event in events:
         round_ = int(event.data.get("round") or 1)
         if event.action is Action.MARK_IMPLEMENTED:
-            await schedule_revisit(session, case, rules, now, round_=1, timing=timing)
+            await schedule_revisit(jobs, case, rules, now, round_=1, timing=timing)
         elif event.action is Action.START_REVISIT:
             payload = {"case_id": case.id, "round": round_}
             remind = rules.calendar.next_open(now + timing.reminder_after)
             give_up = rules.calendar.next_open(remind + timing.no_answer_after)
-            await jobs.schedule(session, SURVEY_REMINDER, reminder_key(case.id, round_), remind,
+            await jobs.schedule(SURVEY_REMINDER, reminder_key(case.id, round_), remind,
                                 payload, now)
-            await jobs.schedule(session, SURVEY_NO_ANSWER, no_answer_key(case.id, round_),
+            await jobs.schedule(SURVEY_NO_ANSWER, no_answer_key(case.id, round_),
                                 give_up, payload, now)
         elif event.action is Action.RECORD_REVISIT:
-            await jobs.cancel(session, reminder_key(case.id, round_), now)
-            await jobs.cancel(session, no_answer_key(case.id, round_), now)
+            await jobs.cancel(reminder_key(case.id, round_), now)
+            await jobs.cancel(no_answer_key(case.id, round_), now)
             if event.to_state is CaseState.REVISITING:
-                await schedule_revisit(session, case, rules, now, round_=round_ + 1,
+                await schedule_revisit(jobs, case, rules, now, round_=round_ + 1,
                                        timing=timing)
 
 
@@ -125,17 +116,12 @@ class _Step:
     at: datetime
 
 
-async def _last_revisit_step(session: AsyncSession, case_id: int) -> _Step | None:
+async def _last_revisit_step(uow: UnitOfWork, case_id: int) -> _Step | None:
     """The case's latest implement / survey / answer / reopen event, with its round."""
-    row = (await session.execute(
-        select(CaseEventRow.action, CaseEventRow.data, CaseEventRow.at)
-        .where(CaseEventRow.case_id == case_id, CaseEventRow.action.in_(_REVISIT_STEPS))
-        .order_by(CaseEventRow.id.desc()).limit(1)
-    )).first()
-    if row is None:
+    mark: EventMark | None = await uow.cases.last_event(case_id, _REVISIT_STEPS)
+    if mark is None:
         return None
-    action, data, at = row
-    return _Step(action, int((data or {}).get("round") or 0), at)
+    return _Step(mark.action, int(mark.data.get("round") or 0), mark.at)
 
 
 def _may_start(case: Case, last: _Step | None, round_: int) -> bool:
@@ -157,9 +143,9 @@ def _awaiting_answer(case: Case, last: _Step | None, round_: int) -> bool:
 
 
 async def _look(db: Database, case_id: int) -> tuple[Case, _Step | None]:
-    async with db.uow() as uow:
+    async with db.uow(read_only=True) as uow:
         case = await uow.cases.get(case_id, lock=False)
-        return case, await _last_revisit_step(uow.session, case_id)
+        return case, await _last_revisit_step(uow, case_id)
 
 
 async def run_revisit_job(db: Database, rules: Rules, payload: dict[str, Any]) -> str:
@@ -187,26 +173,21 @@ async def run_survey_reminder(db: Database, rules: Rules, payload: dict[str, Any
     now = rules.now()
     async with db.uow() as uow:
         case = await uow.cases.get(case_id)
-        last = await _last_revisit_step(uow.session, case_id)
+        last = await _last_revisit_step(uow, case_id)
         if not _awaiting_answer(case, last, round_):
             return f"{case.number}: survey round {round_} needs no reminder"
         assert last is not None
-        already = (await uow.session.execute(
-            select(NotificationRow.id).where(NotificationRow.case_id == case_id,
-                                             NotificationRow.kind == SURVEY_REMINDER,
-                                             NotificationRow.created_at >= last.at).limit(1)
-        )).first()
-        if already is not None:
+        if await uow.outbox.said_since(case_id, SURVEY_REMINDER, last.at):
             return f"{case.number}: survey round {round_} already reminded"
         notice = SurveyReminder(case_id=case_id, customer_id=case.customer_id,
                                 number=str(case.number), round=round_)
         # No audit row to anchor on: the case's version is the anchor (every round's
         # START_REVISIT bumps it), so a racing second run makes the same outbox key and is
         # refused; the customer hears it once.
-        add_notices(uow.session, [notice], now, case.version)
+        await uow.outbox.add([notice], now, case.version)
         try:
             await uow.commit()
-        except IntegrityError:
+        except Conflict:
             return f"{case.number}: survey round {round_} already reminded"
     return f"{case.number}: survey round {round_} reminded"
 
@@ -252,16 +233,7 @@ async def claim(db: Database, now: datetime, kinds: Iterable[str] = JOB_KINDS,
     Lets a process without the bot (the command line) run the core's jobs and leave the
     bot's own (e.g. intake reminders, which need Telegram) alone.
     """
-    async with db.sessions() as session, session.begin():
-        claimable = (select(JobRow)
-                     .where(JobRow.status.in_(("pending", "running")))
-                     .where(JobRow.due_at <= now)
-                     .where(JobRow.kind.in_(tuple(kinds)))
-                     .order_by(JobRow.due_at, JobRow.id).limit(limit))
-        rows = list((await session.execute(dialect.claim_rows(claimable, session))).scalars())
-        for row in rows:
-            row.status, row.attempts, row.due_at = "running", row.attempts + 1, now + LEASE
-        return [Job(r.id, r.kind, r.key, dict(r.payload), r.attempts) for r in rows]
+    return await db.jobs.claim(now, limit, kinds=kinds)
 
 
 @dataclass(frozen=True)
@@ -275,7 +247,7 @@ class JobOutcome:
 async def run_due_jobs(db: Database, rules: Rules, now: datetime, *, rounds: int = 20
                        ) -> list[JobOutcome]:
     """Every core job due at ``now``, each once; a failing job is retried later, not lost."""
-    queue = JobQueue(db)
+    queue = db.jobs
     outcomes: list[JobOutcome] = []
     for _ in range(rounds):  # claimed jobs are leased past ``now``: no job runs twice here
         due = await claim(db, now)

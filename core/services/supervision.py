@@ -9,8 +9,8 @@ Moving a case to another department, severity, escalation and approvals are the 
 
 from __future__ import annotations
 
-from core.db.uow import SqlUnitOfWork
 from core.domain import Action, Actor, DomainError, Role
+from core.ports import UnitOfWork
 from core.services.handling import Changed, _change
 from core.services.rules import Rules
 
@@ -25,13 +25,13 @@ def require_supervisor(actor: Actor) -> None:
         raise DomainError("not_a_supervisor")
 
 
-async def instruct(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def instruct(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    text: str) -> Changed:
     return await _change(uow, rules, case_id, Action.INSTRUCT,
                          lambda case, now: case.instruct(actor, now, text))
 
 
-async def reassign(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def reassign(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    person_id: int, person_department: str | None) -> Changed:
     """To a named member of the case's department (``person_department`` is where the
     organisation file places them)."""
@@ -40,7 +40,7 @@ async def reassign(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
                                                          person_department))
 
 
-async def close_externally(uow: SqlUnitOfWork, rules: Rules, case_id: int, actor: Actor,
+async def close_externally(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                            route: str, outcome: str) -> Changed:
     """Closed as resolved by an outside body; ``outcome`` is what that body decided."""
     if route not in EXTERNAL_ROUTES:

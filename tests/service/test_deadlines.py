@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from core.clock import ManualClock
+from core.db import case_queries
 from core.db.models import CaseRow, NotificationRow
 from core.db.uow import Database
 from core.domain import CaseState, Remedy, RemedyKind, Role
@@ -228,7 +229,7 @@ async def test_the_due_query_is_an_index_range_on_next_due(sqlite_database_url: 
     await upgrade(sqlite_database_url)
     database = Database(sqlite_database_url)
     try:
-        statement = deadlines.due_query(at(5, 17)).compile(
+        statement = case_queries.due_query(at(5, 17)).compile(
             database.engine.sync_engine, compile_kwargs={"literal_binds": True})
         async with database.engine.connect() as connection:
             plan = (await connection.execute(text(f"EXPLAIN QUERY PLAN {statement}"))).all()

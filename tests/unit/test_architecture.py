@@ -34,3 +34,34 @@ def test_the_check_really_finds_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from aiogram import Bot\nimport bot.app\n", encoding="utf-8")
     assert {"aiogram", "bot.app"} <= imported_modules(sample)
+
+
+SERVICES = CORE / "services"
+BOT = CORE.parent / "bot"
+# The composition root builds the concrete Database; the rest are adapters of their own
+# (FSM storage, the update batch, the outbox sender) or compute in SQL (the report).
+BOT_MAY_IMPORT_CORE_DB = {
+    "bot/app.py", "bot/runner.py", "bot/webhook.py", "bot/cli.py", "bot/settings.py",
+    "bot/storage.py", "bot/update_batch.py", "bot/outbox_sender.py",
+    "bot/report_sender.py", "bot/handlers/report.py",
+}
+
+
+def test_services_depend_on_ports_not_on_sqlalchemy_or_core_db() -> None:
+    offenders = {
+        f"{path.relative_to(CORE.parent)}: {name}"
+        for path in SERVICES.rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] == "sqlalchemy" or name == "core.db" or name.startswith("core.db.")
+    }
+    assert not offenders, offenders
+
+
+def test_only_the_listed_bot_modules_import_core_db() -> None:
+    importing = {
+        str(path.relative_to(BOT.parent))
+        for path in BOT.rglob("*.py")
+        if any(name == "core.db" or name.startswith("core.db.")
+               for name in imported_modules(path))
+    }
+    assert importing <= BOT_MAY_IMPORT_CORE_DB, importing - BOT_MAY_IMPORT_CORE_DB

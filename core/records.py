@@ -1,0 +1,121 @@
+"""Plain records the ports return (never ORM rows), and the errors they raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.policy import Clock as DeadlineClock
+
+
+class Conflict(Exception):
+    """A write met a unique key another transaction took first (a race, or a replay)."""
+
+
+class ReadOnlyError(RuntimeError):
+    """A write was attempted in a read-only unit of work."""
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    telegram_id: int | None
+    name: str | None
+    language: str | None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """A group bound in chat (``/bind``)."""
+
+    chat_id: int
+    binding: str
+    language: str | None
+    is_forum: bool
+    active: bool
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    """Where a case's card lives in a group, so it can be edited in place."""
+
+    case_id: int
+    chat_id: int
+    message_id: int
+    thread_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DueCase:
+    """A case with a running deadline, as the sweep, the desk and ``upcoming`` read it."""
+
+    id: int
+    number: str
+    state: str
+    severity: str
+    department: str | None
+    level: int  # escalation level
+    next_due: datetime
+    deadlines: dict[DeadlineClock, datetime]
+    alerts_said: dict[str, Any] | None = None
+    owner_name: str | None = None
+
+    def earliest(self) -> tuple[DeadlineClock, datetime]:
+        return min(self.deadlines.items(), key=lambda item: item[1])
+
+
+@dataclass(frozen=True)
+class EventMark:
+    """One audit event, briefly: what was done, with what data, when."""
+
+    action: str
+    data: dict[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FoundCase:
+    case_id: int
+    number: str
+    state: str
+    filed_at: datetime
+    contact_name: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    new: int
+    closed: int
+    overdue: int
+    answers: list[dict[str, Any]] = field(default_factory=list)  # survey events' data
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    number: str
+    state: str
+    department: str | None
+    next_due: datetime | None
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class JobToSchedule:
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    now: datetime
