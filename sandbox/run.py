@@ -109,7 +109,12 @@ async def _run(args: argparse.Namespace) -> int:
     settings = Settings(bot_token=SecretStr(TOKEN), telegram_api_url=emulator.base_url,
                         database_url=database_url, polling_timeout=1 if steps else 30)
     process = BotProcess(settings, organisation, clock=clock)
-    control.on_moved = lambda: (process.jobs.wake(), process.sender.wake())
+
+    def moved() -> None:  # run what became due at once
+        process.jobs.wake()
+        process.sender.wake()
+
+    control.on_moved = moved
     polling = asyncio.create_task(process.run_polling())
     try:
         if steps is None:
