@@ -10,6 +10,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
+import shlex
 import sys
 import tempfile
 from datetime import datetime
@@ -30,6 +32,26 @@ from sandbox.web.clock import ClockControl
 from sandbox.world import GROUPS, TOKEN, USERS, populate
 
 ORGANISATION = Path(__file__).resolve().parent / "demo_organisation.toml"
+SCRIPT = Path(__file__).resolve().parent / "scripts" / "intake_zh.toml"
+STOPPED = "sandbox stopped"
+LAUNCHER = "COMPLAINT_DESK_LAUNCHER"  # set by ./desk to the path it was started as
+
+
+def command_hint(*args: str | Path, cwd: Path | None = None) -> str:
+    """A command the person can type where they are: ``./desk sandbox …`` when they started
+    through ./desk (which is how they have the project), else ``complaint-desk sandbox …``.
+    Paths are made relative to the current folder when they are inside it."""
+    here = cwd or Path.cwd()
+    launcher = os.environ.get(LAUNCHER)
+    words = [launcher if launcher else "complaint-desk"]
+    for arg in args:
+        if isinstance(arg, Path):
+            try:
+                arg = str(arg.relative_to(here))
+            except ValueError:
+                arg = str(arg)
+        words.append(arg)
+    return shlex.join(words)
 
 
 def _welcome(base_url: str, database_url: str) -> str:
@@ -49,8 +71,9 @@ Demo groups:
 
 Try it: make Li Lei write to the bot, then read what the bot answered:
   curl -s {base_url}/_emulator/send_text -d '{{"user_id": 1001, "text": "/start"}}'
-  curl -s '{base_url}/_emulator/transcript?chat_id=1001'
-Replay a whole conversation instead: complaint-desk sandbox --script sandbox/scripts/intake_zh.toml
+  curl -s '{base_url}/_emulator/transcript?chat_id=1001&format=text'
+  (without format=text: the same as JSON, every field of every message)
+Replay a whole conversation instead: {command_hint("sandbox", "--script", SCRIPT)}
 Press Ctrl+C to stop.
 """
 
@@ -86,12 +109,18 @@ async def _run(args: argparse.Namespace) -> int:
     settings = Settings(bot_token=SecretStr(TOKEN), telegram_api_url=emulator.base_url,
                         database_url=database_url, polling_timeout=1 if steps else 30)
     process = BotProcess(settings, organisation, clock=clock)
-    control.on_moved = lambda: (process.jobs.wake(), process.sender.wake())
+
+    def moved() -> None:  # run what became due at once
+        process.jobs.wake()
+        process.sender.wake()
+
+    control.on_moved = moved
     polling = asyncio.create_task(process.run_polling())
     try:
         if steps is None:
             print(_welcome(emulator.base_url, database_url), flush=True)
-            await polling
+            await polling  # until Ctrl+C (aiogram stops polling on SIGINT and SIGTERM)
+            print(STOPPED, file=sys.stderr)
             return 0
         await started(emulator.state, polling)
         try:
@@ -112,10 +141,17 @@ async def _run(args: argparse.Namespace) -> int:
         await emulator.close()
 
 
+def _not_a_signal(record: logging.LogRecord) -> bool:
+    # aiogram warns "Received SIGINT signal" when polling stops: here that is how one quits.
+    return not record.getMessage().startswith("Received SIG")
+
+
 def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiogram.dispatcher").addFilter(_not_a_signal)
     try:
         return asyncio.run(_run(args))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C before polling started
+        print(STOPPED, file=sys.stderr)
         return 0

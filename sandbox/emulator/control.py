@@ -6,9 +6,11 @@ keyword arguments, so the HTTP and Python surfaces cannot drift apart:
     POST /_emulator/create_user   {"first_name": "Ann", "username": "ann"}
     POST /_emulator/send_photo    {"user_id": 100000001, "data_b64": "iVBORw0..."}
     GET  /_emulator/transcript?chat_id=100000001
+    GET  /_emulator/transcript?chat_id=100000001&format=text   (one line a message, to read)
 
 Bytes travel as base64 in keys ending in "_b64" (data_b64 -> data), also inside
-send_media_group items. Answers are {"ok": true, "result": ...} or {"ok": false, "error": ...}.
+send_media_group items. Answers are {"ok": true, "result": ...} or {"ok": false, "error": ...},
+UTF-8 JSON with non-ASCII text as is (Chinese stays readable).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import base64
 import inspect
 import json
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from aiohttp import web
@@ -39,6 +42,8 @@ ACTIONS = (
     "hold_after", "release_held",
 )
 STATE_KEY: web.AppKey[Any] = web.AppKey("emulator_state")
+# The zone the plain-text transcript shows times in (the sandbox sets its organisation's).
+DISPLAY_TZ_KEY: web.AppKey[tzinfo] = web.AppKey("emulator_display_tz")
 READ_ONLY = {"current_keyboard", "callback_answer", "transcript", "bot_messages", "requests", "pending_updates", "summary"}
 
 
@@ -79,6 +84,8 @@ async def handle(request: web.Request) -> web.Response:
         if action not in READ_ONLY:
             return web.json_response({"ok": False, "error": f"{action} needs POST"}, status=405)
         kwargs = {k: _query_value(v) for k, v in request.query.items()}
+        if action == "transcript" and kwargs.pop("format", "json") == "text":
+            return await _transcript_text(request, kwargs)
     else:
         body = await request.json() if request.can_read_body else {}
         if not isinstance(body, dict):
@@ -89,17 +96,57 @@ async def handle(request: web.Request) -> web.Response:
         if inspect.isawaitable(result):
             result = await result
     except (EmulatorError, TypeError, ValueError, KeyError, TimeoutError) as exc:
-        return web.json_response({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, status=400)
+        return web.json_response({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, status=400, dumps=_dumps)
     return web.json_response({"ok": True, "result": result}, dumps=_dumps)
+
+
+def _name(user: dict[str, Any] | None) -> str:
+    if not user:
+        return "?"
+    name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
+    return f"{name} (bot)" if user.get("is_bot") else name
+
+
+def _buttons(entry: dict[str, Any]) -> str:
+    rows = list((entry.get("reply_markup") or {}).get("inline_keyboard") or [])
+    rows += (entry.get("keyboard") or {}).get("keyboard") or []
+    return " ".join(f"[{b.get('text') if isinstance(b, dict) else b}]" for row in rows for b in row)
+
+
+def transcript_lines(entries: list[dict[str, Any]], tz: tzinfo = UTC) -> list[str]:
+    """A chat as a person reads it: one line a message, who, when, text and buttons."""
+    lines = []
+    for entry in entries:
+        when = datetime.fromtimestamp(entry.get("date") or 0, tz).strftime("%Y-%m-%d %H:%M")
+        body = (entry.get("text") or entry.get("caption") or "").replace("\n", " ⏎ ")
+        if entry.get("media"):
+            body = f"<{entry['media']}> {body}".rstrip()
+        marks = "".join(f" ({m})" for m, on in (("edited", entry.get("edits")),
+                                                 ("deleted", entry.get("deleted"))) if on)
+        buttons = _buttons(entry)
+        line = f"{when}  {_name(entry.get('from'))}{marks}: {body}"
+        lines.append(f"{line}  {buttons}" if buttons else line)
+    return lines
+
+
+async def _transcript_text(request: web.Request, kwargs: dict[str, Any]) -> web.Response:
+    try:
+        entries = request.app[STATE_KEY].transcript(**kwargs)
+    except (EmulatorError, TypeError, ValueError, KeyError) as exc:
+        return web.Response(text=f"error: {type(exc).__name__}: {exc}\n", status=400)
+    tz = request.app.get(DISPLAY_TZ_KEY, UTC)
+    return web.Response(text="".join(line + "\n" for line in transcript_lines(entries, tz)))
 
 
 async def index(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "result": {"actions": ACTIONS, "read_only": sorted(READ_ONLY),
-                                                     "summary": request.app[STATE_KEY].summary()}})
+                                                     "summary": request.app[STATE_KEY].summary()}},
+                             dumps=_dumps)
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, default=lambda o: base64.b64encode(o).decode() if isinstance(o, bytes) else str(o))
+    return json.dumps(value, ensure_ascii=False,
+                      default=lambda o: base64.b64encode(o).decode() if isinstance(o, bytes) else str(o))
 
 
 def setup(app: web.Application) -> None:

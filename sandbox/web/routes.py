@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.emulator.control import STATE_KEY
+from sandbox.emulator.control import DISPLAY_TZ_KEY, STATE_KEY
 from sandbox.emulator.model import EmulatorError
 from sandbox.emulator.state import EmulatorState
 from sandbox.web.clock import ClockControl, ClockError
@@ -188,6 +188,8 @@ async def move_clock(request: web.Request) -> web.Response:
 def setup(app: web.Application, clock: ClockControl | None = None) -> None:
     """Add the web chat to an emulator app (pass as start_emulator(extend=...))."""
     app[CLOCK_KEY] = clock
+    if clock is not None:  # plain-text transcripts show the organisation's wall time
+        app[DISPLAY_TZ_KEY] = clock.calendar.tz
     app.router.add_get("/", redirect)
     app.router.add_get("/chat", redirect)
     app.router.add_get("/chat/", index)

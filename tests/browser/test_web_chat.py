@@ -1,5 +1,8 @@
 """The sandbox's web chat in a real browser: a Simplified Chinese complaint from first words
-to an accepted solution, every role played from the page, then a week on the clock."""
+to an accepted solution, every role played from the page, then a week on the clock; the
+page follows new messages, speaks the language chosen on it, and asks for nothing missing.
+
+The browser is set to zh-CN, so the page starts in Simplified Chinese."""
 
 from __future__ import annotations
 
@@ -72,7 +75,7 @@ async def test_a_complaint_in_zh_hans_from_filing_to_an_accepted_solution_and_a_
     # The bot's chat action (sendChatAction) shows as the typing indicator.
     api = page.url.split("/chat/")[0] + f"/bot{TOKEN}/sendChatAction"
     await page.request.post(api, data={"chat_id": LI_LEI, "action": "typing"})
-    await page.locator("#chat-sub", has_text="typing").wait_for()
+    await page.locator("#chat-sub", has_text="机器人正在输入").wait_for()  # the page is in zh_Hans
     await chat.say("上周六在南京路门店买的鲜牛奶，打开就是酸的，瓶子还鼓起来了。")
     await chat.bot_says("说完后请点")
     await chat.photo("瓶盖上的喷码", bottle_photo())
@@ -148,3 +151,101 @@ async def test_a_complaint_in_zh_hans_from_filing_to_an_accepted_solution_and_a_
     await chat.open(LI_LEI)
     assert not await page.is_visible("#chats")
     await chat.screenshot("7-phone-chat")
+
+
+NEWEST_IN_VIEW = """() => {
+    const box = document.querySelector('#messages').getBoundingClientRect();
+    const last = [...document.querySelectorAll('#messages .msg')].at(-1);
+    if (!last) return false;
+    const msg = last.getBoundingClientRect();
+    return msg.bottom <= box.bottom + 1 && msg.top >= box.top - 1;
+}"""
+IMAGES_LOADED = "() => [...document.querySelectorAll('#messages img')].every(i => i.complete)"
+
+
+async def test_the_newest_message_stays_in_view_after_a_photo(page: Any) -> None:
+    await page.set_viewport_size({"width": 1000, "height": 560})  # a photo fills most of it
+    chat = Page(page)
+    await chat.open(LI_LEI)
+    await chat.say("/start")
+    await chat.bot_says("您好")
+    await chat.say("我买的牛奶是酸的。")
+    await chat.photo("瓶子", bottle_photo())
+    await chat.bot_says("收到，已保存")
+    for text in ("还有一件事", "瓶子是鼓的", "店员说不能退"):
+        await chat.say(text)
+    await page.wait_for_function(IMAGES_LOADED)
+    await page.wait_for_function(NEWEST_IN_VIEW)
+    assert await page.locator(".msg.out .text", has_text="店员说不能退").last.is_visible()
+    await chat.screenshot("follow-1-after-a-photo")
+
+    # Someone reading older messages is left there when a new one comes in ...
+    await page.eval_on_selector("#messages", "box => { box.scrollTop = 0; }")
+    await page.wait_for_function("() => !document.querySelector('#messages').scrollTop")
+    api = page.url.split("/chat/")[0] + "/_emulator/send_text"
+    await page.request.post(api, data={"user_id": LI_LEI, "text": "这是另一条消息"})
+    await page.locator(".msg .text", has_text="这是另一条消息").wait_for(state="attached")
+    assert not await page.evaluate(NEWEST_IN_VIEW)
+    # ... and what they send themselves brings them back to the newest message.
+    await chat.say("请尽快处理")
+    await page.wait_for_function(NEWEST_IN_VIEW)
+
+    # Opened again, a chat with a photo shows its end, not its top.
+    await chat.open(SUPERVISORS)
+    await chat.open(LI_LEI)
+    await page.wait_for_function(IMAGES_LOADED)
+    await page.wait_for_function(NEWEST_IN_VIEW)
+    await chat.screenshot("follow-2-reopened")
+
+
+async def test_the_pages_own_words_and_dates_follow_its_language_switch(page: Any) -> None:
+    chat = Page(page)
+    await chat.open(LI_LEI)
+    await chat.say("/start")
+    await chat.bot_says("您好")
+
+    async def shows(language: str, acting: str, send: str, day: str, example: str) -> None:
+        await page.select_option("#lang", language)
+        assert (await page.text_content(".person span")) == acting
+        assert (await page.text_content("#send")) == send
+        assert (await page.text_content(".day span")) == day  # the sandbox starts on Monday
+        assert (await page.text_content("#clock-now")).startswith(day)
+        assert (await page.get_attribute("#clock-to", "placeholder")).startswith(example)
+
+    await shows("zh_Hans", "当前身份", "发送", "2026年11月2日 周一", "例如 2026年11月2日 ")
+    assert await page.get_attribute("html", "lang") == "zh-Hans"
+    await chat.screenshot("language-zh-hans")
+    await shows("zh_Hant", "目前身分", "傳送", "2026年11月2日 週一", "例如 2026年11月2日 ")
+    assert await page.get_attribute("html", "lang") == "zh-Hant"
+    await chat.screenshot("language-zh-hant")
+    await shows("en", "Acting as", "Send", "Mon, 2 Nov 2026", "e.g. 2026-11-02 ")
+    assert (await page.text_content("#chats h3")).lower() == "private chats with the bot"
+    await chat.screenshot("language-en")
+
+    # The choice is remembered; the date field takes the format it shows.
+    await page.reload()
+    assert (await page.text_content("#send")) == "Send"
+    await page.fill("#clock-to", "2026-11-09 09:30")
+    await page.click("#clock-form button")
+    await page.locator("#clock-now", has_text="Mon, 9 Nov 2026, 09:3").wait_for()
+    await page.select_option("#lang", "zh_Hans")
+    await page.fill("#clock-to", "2026年11月10日 9:00")
+    await page.click("#clock-form button")
+    await page.locator("#clock-now", has_text="2026年11月10日 周二 09:0").wait_for()
+
+
+async def test_the_page_asks_for_nothing_that_is_missing(page: Any) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: failed.append(f"console: {m.text}") if m.type == "error" else None)
+    await page.reload()
+    chat = Page(page)
+    await chat.open(LI_LEI)
+    await chat.say("/start")
+    await chat.bot_says("您好")
+    await chat.photo("瓶子", bottle_photo())
+    await page.wait_for_function(IMAGES_LOADED)
+    icon = await page.get_attribute('link[rel="icon"]', "href")
+    answer = await page.request.get(page.url.split("/chat/")[0] + icon)
+    assert answer.status == 200
+    assert failed == []

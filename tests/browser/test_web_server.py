@@ -117,3 +117,14 @@ def test_a_working_day_from_the_evening_opens_the_next_morning() -> None:
     assert clock.clock.now() - datetime(2026, 11, 20, 15, tzinfo=SHANGHAI) < timedelta(minutes=1)
     with pytest.raises(ClockError):
         clock.move("fortnight")
+
+
+async def test_the_page_declares_an_icon_that_is_served(emulator: Any) -> None:
+    emu, _bot = emulator
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{emu.base_url}/chat/") as resp:
+            html = await resp.text()
+        href = html.split('rel="icon" href="', 1)[1].split('"', 1)[0]
+        async with http.get(f"{emu.base_url}{href}") as resp:
+            assert resp.status == 200
+            assert resp.content_type == "image/svg+xml"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 
 from tests.e2e.conftest import ROOT
 
@@ -53,3 +55,32 @@ def test_run_without_a_token_or_with_a_broken_config_says_so_in_one_line(tmp_pat
     assert result.returncode == 2
     assert "org.toml, line 5: staff.0.role:" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_the_sandbox_in_one_quiet_line_and_the_welcome_suggests_desk(
+        tmp_path: object) -> None:
+    """Started through ./desk (which says so in COMPLAINT_DESK_LAUNCHER), the welcome text
+    suggests ./desk commands; Ctrl+C (SIGINT) ends it with one line and no warning."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "CONFIG_FILE")}
+    env["COMPLAINT_DESK_LAUNCHER"] = "./desk"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "sandbox", "--port", "0"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    assert process.stdout is not None
+    stuck = threading.Timer(180, process.kill)  # never wait forever for the welcome text
+    stuck.start()
+    welcome = []
+    for line in process.stdout:
+        welcome.append(line)
+        if "Press Ctrl+C to stop." in line:
+            break
+    stuck.cancel()
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    text = "".join(welcome)
+    assert ("Replay a whole conversation instead: ./desk sandbox --script "
+            "sandbox/scripts/intake_zh.toml\n") in text
+    assert "complaint-desk sandbox" not in text
+    assert process.returncode == 0, err
+    assert err == "sandbox stopped\n"

@@ -2,6 +2,7 @@
 // The server streams changes (server-sent events); this file keeps them and draws the page.
 import {dayOf, esc, messageElement, snippet} from "./render.js";
 import {setupClock} from "./clock.js";
+import {LANGUAGES, applyStatic, lang, setLang, t} from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -9,6 +10,7 @@ const ui = {
   me: Number(localStorage.getItem("cd.person")) || 1001,
   current: Number(localStorage.getItem("cd.chat")) || null,
   topic: null, replyTo: null, dismissedPrompt: null, clock: null,
+  follow: true, // keep the newest message in view, as chat apps do, until the person scrolls up
 };
 const timeZone = () => ui.clock?.timezone || undefined;
 
@@ -25,7 +27,7 @@ export async function post(path, body) {
     : {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
   const response = await fetch(path, options);
   const answer = await response.json().catch(() => ({ok: false, error: response.statusText}));
-  if (!answer.ok) toast(answer.error || "failed");
+  if (!answer.ok) toast(answer.error || t("failed"));
   return answer;
 }
 
@@ -52,15 +54,16 @@ function drawChatList() {
   const chats = allChats();
   const section = (title, items) => items.length ? `<h3>${title}</h3>` + items.map((c) => {
     const last = messagesOf(c.id).at(-1);
-    const typing = ui.typing.get(c.id) > Date.now() ? "<i>typing…</i>" : esc(snippet(last));
-    const who = c.type === "private" ? `${esc(person(c.id)?.role || "")} · with the bot` : `${c.members.length} people`;
+    const typing = ui.typing.get(c.id) > Date.now() ? `<i>${esc(t("typing…"))}</i>` : esc(snippet(last));
+    const who = c.type === "private" ? `${esc(t(person(c.id)?.role || ""))} · ${esc(t("with the bot"))}`
+      : esc(t("{n} people", {n: c.members.length}));
     return `<button type="button" class="chat-item${c.id === ui.current ? " active" : ""}" data-chat-id="${c.id}">
       <span class="avatar ${c.type === "private" ? "private" : "group"}">${esc(initials(c.title))}</span>
       <span class="chat-text"><span class="chat-name">${esc(c.title)}<span class="muted small"> ${who}</span></span>
       <span class="chat-last muted">${typing}</span></span></button>`;
   }).join("") : "";
-  $("chats").innerHTML = section("Private chats with the bot", chats.filter((c) => c.type === "private"))
-    + section("Groups", chats.filter((c) => c.type !== "private"));
+  $("chats").innerHTML = section(esc(t("Private chats with the bot")), chats.filter((c) => c.type === "private"))
+    + section(esc(t("Groups")), chats.filter((c) => c.type !== "private"));
 }
 
 function canWrite(chat) { return chat && chat.members.includes(ui.me); }
@@ -96,23 +99,31 @@ function visibleMessages(chat) {
 }
 
 function drawHeader(chat) {
-  $("chat-title").textContent = chat ? chat.title : "Choose a chat";
+  $("chat-title").textContent = chat ? chat.title : t("Choose a chat");
   $("chat-avatar").textContent = chat ? initials(chat.title) : "";
   const typing = chat && ui.typing.get(chat.id) > Date.now();
   const names = chat ? chat.members.map((m) => person(m)?.name || m).join(", ") : "";
-  $("chat-sub").innerHTML = !chat ? "" : typing ? "<i>bot is typing…</i>"
-    : chat.type === "private" ? "private chat with the bot" : esc(names);
+  $("chat-sub").innerHTML = !chat ? "" : typing ? `<i>${esc(t("bot is typing…"))}</i>`
+    : chat.type === "private" ? esc(t("private chat with the bot")) : esc(names);
   const topics = $("topics");
   topics.hidden = !(chat && chat.is_forum && chat.topics.length);
   if (!topics.hidden) {
     const chip = (id, name) => `<button type="button" class="topic${ui.topic === id ? " active" : ""}" data-topic="${id ?? ""}">${esc(name)}</button>`;
-    topics.innerHTML = chip(null, "All topics") + chat.topics.map((t) => chip(t.thread_id, t.name)).join("");
+    topics.innerHTML = chip(null, t("All topics")) + chat.topics.map((t) => chip(t.thread_id, t.name)).join("");
   }
+}
+
+function atBottom(box) { return box.scrollHeight - box.scrollTop - box.clientHeight < 80; }
+
+// The newest message stays in view (also once a photo above it has loaded and grown)
+// unless the person scrolled up to read older ones; a new chat opens at its end.
+function followNewest() {
+  const box = $("messages");
+  if (ui.follow) box.scrollTop = box.scrollHeight;
 }
 
 function drawMessages(chat) {
   const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const scrolled = box.scrollTop; // redrawn in place: someone reading older messages stays there
   box.innerHTML = "";
   if (!chat) return;
@@ -126,7 +137,8 @@ function drawMessages(chat) {
     box.appendChild(messageElement(m, {me: ui.me, group: chat.type !== "private", timeZone: timeZone()}));
   }
   const sameChat = box.dataset.chat === String(chat.id);
-  box.scrollTop = nearBottom || !sameChat ? box.scrollHeight : scrolled;
+  if (!sameChat) ui.follow = true;
+  if (ui.follow) followNewest(); else box.scrollTop = scrolled;
   box.dataset.chat = String(chat.id);
 }
 
@@ -136,7 +148,7 @@ function drawBottom(chat) {
   const note = $("not-member");
   note.hidden = !chat || writable;
   if (chat && !writable) {
-    note.innerHTML = `${esc(person(ui.me)?.name || "This person")} is not in this chat. Act as: `
+    note.innerHTML = esc(t("{name} is not in this chat. Act as: ", {name: person(ui.me)?.name || t("This person")}))
       + chat.members.map((m) => `<button type="button" data-act-as="${m}">${esc(person(m)?.name || m)}</button>`).join(" ");
   }
   // The bot's reply prompt (force_reply) makes the next message an answer to it.
@@ -172,6 +184,8 @@ function where() {
 }
 
 function sent() {
+  ui.follow = true; // what one sends oneself is always shown
+  followNewest();
   if (ui.replyTo) ui.dismissedPrompt = `${ui.current}:${ui.replyTo.message_id}`;
   ui.replyTo = null;
 }
@@ -194,7 +208,26 @@ async function sendFile(file) {
   if (answer.ok) { $("text").value = ""; sent(); }
 }
 
+function drawPeople() {
+  $("person").innerHTML = ui.people.map((p) =>
+    `<option value="${p.id}">${esc(p.name)} — ${esc(t(p.role))}</option>`).join("");
+  $("person").value = String(ui.me);
+}
+
 function wire() {
+  $("lang").innerHTML = Object.entries(LANGUAGES).map(([code, name]) =>
+    `<option value="${code}">${esc(name)}</option>`).join("");
+  $("lang").value = lang();
+  $("lang").addEventListener("change", (e) => {
+    setLang(e.target.value);
+    drawPeople();
+    drawAll();
+    ui.tickClock?.();
+  });
+  const box = $("messages");
+  // Only the person's own scrolling changes whether the page follows new messages.
+  box.addEventListener("scroll", () => { ui.follow = atBottom(box); });
+  box.addEventListener("load", (e) => { if (e.target.tagName === "IMG") followNewest(); }, true);
   $("chats").addEventListener("click", (e) => {
     const item = e.target.closest("[data-chat-id]");
     if (item) openChat(Number(item.dataset.chatId));
@@ -232,7 +265,7 @@ function wire() {
     const button = e.target.closest(".inline-btn[data-data]");
     if (button) {
       const message = Number(button.closest(".inline-kb").dataset.message);
-      if (!canWrite(chatOf(ui.current))) { toast("Act as a member of this chat first"); return; }
+      if (!canWrite(chatOf(ui.current))) { toast(t("Act as a member of this chat first")); return; }
       const answer = await post("/chat/api/act", {action: "press", user_id: ui.me, chat_id: ui.current,
                                                   message_id: message, data: button.dataset.data});
       if (answer.answer?.text) toast(answer.answer.text);
@@ -269,11 +302,11 @@ async function start() {
   ui.people = world.people;
   ui.bot = world.bot;
   ui.clock = world.clock;
-  $("person").innerHTML = ui.people.map((p) =>
-    `<option value="${p.id}">${esc(p.name)} — ${esc(p.role)}</option>`).join("");
   if (!person(ui.me)) ui.me = ui.people[0]?.id;
+  applyStatic();
+  drawPeople();
   wire();
-  setupClock(() => ui.clock, {post, toast});
+  ui.tickClock = setupClock(() => ui.clock, {post, toast});
   if (ui.current) openChat(ui.current); else drawAll();
   const source = new EventSource("/chat/api/events");
   source.onmessage = (e) => apply(JSON.parse(e.data));

@@ -1,5 +1,6 @@
 // Turning what the page is told into DOM: message text from Telegram's entities (the
 // HTML subset bots may send), media, quotes, buttons. Everything else is escaped.
+import {formatDay, formatTime, t} from "./i18n.js";
 
 export function esc(text) {
   return String(text ?? "").replace(/[&<>"']/g, (c) => (
@@ -54,20 +55,18 @@ export function formatText(text, entities) {
 
 export function timeOf(seconds, timeZone) {
   if (!seconds) return "";
-  return new Intl.DateTimeFormat("en-GB", {hour: "2-digit", minute: "2-digit", timeZone})
-    .format(new Date(seconds * 1000));
+  return formatTime(new Date(seconds * 1000), timeZone);
 }
 
 export function dayOf(seconds, timeZone) {
-  return new Intl.DateTimeFormat("en-GB", {weekday: "short", day: "numeric", month: "short",
-    year: "numeric", timeZone}).format(new Date(seconds * 1000));
+  return formatDay(new Date(seconds * 1000), timeZone);
 }
 
 function media(m) {
   const md = m.media;
   if (!md) return "";
   if ((md.kind === "photo" || md.kind === "sticker") && md.url) {
-    return `<a class="photo" href="${esc(md.url)}" target="_blank"><img src="${esc(md.url)}" alt="photo" loading="lazy"></a>`;
+    return `<a class="photo" href="${esc(md.url)}" target="_blank"><img src="${esc(md.url)}" alt="${esc(t("Photo"))}" loading="lazy"></a>`;
   }
   const icon = {voice: "🎤", audio: "🎵", video: "🎬", animation: "🎞️"}[md.kind] || "📄";
   const name = md.file_name || md.kind;
@@ -111,17 +110,17 @@ export function messageElement(m, {me, group, timeZone}) {
   const name = group && !out ? `<div class="sender">${esc(m.from.name)}${m.from.is_bot ? " <span class=\"tag\">bot</span>" : ""}</div>` : "";
   const quote = m.reply_to ? `<div class="quote"><b>${esc(m.reply_to.from)}</b><div>${esc(m.reply_to.text)}</div></div>` : "";
   const text = m.text ? `<div class="text">${formatText(m.text, m.entities)}</div>` : "";
-  const meta = `<span class="meta">${m.edited ? "edited " : ""}${timeOf(m.date, timeZone)}</span>`;
-  const prompt = m.force_reply ? `<div class="force muted">↩ The bot asks for a reply</div>` : "";
+  const meta = `<span class="meta">${m.edited ? esc(t("edited")) + " " : ""}${timeOf(m.date, timeZone)}</span>`;
+  const prompt = m.force_reply ? `<div class="force muted">↩ ${esc(t("The bot asks for a reply"))}</div>` : "";
   el.innerHTML = `<div class="bubble">${name}${quote}${media(m)}${extras(m)}${text}${prompt}${meta}
-    <button type="button" class="reply-btn" title="Reply" aria-label="Reply">↩</button></div>${keyboard(m)}`;
+    <button type="button" class="reply-btn" title="${esc(t("Reply"))}" aria-label="${esc(t("Reply"))}">↩</button></div>${keyboard(m)}`;
   return el;
 }
 
 export function snippet(m) {
   if (!m) return "";
   if (m.service) return m.service;
-  const media = m.media ? (m.media.kind === "photo" ? "🖼 Photo" : `📄 ${m.media.file_name || m.media.kind}`) : "";
+  const media = m.media ? (m.media.kind === "photo" ? `🖼 ${t("Photo")}` : `📄 ${m.media.file_name || m.media.kind}`) : "";
   const text = (m.text || "").replace(/\s+/g, " ");
-  return [media, m.contact ? "👤 Contact" : "", text].filter(Boolean).join(" ");
+  return [media, m.contact ? `👤 ${t("Contact")}` : "", text].filter(Boolean).join(" ");
 }
