@@ -44,7 +44,8 @@ ACTIONS = (
 STATE_KEY: web.AppKey[Any] = web.AppKey("emulator_state")
 # The zone the plain-text transcript shows times in (the sandbox sets its organisation's).
 DISPLAY_TZ_KEY: web.AppKey[tzinfo] = web.AppKey("emulator_display_tz")
-READ_ONLY = {"current_keyboard", "callback_answer", "transcript", "bot_messages", "requests", "pending_updates", "summary"}
+READ_ONLY = {"current_keyboard", "callback_answer", "transcript", "bot_messages", "requests",
+             "pending_updates", "summary"}
 
 
 def _decode(value: Any) -> Any:

@@ -135,15 +135,15 @@ async def delete_messages(call: Call) -> bool:
 
 # -- copy / forward ---------------------------------------------------------------------------
 
-_CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "link_preview_options", "has_media_spoiler",
-                 "show_caption_above_media") + MEDIA_KEYS
+_CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "link_preview_options",
+                 "has_media_spoiler", "show_caption_above_media", *MEDIA_KEYS)
 
 
 def _source(call: Call, missing: str) -> StoredMessage:
     source_chat = find_chat(call, "from_chat_id")
     check_access(call, source_chat, write=False)
     stored = find_message(source_chat, call.params["message_id"], missing)
-    if not any(k in stored.data for k in ("text",) + MEDIA_KEYS):
+    if not any(k in stored.data for k in ("text", *MEDIA_KEYS)):
         raise bad_request("message can't be copied")
     return stored
 

@@ -86,7 +86,7 @@ def _quote(data: dict[str, Any]) -> dict[str, Any] | None:
     if not quoted or "forum_topic_created" in quoted:
         return None  # forum messages "reply" to their topic's first message: not a real quote
     snippet = quoted.get("text") or quoted.get("caption") or next(
-        (f"[{k}]" for k in _MEDIA + ("contact", "location") if k in quoted), "")
+        (f"[{k}]" for k in (*_MEDIA, "contact", "location") if k in quoted), "")
     return {"message_id": quoted.get("message_id"), "from": person_name(quoted.get("from")),
             "text": snippet[:140]}
 

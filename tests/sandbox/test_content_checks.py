@@ -99,7 +99,7 @@ def test_html_parser_matches_tdlib_edge_cases():
 
 def test_markdown_v2_requires_reserved_characters_to_be_escaped():
     assert parse_markdown_v2(r"*bold* and \. done")[0] == "bold and . done"
-    with pytest.raises(MarkdownError, match="Character '.' is reserved"):
+    with pytest.raises(MarkdownError, match=r"Character '\.' is reserved"):
         parse_markdown_v2("Case 1.")
     with pytest.raises(MarkdownError, match="Can't find end of Bold entity"):
         parse_markdown_v2("*open")

@@ -61,9 +61,9 @@ async def test_multipart_upload_with_a_file_part_named_after_the_field(emulator,
     form = aiohttp.FormData()
     form.add_field("chat_id", str(user["id"]))
     form.add_field("photo", tiny_png(), filename="direct.png", content_type="image/png")
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{emulator.base_url}/bot{TOKEN}/sendPhoto", data=form) as resp:
-            body = await resp.json()
+    async with aiohttp.ClientSession() as http, \
+            http.post(f"{emulator.base_url}/bot{TOKEN}/sendPhoto", data=form) as resp:
+        body = await resp.json()
     assert body["ok"] and body["result"]["photo"][-1]["width"] == 4
 
 
@@ -82,9 +82,9 @@ async def test_cli_entry_serves_the_bot_api():
     try:
         line = await asyncio.wait_for(process.stdout.readline(), 10)
         assert f"127.0.0.1:{port}" in line.decode()
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/bot42:abc/getMe") as resp:
-                assert (await resp.json())["result"]["username"] == "complaint_desk_bot"
+        async with aiohttp.ClientSession() as http, \
+                http.get(f"http://127.0.0.1:{port}/bot42:abc/getMe") as resp:
+            assert (await resp.json())["result"]["username"] == "complaint_desk_bot"
     finally:
         process.terminate()
         await process.wait()

@@ -237,9 +237,9 @@ async def test_unknown_method_is_404_and_unmodelled_boolean_methods_are_accepted
 
     from .conftest import TOKEN
 
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{emulator.base_url}/bot{TOKEN}/sendTelepathy", json={}) as resp:
-            assert resp.status == 404 and (await resp.json())["description"].startswith("Not Found")
+    async with aiohttp.ClientSession() as http, \
+            http.post(f"{emulator.base_url}/bot{TOKEN}/sendTelepathy", json={}) as resp:
+        assert resp.status == 404 and (await resp.json())["description"].startswith("Not Found")
     assert await bot.set_message_reaction(user["id"], 1)  # accepted as a no-op returning True
     assert emulator.state.requests("setMessageReaction")[0]["noop"] is True
     with pytest.raises(TelegramNotFound):
