@@ -18,7 +18,7 @@ from aiohttp import web
 
 
 def session() -> AiohttpSession:
-    """As the desk's (``bot.app.build_bot``), without importing the desk's modules."""
+    """As the desk's (``bot.runtime.app.build_bot``), without importing the desk's modules."""
     api = TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"])
     try:
         import orjson

@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiogram.utils.i18n import I18n
 
-from bot.app import build_bot
-from bot.i18n import make_i18n
-from bot.outbox_sender import OutboxSender
-from bot.pacing import Pacer
+from bot.delivery.outbox_sender import OutboxSender
+from bot.delivery.pacing import Pacer
+from bot.runtime.app import build_bot
+from bot.runtime.i18n import make_i18n
 from core.clock import SystemClock
 from core.db.migrate import upgrade
 from core.db.models import NotificationRow, PersonRow

@@ -16,7 +16,7 @@ from core.policy import PolicyError
 from core.settings import settings_error
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from bot.runtime.settings import Settings
 
 
 def event_loop_runner() -> asyncio.Runner:
@@ -32,13 +32,13 @@ def event_loop_runner() -> asyncio.Runner:
 def run_settings() -> Settings:
     """The settings ``run`` works with: those of every command (environment, ``.env``),
     with BOT_TOKEN required."""
-    from bot.settings import Settings
+    from bot.runtime.settings import Settings
 
     return Settings()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import BotProcess
+    from bot.runtime.runner import BotProcess
     from core.organisation import load_organisation
 
     try:
@@ -60,7 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with event_loop_runner() as runner:
         process = BotProcess(settings, organisation)
         if args.webhook:
-            from bot.webhook import run_webhook
+            from bot.runtime.webhook import run_webhook
 
             runner.run(run_webhook(process))
         else:

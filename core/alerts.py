@@ -40,7 +40,7 @@ from core.notices import (
     Notice,
     department,
 )
-from core.policy import Clock, Policy, WorkingDuration
+from core.policy import Deadline, Policy, WorkingDuration
 
 WARNING = "warning"
 BREACH = "breach"
@@ -57,7 +57,7 @@ Said = dict[str, dict[str, Any]]
 class Owed:
     """One alert a clock calls for now."""
 
-    clock: Clock
+    clock: Deadline
     stage: str  # WARNING | BREACH
     due: datetime
 
@@ -76,7 +76,7 @@ def horizon(policy: Policy, calendar: BusinessCalendar, now: datetime) -> dateti
     return calendar.add_working(now, **warn_before(policy).as_kwargs())
 
 
-def already_said(said: Mapping[str, Any] | None, clock: Clock, due: datetime) -> frozenset[str]:
+def already_said(said: Mapping[str, Any] | None, clock: Deadline, due: datetime) -> frozenset[str]:
     """Stages already sent for ``clock`` at this very due instant."""
     entry = (said or {}).get(clock.value)
     if not isinstance(entry, dict) or entry.get("due") != _instant(due):
@@ -84,7 +84,7 @@ def already_said(said: Mapping[str, Any] | None, clock: Clock, due: datetime) ->
     return frozenset(entry.get("sent") or ())
 
 
-def owed(deadlines: Mapping[Clock, datetime], said: Mapping[str, Any] | None, now: datetime,
+def owed(deadlines: Mapping[Deadline, datetime], said: Mapping[str, Any] | None, now: datetime,
          until: datetime) -> list[Owed]:
     """The alerts the running clocks call for at ``now`` (``until``: the warning horizon)."""
     out: list[Owed] = []
@@ -98,7 +98,7 @@ def owed(deadlines: Mapping[Clock, datetime], said: Mapping[str, Any] | None, no
     return out
 
 
-def remember(deadlines: Mapping[Clock, datetime], said: Mapping[str, Any] | None,
+def remember(deadlines: Mapping[Deadline, datetime], said: Mapping[str, Any] | None,
              sent_now: Iterable[Owed]) -> Said:
     """The new record: running clocks only, each at its current due instant.
 

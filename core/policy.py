@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from core.calendar import CalendarSpec
 
 
-class Clock(StrEnum):
+class Deadline(StrEnum):
     """The deadlines a case can run against (PROCEDURE.md §4)."""
 
     FIRST_RESPONSE = "first_response"  # someone on our side reacts to the customer
@@ -151,7 +151,7 @@ class Policy(_Strict):
     calendar: CalendarSpec = CalendarSpec()
     departments: tuple[Department, ...]
     categories: tuple[Category, ...]
-    sla: dict[Clock, Duration]
+    sla: dict[Deadline, Duration]
     warn_before: Duration = WorkingDuration(amount=Decimal(2), unit="h")
     revisits_default: int = Field(default=1, ge=0, le=5)
     escalation: tuple[EscalationLevel, ...]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.policy import Clock as DeadlineClock
+from core.policy import Deadline
 
 
 class Conflict(Exception):
@@ -59,11 +59,11 @@ class DueCase:
     department: str | None
     level: int  # escalation level
     next_due: datetime
-    deadlines: dict[DeadlineClock, datetime]
+    deadlines: dict[Deadline, datetime]
     alerts_said: dict[str, Any] | None = None
     owner_name: str | None = None
 
-    def earliest(self) -> tuple[DeadlineClock, datetime]:
+    def earliest(self) -> tuple[Deadline, datetime]:
         return min(self.deadlines.items(), key=lambda item: item[1])
 
 

@@ -19,7 +19,7 @@ from core.db.engine import DEFAULT_URL, POOL_SIZE
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    # Optional here: only ``run`` talks to Telegram, and bot.settings requires it there.
+    # Optional here: only ``run`` talks to Telegram, and bot.runtime.settings requires it there.
     bot_token: SecretStr | None = Field(default=None, description="the token @BotFather gave")
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = DEFAULT_URL

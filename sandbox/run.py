@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.runner import BotProcess
-from bot.settings import Settings
+from bot.runtime.runner import BotProcess
+from bot.runtime.settings import Settings
 from core.calendar import BusinessCalendar
 from core.clock import OffsetClock
 from core.organisation import load_organisation

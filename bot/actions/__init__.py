@@ -4,6 +4,6 @@
 the staff's task cards (``st:`` buttons), ``desk`` those on the supervisor's case view
 (``su:`` buttons). Adding a step: its domain transition, one entry, its words.
 
-Nothing is imported here, so ``bot.cards`` can use ``card`` while ``desk`` uses
-``bot.cards`` without an import cycle.
+Nothing is imported here, so ``bot.views.cards`` can use ``card`` while ``desk`` uses
+``bot.views.cards`` without an import cycle.
 """

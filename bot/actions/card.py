@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
-from bot.labels import REMEDIES
+from bot.views.labels import REMEDIES
 from core.domain import Action, Actor, Case, CaseState, DomainError, Remedy, RemedyKind, Severity
 from core.domain.values import money
 from core.organisation import Organisation

@@ -6,8 +6,8 @@ from __future__ import annotations
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
-from bot.cards import SEVERITIES
-from bot.labels import ROUTES
+from bot.views.cards import SEVERITIES
+from bot.views.labels import ROUTES
 from core.domain import Action, Actor, Case, DomainError, Severity
 from core.domain.states import TRANSITIONS
 from core.organisation import Organisation

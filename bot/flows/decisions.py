@@ -9,10 +9,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import Decision, SurveyAnswer
-from bot.labels import RATINGS
-from bot.media import not_a_command
-from bot.render import escape
+from bot.input.callbacks import Decision, SurveyAnswer
+from bot.input.media import not_a_command
+from bot.views.labels import RATINGS
+from bot.views.render import escape
 from core.domain import Actor, Rating
 from core.domain.values import MAX_TEXT
 from core.ports import Database

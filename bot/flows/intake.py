@@ -16,11 +16,11 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import IntakeAction
+from bot.delivery.reminders import IntakeReminder, touched
 from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
-from bot.media import evidence_of, not_a_command
-from bot.reminders import IntakeReminder, touched
-from bot.render import escape
+from bot.input.callbacks import IntakeAction
+from bot.input.media import evidence_of, not_a_command
+from bot.views.render import escape
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
 from core.services.people import Person
 from core.services.rules import Rules

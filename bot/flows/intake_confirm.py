@@ -10,10 +10,10 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import IntakeAction
-from bot.dates import when
 from bot.flows.intake_steps import IntakeForm, answered, ask, done_keyboard
-from bot.render import escape
+from bot.input.callbacks import IntakeAction
+from bot.views.dates import when
+from bot.views.render import escape
 from core.domain import Actor, DomainError, Evidence, Intake, Role
 from core.domain.values import check_phone, split_contact
 from core.ports import Database

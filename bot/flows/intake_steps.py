@@ -16,10 +16,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import IntakeAction
-from bot.labels import REMEDIES, category_label, remedy_label
-from bot.reminders import touched
-from bot.render import escape, shorten
+from bot.delivery.reminders import touched
+from bot.input.callbacks import IntakeAction
+from bot.views.labels import REMEDIES, category_label, remedy_label
+from bot.views.render import escape, shorten
 from core.policy import Policy
 from core.services.rules import Rules
 

@@ -16,11 +16,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.access.staff_identity import as_staff
 from bot.actions.card import CARD
 from bot.actions.model import CaseAction, Given
-from bot.media import not_a_command
-from bot.prompts import PROMPT_KEY, answers_prompt
-from bot.staff_identity import as_staff
+from bot.input.media import not_a_command
+from bot.input.prompts import PROMPT_KEY, answers_prompt
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation

@@ -16,12 +16,12 @@ from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.access.supervisor_access import as_supervisor
 from bot.actions.desk import DESK
 from bot.actions.model import CaseAction, Given
 from bot.handlers.supervisor import send_case
-from bot.media import not_a_command
-from bot.prompts import PROMPT_KEY, answers_prompt
-from bot.supervisor_access import as_supervisor
+from bot.input.media import not_a_command
+from bot.input.prompts import PROMPT_KEY, answers_prompt
 from core.domain import Actor
 from core.organisation import Organisation
 from core.ports import Database

@@ -10,7 +10,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import locale_from_telegram
+from bot.runtime.i18n import locale_from_telegram
 from core.domain import DomainError
 from core.organisation import Organisation
 from core.ports import Database

@@ -9,12 +9,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import LanguageChoice
+from bot.delivery.reminders import IntakeReminder
 from bot.flows.intake import begin
 from bot.flows.intake_steps import IntakeForm, ask, done_keyboard
-from bot.keyboards import language_keyboard
-from bot.reminders import IntakeReminder
-from bot.render import escape
+from bot.input.callbacks import LanguageChoice
+from bot.views.keyboards import language_keyboard
+from bot.views.render import escape
 from core.organisation import Organisation
 from core.ports import Database
 from core.services import people

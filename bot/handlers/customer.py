@@ -11,13 +11,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CaseAddInfo, CaseView
-from bot.dates import when
-from bot.labels import CUSTOMER_EVENTS, state_label
-from bot.media import evidence_of
-from bot.render import escape, shorten
+from bot.input.callbacks import CaseAddInfo, CaseView
+from bot.input.media import evidence_of
+from bot.views.dates import when
+from bot.views.labels import CUSTOMER_EVENTS, state_label
+from bot.views.render import escape, shorten
 from core.domain import Actor, Case, Evidence
-from core.domain.clocks import next_due
+from core.domain.deadlines import next_due
 from core.policy import Policy
 from core.ports import Database
 from core.services import handling, queries

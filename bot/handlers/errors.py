@@ -12,8 +12,8 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import choose_locale
-from bot.texts import explain
+from bot.runtime.i18n import choose_locale
+from bot.views.texts import explain
 from core.domain import DomainError
 
 log = logging.getLogger(__name__)

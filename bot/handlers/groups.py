@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.render import escape
+from bot.views.render import escape
 from core.services.groups import Group
 from core.services.rules import Rules
 

@@ -1,5 +1,5 @@
 """/report [YYYY-MM | YYYY-H1 | YYYY]: the complaint summary for supervisors (see
-``bot.report_sender`` for what is sent)."""
+``bot.delivery.report_sender`` for what is sent)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.report_sender import send_report
-from bot.supervisor_access import as_supervisor
+from bot.access.supervisor_access import as_supervisor
+from bot.delivery.report_sender import send_report
 from core.db.uow import Database
 from core.domain import Actor
 from core.organisation import Organisation

@@ -10,12 +10,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.access.staff_identity import as_staff
 from bot.actions.card import CARD
 from bot.actions.model import Given, ensure_possible
-from bot.callbacks import StaffAction
 from bot.flows.staff_input import ask_amount, ask_caller, ask_words
-from bot.labels import category_label
-from bot.staff_identity import as_staff
+from bot.input.callbacks import StaffAction
+from bot.views.labels import category_label
 from core.domain import Actor
 from core.organisation import Organisation
 from core.ports import Database

@@ -10,9 +10,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import SupervisorPage
-from bot.supervisor_access import as_supervisor
-from bot.supervisor_views import (
+from bot.access.supervisor_access import as_supervisor
+from bot.input.callbacks import SupervisorPage
+from bot.views.supervisor_views import (
     HISTORY_PAGE,
     case_view,
     found_page,
@@ -41,7 +41,7 @@ async def _check(message: Message, actor: Actor, db: Database, rules: Rules,
 async def show(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Replace a desk message in place (paging, sub-menus); send anew if it cannot be."""
     try:
-        await message.edit_text(text, reply_markup=markup)  # unchanged is fine (bot.already_done)
+        await message.edit_text(text, reply_markup=markup)  # unchanged is fine (bot.delivery.already_done)
     except TelegramBadRequest:
         await message.answer(text, reply_markup=markup)
 

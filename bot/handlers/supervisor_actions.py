@@ -11,14 +11,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.access.supervisor_access import as_supervisor
 from bot.actions.desk import DESK
 from bot.actions.model import Given, ensure_possible
-from bot.callbacks import SupervisorAction
 from bot.flows.supervisor_input import prompt
 from bot.handlers.supervisor import send_case, show
-from bot.render import escape, shorten
-from bot.supervisor_access import as_supervisor
-from bot.supervisor_views import HISTORY_PAGE, case_view, choices, history_page
+from bot.input.callbacks import SupervisorAction
+from bot.views.render import escape, shorten
+from bot.views.supervisor_views import HISTORY_PAGE, case_view, choices, history_page
 from core.domain import Actor, DomainError, Evidence
 from core.organisation import Organisation
 from core.ports import Database

@@ -15,17 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.models import CaseEventRow, CaseRow, PersonRow
 from core.domain import Action, CaseNumber, DomainError
 from core.domain.states import CLOSED_STATES
-from core.policy import Clock
+from core.policy import Deadline
 from core.records import DueCase, FoundCase, OpenCase, WeekFigures
 
-_DUE_COLUMNS = {clock: getattr(CaseRow, f"due_{clock.value}") for clock in Clock}
+_DUE_COLUMNS = {clock: getattr(CaseRow, f"due_{clock.value}") for clock in Deadline}
 _DUE_ROW = (CaseRow.id, CaseRow.number, CaseRow.state, CaseRow.severity, CaseRow.department,
             CaseRow.escalation_level, CaseRow.next_due, CaseRow.deadline_alerts,
             *_DUE_COLUMNS.values())
 
 
 def _due_case(row: Any, owner_name: str | None = None) -> DueCase:
-    deadlines = {clock: due for clock in Clock
+    deadlines = {clock: due for clock in Deadline
                  if (due := getattr(row, f"due_{clock.value}")) is not None}
     return DueCase(row.id, row.number, row.state, row.severity, row.department,
                    row.escalation_level, row.next_due, deadlines, row.deadline_alerts,

@@ -8,7 +8,7 @@ from core.db.models import CaseEventRow, CaseRow, EvidenceRow
 from core.domain import Case, CaseEvent, CaseNumber, CaseState, Channel, Evidence, Intake
 from core.domain.states import Action
 from core.domain.values import Actor, Rating, Remedy, RemedyKind, Role, Severity
-from core.policy import Clock, MajorTrigger
+from core.policy import Deadline, MajorTrigger
 
 _INTAKE_FIELDS = ("description", "demand", "demand_text", "contact_name", "contact_phone",
                   "product", "place", "occurred", "claimed_amount", "complainants",
@@ -24,7 +24,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
         remedy = Remedy(RemedyKind(row.remedy_kind), row.remedy_text or "",
                         row.remedy_amount, row.remedy_currency)
     deadlines = {
-        clock: due for clock in Clock if (due := getattr(row, f"due_{clock.value}")) is not None
+        clock: due for clock in Deadline if (due := getattr(row, f"due_{clock.value}")) is not None
     }
     return Case(
         id=row.id, number=CaseNumber.parse(row.number), customer_id=row.customer_id,
@@ -67,7 +67,7 @@ def case_to_row(case: Case, row: CaseRow, next_due: datetime | None) -> None:
     row.filed_at, row.first_response_at = case.filed_at, case.first_response_at
     row.closed_at, row.closure, row.paused_since = case.closed_at, case.closure, case.paused_since
     row.instruction = case.instruction
-    for clock in Clock:
+    for clock in Deadline:
         setattr(row, f"due_{clock.value}", case.deadlines.get(clock))
     row.next_due = next_due
     row.intake_key = case.intake_key

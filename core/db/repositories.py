@@ -14,7 +14,7 @@ from core.db.conflicts import as_conflict
 from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
 from core.db.models import CaseEventRow, CaseRow, EvidenceRow, PersonRow
 from core.domain import Case, CaseEvent, NotFound
-from core.domain.clocks import next_due
+from core.domain.deadlines import next_due
 from core.records import EventMark, Person
 
 

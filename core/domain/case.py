@@ -25,7 +25,7 @@ from core.domain.values import (
     Severity,
     check_text,
 )
-from core.policy import Clock, Policy
+from core.policy import Deadline, Policy
 
 # Supervisors' steps the customer never hears of: they do not answer the customer, so
 # they leave the first-response clock running.
@@ -69,7 +69,7 @@ class Case:
     closed_at: datetime | None = None
     closure: str | None = None  # why a CLOSED case closed: external, withdrawn, no_answer
     instruction: str | None = None  # the supervisors' standing word to the department
-    deadlines: dict[Clock, datetime] = field(default_factory=dict)
+    deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
     intake_key: str | None = None  # makes filing idempotent across retries

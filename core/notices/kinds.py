@@ -1,7 +1,7 @@
 """Every notice kind there is: its fields (the stored payload's keys) and its recipient.
 
 To add one: a frozen dataclass here with a new ``kind``, a renderer in
-``bot/notice_texts.py`` and its words in the catalogs; ``tests/bot/test_notice_texts.py``
+``bot/views/notice_texts.py`` and its words in the catalogs; ``tests/bot/test_notice_texts.py``
 asks for a sample of it and renders it in every language.
 """
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.reports.model import RATING_ORDER, Summary
-from core.reports.words import CHART, CLOCKS, HEAD, RATINGS, Words
+from core.reports.words import CHART, DEADLINES, HEAD, RATINGS, Words
 
 if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn
     from matplotlib.axes import Axes
@@ -123,7 +123,7 @@ def _trend(summary: Summary, words: Words, path: Path) -> Path | None:
             continue
         # Positions, not the labels: "11-01" would otherwise be read as a date.
         axes.plot(range(len(labels)), [math.nan if v is None else 100 * v for v in values],
-                  marker="o", label=_plain(words.of(CLOCKS, tally.clock), tally.clock))
+                  marker="o", label=_plain(words.of(DEADLINES, tally.clock), tally.clock))
     axes.set_xticks(range(len(labels)), labels)
     axes.set_ylim(0, 105)
     axes.set_ylabel(words(HEAD["rate"]) + " (%)")

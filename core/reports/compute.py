@@ -7,7 +7,7 @@ the grouped rows (a few hundred at most), never the cases.
 
 - **Validity**: ``closed_invalid`` is invalid; a case still at the desk (received or
   investigating) that was never reopened is not yet judged; every other case is valid.
-- **On time**, per clock (``core.domain.clocks``). A clock's deadline is stored on the
+- **On time**, per clock (``core.domain.deadlines``). A clock's deadline is stored on the
   case only while it runs, so a stopped clock is judged by the deadline sweep's record:
   the sweep queues a ``deadline_breach`` notice (outbox, kept) the moment a running clock
   passes its deadline. A clock is *late* if such a breach was recorded for it, or if it
@@ -44,7 +44,7 @@ from core.alerts import KIND_BREACH
 from core.db.models import CaseEventRow, CaseRow, NotificationRow
 from core.db.uow import Database
 from core.domain import Action, CaseState
-from core.policy import Clock, Policy
+from core.policy import Deadline, Policy
 from core.reports.model import ClockTally, Money, Repeat, RootCause, Summary
 from core.reports.period import Period
 
@@ -102,7 +102,7 @@ def _flag(condition: Any) -> Any:
 
 async def _on_time(session: AsyncSession, summary: Summary, policy: Policy, period: Period,
                    tz: Any, start: datetime, end: datetime, ids: Any) -> None:
-    clocks = [clock for clock in Clock if policy.sla.get(clock) is not None]
+    clocks = [clock for clock in Deadline if policy.sla.get(clock) is not None]
     started = (select(CaseEventRow.case_id,
                       func.max(_flag(CaseEventRow.action.in_(
                           (Action.ASSIGN.value, Action.TRANSFER.value)))).label("assigned"),
@@ -125,12 +125,12 @@ async def _on_time(session: AsyncSession, summary: Summary, policy: Policy, peri
     for clock in clocks:
         due = getattr(CaseRow, f"due_{clock.value}")
         was_breached = func.coalesce(breached.c[clock.value], 0) == 1
-        if clock in (Clock.CUSTOMER_ANSWER, Clock.WHOLE_CASE) or (
-                policy.desk_step and clock in (Clock.FIRST_RESPONSE, Clock.HANDOVER)):
+        if clock in (Deadline.CUSTOMER_ANSWER, Deadline.WHOLE_CASE) or (
+                policy.desk_step and clock in (Deadline.FIRST_RESPONSE, Deadline.HANDOVER)):
             ran: Any = literal(True)
-        elif clock is Clock.DEPARTMENT_SOLUTION:
+        elif clock is Deadline.DEPARTMENT_SOLUTION:
             ran = func.coalesce(started.c.assigned, 0) == 1
-        elif clock is Clock.REVISIT:
+        elif clock is Deadline.REVISIT:
             ran = func.coalesce(started.c.implemented, 0) == 1
         else:
             ran = literal(False)

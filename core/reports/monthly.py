@@ -1,6 +1,6 @@
 """The monthly report goes to the supervisors by itself on the first working day.
 
-Checked with the deadline sweep (``bot.job_runner``), like the daily digest: from the
+Checked with the deadline sweep (``bot.delivery.job_runner``), like the daily digest: from the
 opening of the month's first working day (business calendar), last month's report is
 queued once as a ``monthly_report`` notice for the supervisors, and the bot's outbox
 sender computes and sends it (text, charts, workbook) in the supervisors' group language.

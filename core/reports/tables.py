@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.reports.model import RATING_ORDER, Summary, rate
-from core.reports.words import CLOCKS, HEAD, RATINGS, REMEDIES, SEVERITY, SHEETS, VALIDITY, Words
+from core.reports.words import DEADLINES, HEAD, RATINGS, REMEDIES, SEVERITY, SHEETS, VALIDITY, Words
 
 PERCENT = "percent"  # a column of shares: the workbook formats it as 0.0 %
 MONEY = "money"
@@ -47,9 +47,9 @@ def tables(summary: Summary, words: Words) -> list[Table]:
         _shares(summary, 3, lambda c: words.of(VALIDITY, c), "validity", words),
         Table("on_time", [head[k] for k in ("clock", "counted", "on_time", "late", "running",
                                             "rate")],
-              [[words.of(CLOCKS, t.clock), t.counted, t.on_time, t.late, t.running, t.rate]
+              [[words.of(DEADLINES, t.clock), t.counted, t.on_time, t.late, t.running, t.rate]
                for t in summary.on_time], {5: PERCENT}),
-        Table("trend", [head["period"], *(words.of(CLOCKS, t.clock) for t in summary.on_time)],
+        Table("trend", [head["period"], *(words.of(DEADLINES, t.clock) for t in summary.on_time)],
               [[label, *(t.rate for t in tallies)] for label, tallies in summary.trend],
               {i + 1: PERCENT for i in range(len(summary.on_time))}),
     ]
@@ -91,7 +91,7 @@ def figures(summary: Summary, words: Words) -> list[list[Any]]:
         [head["cases"], summary.total],
         *([words.of(VALIDITY, v), summary.count(3, v)] for v in VALIDITY),
         *([words.of(SEVERITY, s), summary.count(2, s)] for s in SEVERITY),
-        *([f"{head['rate']}: {words.of(CLOCKS, t.clock)}", Shown(t.rate, PERCENT)]
+        *([f"{head['rate']}: {words.of(DEADLINES, t.clock)}", Shown(t.rate, PERCENT)]
           for t in summary.on_time),
         [head["satisfied_rate"], Shown(Summary.satisfied_rate(summary.ratings()), PERCENT)],
         [head["repeat_customer"], summary.repeat_customers],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.reports.model import Summary
-from core.reports.words import CLOCKS, TEXT, Words
+from core.reports.words import DEADLINES, TEXT, Words
 
 TOP = 3  # categories and root causes named in the text; the workbook has them all
 CAUSE_LIMIT = 80  # one root cause as named in the text; the workbook has it whole
@@ -44,7 +44,7 @@ def summary_text(summary: Summary, words: Words) -> str:
     decided = [t for t in summary.on_time if t.rate is not None]
     if decided:
         lines.append(words(TEXT["on_time"], items=", ".join(
-            f"{words.of(CLOCKS, t.clock)} {percent(t.rate)}" for t in decided)))
+            f"{words.of(DEADLINES, t.clock)} {percent(t.rate)}" for t in decided)))
     ratings = summary.ratings()
     answered = sum(n for rating, n in ratings.items() if rating != "no_answer")
     if answered:

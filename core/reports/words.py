@@ -22,7 +22,7 @@ def _(text: str) -> str:
 NONE = _("(none)")
 VALIDITY = {"valid": _("Valid"), "invalid": _("Invalid"), "pending": _("Not yet judged")}
 SEVERITY = {"minor": _("Minor"), "serious": _("Serious"), "major": _("Major")}
-CLOCKS = {
+DEADLINES = {
     "first_response": _("First response"),
     "handover": _("Hand-over"),
     "department_solution": _("Department's solution"),

@@ -11,7 +11,7 @@ then changed in its own short transaction, under its row lock:
            -> case saved with its audit event -> alerts + other notices in the outbox
            -> what was said remembered (cases.deadline_alerts) -> commit
 
-That is ``handling.escalate`` (same domain method, ``refresh_clocks``, ``notices_for``) plus
+That is ``handling.escalate`` (same domain method, ``refresh_deadlines``, ``notices_for``) plus
 the alerts, which must commit together with the escalation; ``handling._change`` commits
 on its own, so the sweep has its own transaction rather than calling it. Writing the
 ``deadline_alerts`` record bumps the case's version, which anchors the outbox keys of the
@@ -29,7 +29,7 @@ from datetime import datetime
 
 from core import alerts
 from core.domain import Action, Actor
-from core.domain.clocks import refresh_clocks
+from core.domain.deadlines import refresh_deadlines
 from core.notices import notices_for
 from core.ports import Database
 from core.services.revisits import follow_up_jobs
@@ -114,7 +114,7 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
                                       alerts.escalation_reason(breaches))
         events = tuple(case.events)
         if events:
-            refresh_clocks(case, Action.ESCALATE, policy, calendar, now)
+            refresh_deadlines(case, Action.ESCALATE, policy, calendar, now)
         await uow.cases.note_alerts(case_id, alerts.remember(
             case.deadlines, said, [a for a in due_now if a.clock in case.deadlines]))
         if events:

@@ -17,7 +17,7 @@ from core.domain import (
     Intake,
     Severity,
 )
-from core.domain.clocks import promised_answer, refresh_clocks
+from core.domain.deadlines import promised_answer, refresh_deadlines
 from core.notices import notices_for
 from core.ports import Conflict, UnitOfWork
 from core.services.rules import Rules
@@ -52,13 +52,13 @@ async def file_case(uow: UnitOfWork, rules: Rules, intake: Intake, customer_id: 
         case.intake_key = intake_key
         for item in evidence:
             case.add_evidence(actor, now, item)
-        refresh_clocks(case, Action.FILE, rules.policy, rules.calendar, now)
+        refresh_deadlines(case, Action.FILE, rules.policy, rules.calendar, now)
         if not rules.policy.desk_step and case.intake.category:
             # No desk step: the category's own department takes it straight away.
             category = rules.policy.category(case.intake.category)
             assert category is not None  # validated by Intake
             case.assign(Actor.system(), now, category.department, rules.policy)
-            refresh_clocks(case, Action.ASSIGN, rules.policy, rules.calendar, now)
+            refresh_deadlines(case, Action.ASSIGN, rules.policy, rules.calendar, now)
         period = now.astimezone(rules.calendar.tz)
         case.number = CaseNumber.for_month(period, await uow.cases.next_serial(period.strftime("%y%m")))
         events = tuple(case.events)

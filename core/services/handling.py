@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain import Action, Actor, Case, CaseEvent, DomainError, Evidence, Rating, Remedy
-from core.domain.clocks import refresh_clocks
+from core.domain.deadlines import refresh_deadlines
 from core.domain.values import Severity
 from core.notices import notices_for
 from core.ports import UnitOfWork
@@ -33,7 +33,7 @@ async def _change(uow: UnitOfWork, rules: Rules, case_id: int, action: Action,
         decide(case, now)
         events = tuple(case.events)
         if events:
-            refresh_clocks(case, action, rules.policy, rules.calendar, now)
+            refresh_deadlines(case, action, rules.policy, rules.calendar, now)
             await uow.cases.save(case)
             await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
             await follow_up_jobs(uow.jobs, case, events, rules, now)

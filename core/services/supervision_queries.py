@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from core import alerts
 from core.domain import Case, CaseEvent, CaseNumber, DomainError, Rating
-from core.policy import Clock
+from core.policy import Deadline
 from core.ports import Database, FoundCase
 from core.services.rules import Rules
 
@@ -28,7 +28,7 @@ class Urgent:
     department: str | None
     owner: str | None
     level: int
-    clock: Clock
+    clock: Deadline
     due: datetime
 
 

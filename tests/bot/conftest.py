@@ -25,9 +25,9 @@ from aiogram.types import (
     User,
 )
 
-from bot.app import build_dispatcher
-from bot.i18n import make_i18n
-from bot.storage import SqlStorage
+from bot.runtime.app import build_dispatcher
+from bot.runtime.i18n import make_i18n
+from bot.runtime.storage import SqlStorage
 from core.clock import ManualClock
 from core.db.migrate import upgrade
 from core.db.uow import Database

@@ -1,4 +1,4 @@
-"""Refusals that mean "already done" are taken as done; others still fail (bot.already_done)."""
+"""Refusals that mean "already done" are taken as done; others still fail (bot.delivery.already_done)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from aiogram.methods import (
     TelegramMethod,
 )
 
-from bot.already_done import AlreadyDone
-from bot.app import build_bot
+from bot.delivery.already_done import AlreadyDone
+from bot.runtime.app import build_bot
 
 EXPIRED = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 UNCHANGED = "Bad Request: message is not modified: specified new message content and reply " \

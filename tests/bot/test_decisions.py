@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
 
-from bot.outbox_sender import OutboxSender
+from bot.delivery.outbox_sender import OutboxSender
 from core.db.uow import Database
 from core.domain import Actor, CaseState, Remedy, RemedyKind, Role
 from core.organisation import Organisation
@@ -116,7 +116,7 @@ async def test_a_forged_decision_on_someone_elses_case_changes_nothing(
     await staff.propose(case_id, "An exchange.")
     eve = person(34, "en", "Eve")
     await chat.say(eve, "/start")
-    from bot.callbacks import Decision
+    from bot.input.callbacks import Decision
 
     await chat.press(eve, Decision(action="accept", case_id=case_id).pack())
     assert session.requests[-1].text == "That case is not one of yours."  # type: ignore[attr-defined]

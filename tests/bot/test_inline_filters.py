@@ -7,7 +7,7 @@ import threading
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.types import Message
 
-from bot.inline_filters import run_filters_inline
+from bot.runtime.inline_filters import run_filters_inline
 from tests.bot.conftest import Chatter, person
 
 

@@ -15,10 +15,10 @@ import pytest
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.card_sender import event_line
-from bot.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, compile_catalogs
-from bot.notice_registry import render, renderer_for
-from bot.outbox_sender import SENT_APART
+from bot.delivery.card_sender import event_line
+from bot.delivery.outbox_sender import SENT_APART
+from bot.runtime.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, compile_catalogs
+from bot.views.notice_registry import render, renderer_for
 from core.notices import (
     DESK,
     SUPERVISORS,

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Bot
 
-from bot.app import build_bot
-from bot.i18n import make_i18n
-from bot.outbox_sender import OutboxSender
+from bot.delivery.outbox_sender import OutboxSender
+from bot.runtime.app import build_bot
+from bot.runtime.i18n import make_i18n
 from core.db.outbox import OutboxQueue
 from core.db.uow import Database
 from core.domain import Actor, Role

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, Dispatcher
 
-from bot.job_runner import JobRunner
+from bot.delivery.job_runner import JobRunner
 from core.db.jobs import JobQueue
 from core.db.uow import Database
 from tests.bot.conftest import Chatter, RecordingSession, person

@@ -14,10 +14,10 @@ from aiogram.methods import SendDocument, SendMediaGroup, SendMessage, TelegramM
 from aiogram.types import Chat
 from openpyxl import load_workbook
 
-from bot.app import build_dispatcher
-from bot.i18n import make_i18n
-from bot.outbox_sender import OutboxSender
-from bot.storage import SqlStorage
+from bot.delivery.outbox_sender import OutboxSender
+from bot.runtime.app import build_dispatcher
+from bot.runtime.i18n import make_i18n
+from bot.runtime.storage import SqlStorage
 from core.clock import ManualClock
 from core.db.uow import Database
 from core.organisation import Organisation

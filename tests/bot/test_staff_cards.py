@@ -6,8 +6,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import Chat, Message
 
-from bot.callbacks import StaffAction
-from bot.outbox_sender import OutboxSender
+from bot.delivery.outbox_sender import OutboxSender
+from bot.input.callbacks import StaffAction
 from core.db.uow import Database
 from core.domain import Actor, CaseState, Role
 from core.organisation import Organisation

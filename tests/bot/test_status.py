@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Contact
 
-from bot.callbacks import CaseView
+from bot.input.callbacks import CaseView
 from tests.bot.conftest import Chatter, RecordingSession, person
 from tests.bot.test_intake import photo
 

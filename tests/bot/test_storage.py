@@ -9,10 +9,10 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
-from bot import update_batch
-from bot.reminders import IntakeReminder
-from bot.storage import SqlStorage, make_storage
-from bot.update_batch import UpdateBatchMiddleware
+from bot.delivery.reminders import IntakeReminder
+from bot.runtime import update_batch
+from bot.runtime.storage import SqlStorage, make_storage
+from bot.runtime.update_batch import UpdateBatchMiddleware
 from core.db import update_writes
 from core.db.models import JobRow, ProcessedUpdateRow
 from core.db.uow import Database

@@ -12,8 +12,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPhoto
 from aiogram.types import Chat, Message
 
-from bot.callbacks import SupervisorAction, SupervisorPage
-from bot.outbox_sender import OutboxSender
+from bot.delivery.outbox_sender import OutboxSender
+from bot.input.callbacks import SupervisorAction, SupervisorPage
 from core.db.uow import Database
 from core.domain import Actor, CaseState, Evidence, Remedy, RemedyKind, Role, Severity
 from core.organisation import Organisation

@@ -14,7 +14,7 @@ from core.clock import ManualClock
 from core.db.models import NotificationRow
 from core.db.uow import Database
 from core.organisation import load_organisation
-from core.policy import Clock
+from core.policy import Deadline
 from core.services import filing, handling, queries
 from core.services.rules import Rules
 from tests.factories import CUSTOMER, SPECIALIST, make_intake
@@ -33,7 +33,7 @@ async def assigned_case(database: Database, organisation_file: Path, clock: Manu
     filed = await filing.file_case(database.uow(), rules, make_intake(), CUSTOMER.person_id,
                                    CUSTOMER)
     changed = await handling.assign(database.uow(), rules, filed.case_id, SPECIALIST)
-    return filed.case_id, str(filed.number), changed.case.deadlines[Clock.DEPARTMENT_SOLUTION]
+    return filed.case_id, str(filed.number), changed.case.deadlines[Deadline.DEPARTMENT_SOLUTION]
 
 
 async def test_run_due_with_a_future_now_sweeps_escalates_and_is_idempotent(

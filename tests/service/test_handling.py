@@ -11,7 +11,7 @@ from core.clock import ManualClock
 from core.db.uow import Database
 from core.domain import CaseState, DomainError, Evidence, Remedy, RemedyKind, Severity
 from core.domain.states import Action
-from core.policy import Clock, MajorTrigger
+from core.policy import Deadline, MajorTrigger
 from core.services import filing, handling, people, queries
 from core.services.rules import Rules
 from tests.conftest import SHANGHAI
@@ -79,7 +79,7 @@ async def test_deadlines_pause_while_the_customer_is_asked_and_resume_shifted(
     case_id = await file_and_assign(database, rules)
     await handling.accept(database.uow(), rules, case_id, QUALITY_MEMBER)
     before = (await queries.case_with_history(database.uow(), case_id, SPECIALIST))[0]
-    due = before.deadlines[Clock.DEPARTMENT_SOLUTION]
+    due = before.deadlines[Deadline.DEPARTMENT_SOLUTION]
     await handling.ask_customer(database.uow(), rules, case_id, QUALITY_MEMBER,
                                 "Could you send a photo of the batch code?")
     paused = (await queries.case_with_history(database.uow(), case_id, SPECIALIST))[0]
@@ -89,7 +89,7 @@ async def test_deadlines_pause_while_the_customer_is_asked_and_resume_shifted(
     changed = await handling.answer_question(database.uow(), rules, case_id, CUSTOMER,
                                              "Batch 20261031A, photo attached.")
     assert changed.case.paused_since is None
-    assert changed.case.deadlines[Clock.DEPARTMENT_SOLUTION] == rules.calendar.add_working(
+    assert changed.case.deadlines[Deadline.DEPARTMENT_SOLUTION] == rules.calendar.add_working(
         due, hours=8)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from core.clock import ManualClock
 from core.db.uow import Database
 from core.domain import Action, CaseState, Rating, Remedy, RemedyKind
-from core.policy import Clock
+from core.policy import Deadline
 from core.services import filing, handling, people, queries
 from core.services.rules import Rules
 from tests.conftest import SHANGHAI
@@ -40,7 +40,7 @@ async def test_a_complaint_walks_all_seven_steps_with_a_rejection_and_a_reopenin
     clock.advance(hours=1)
     changed = await handling.assign(uow(), rules, case_id, SPECIALIST)
     assert changed.case.department == "quality"
-    assert Clock.DEPARTMENT_SOLUTION in changed.case.deadlines
+    assert Deadline.DEPARTMENT_SOLUTION in changed.case.deadlines
 
     # Step 3 — the department accepts and proposes.
     await handling.accept(uow(), rules, case_id, QUALITY_MEMBER)

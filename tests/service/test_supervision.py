@@ -20,7 +20,7 @@ from core.domain import (
     RemedyKind,
     Severity,
 )
-from core.policy import Clock
+from core.policy import Deadline
 from core.services import filing, handling, queries, supervision
 from core.services import supervision_queries as desk
 from core.services.rules import Rules
@@ -73,7 +73,7 @@ async def test_overdue_lists_past_and_near_deadlines_most_urgent_first_in_pages(
     items, total = await desk.overdue(database, rules, at(6, 16))  # Fri 16:00
     assert total == 2
     assert [i.case_id for i in items] == [first, second]  # one late, one due within 2 h
-    assert items[0].clock is Clock.DEPARTMENT_SOLUTION and items[0].due == at(5, 17)
+    assert items[0].clock is Deadline.DEPARTMENT_SOLUTION and items[0].due == at(5, 17)
     assert items[0].department == "quality" and items[0].owner is None
 
     page, total = await desk.overdue(database, rules, at(6, 16), offset=1, limit=1)
@@ -240,7 +240,7 @@ async def test_internal_supervisor_steps_leave_the_first_response_clock_running(
     case, _events = await queries.case_with_history(database.uow(), case_id, SPECIALIST)
     # Nobody has answered the customer yet: the deadline still stands and can be missed.
     assert case.first_response_at is None
-    assert Clock.FIRST_RESPONSE in case.deadlines
+    assert Deadline.FIRST_RESPONSE in case.deadlines
     await handling.assign(database.uow(), rules, case_id, SPECIALIST)
     case, _events = await queries.case_with_history(database.uow(), case_id, SPECIALIST)
-    assert case.first_response_at is not None and Clock.FIRST_RESPONSE not in case.deadlines
+    assert case.first_response_at is not None and Deadline.FIRST_RESPONSE not in case.deadlines

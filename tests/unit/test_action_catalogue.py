@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.access.staff_identity import GROUP_ROLES
 from bot.actions.card import CARD
 from bot.actions.desk import DESK
 from bot.actions.model import ROLES, Audience, CaseAction, Catalogue
-from bot.callbacks import StaffAction, SupervisorAction
-from bot.i18n import make_i18n
-from bot.staff_identity import GROUP_ROLES
+from bot.input.callbacks import StaffAction, SupervisorAction
+from bot.runtime.i18n import make_i18n
 from core.clock import ManualClock
 from core.domain import Case, CaseState, Role, Severity
 from core.domain.states import TRANSITIONS

@@ -32,8 +32,8 @@ def test_nothing_under_core_imports_aiogram_or_bot() -> None:
 
 def test_the_check_really_finds_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
-    sample.write_text("from aiogram import Bot\nimport bot.app\n", encoding="utf-8")
-    assert {"aiogram", "bot.app"} <= imported_modules(sample)
+    sample.write_text("from aiogram import Bot\nimport bot.runtime.app\n", encoding="utf-8")
+    assert {"aiogram", "bot.runtime.app"} <= imported_modules(sample)
 
 
 SERVICES = CORE / "services"
@@ -41,9 +41,9 @@ BOT = CORE.parent / "bot"
 # The composition root builds the concrete Database; the rest are adapters of their own
 # (FSM storage, the update batch, the outbox sender) or compute in SQL (the report).
 BOT_MAY_IMPORT_CORE_DB = {
-    "bot/app.py", "bot/runner.py", "bot/webhook.py", "bot/cli.py", "bot/settings.py",
-    "bot/storage.py", "bot/update_batch.py", "bot/outbox_sender.py",
-    "bot/report_sender.py", "bot/handlers/report.py",
+    "bot/runtime/app.py", "bot/runtime/runner.py", "bot/runtime/webhook.py", "bot/cli.py", "bot/runtime/settings.py",
+    "bot/runtime/storage.py", "bot/runtime/update_batch.py", "bot/delivery/outbox_sender.py",
+    "bot/delivery/report_sender.py", "bot/handlers/report.py",
 }
 
 

@@ -1,4 +1,4 @@
-"""aiogram's types are built on first use and once (bot.lazy_types); every one of them builds."""
+"""aiogram's types are built on first use and once (bot.runtime.lazy_types); every one of them builds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = textwrap.dedent("""
-    import bot.app  # the bot as the process imports it
+    import bot.runtime.app  # the bot as the process imports it
     from pydantic import BaseModel
     from aiogram.methods.base import Response
     from aiogram.types import Message, Update

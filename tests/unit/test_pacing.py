@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.pacing import Pacer
+from bot.delivery.pacing import Pacer
 
 T0 = datetime(2026, 11, 2, tzinfo=UTC)
 

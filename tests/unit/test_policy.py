@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.policy import Clock, PolicyError, load_policy, policy_from_mapping
+from core.policy import Deadline, PolicyError, load_policy, policy_from_mapping
 
 VALID = """\
 name = "test"
@@ -60,9 +60,9 @@ def assert_one_line_without_traceback(error: PolicyError) -> None:
 
 def test_valid_policy_file_loads(tmp_path):
     policy = load_policy(write(tmp_path, VALID))
-    assert policy.sla[Clock.HANDOVER].as_kwargs() == {"minutes": 30.0}
-    assert policy.sla[Clock.DEPARTMENT_SOLUTION].as_kwargs() == {"days": 3}
-    assert str(policy.sla[Clock.DEPARTMENT_SOLUTION]) == "3d"
+    assert policy.sla[Deadline.HANDOVER].as_kwargs() == {"minutes": 30.0}
+    assert policy.sla[Deadline.DEPARTMENT_SOLUTION].as_kwargs() == {"days": 3}
+    assert str(policy.sla[Deadline.DEPARTMENT_SOLUTION]) == "3d"
 
 
 def test_policy_may_be_wrapped_in_a_policy_table(tmp_path):

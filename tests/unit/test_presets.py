@@ -11,7 +11,7 @@ import pytest
 
 from core.calendar import BusinessCalendar
 from core.domain import Intake, Severity, assess_severity
-from core.policy import PRESETS_DIR, Clock, MajorTrigger, Policy, load_preset
+from core.policy import PRESETS_DIR, Deadline, MajorTrigger, Policy, load_preset
 
 SH = ZoneInfo("Asia/Shanghai")
 PRESETS = ("000_generic", "001_validity", "002_food", "003_property", "004_road_rescue")
@@ -21,7 +21,7 @@ def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> dt.datetime:
     return dt.datetime(y, mo, d, h, mi, tzinfo=SH)
 
 
-def due(policy: Policy, clock: Clock, start: dt.datetime) -> dt.datetime:
+def due(policy: Policy, clock: Deadline, start: dt.datetime) -> dt.datetime:
     """The deadline of ``clock`` for a case filed at ``start``, as the domain computes it."""
     calendar = BusinessCalendar.from_spec(policy.calendar)
     return calendar.add_working(start, **policy.sla[clock].as_kwargs())
@@ -66,7 +66,7 @@ def test_preset_has_the_common_categories_and_a_promise_for_the_customer(stem):
     codes = {c.code for c in policy.categories}
     assert {"service_quality", "other"} <= codes
     # ATP: the customer is always given a computed date (customer answer or whole case).
-    assert Clock.CUSTOMER_ANSWER in policy.sla or Clock.WHOLE_CASE in policy.sla
+    assert Deadline.CUSTOMER_ANSWER in policy.sla or Deadline.WHOLE_CASE in policy.sla
 
 
 @pytest.mark.parametrize("stem", PRESETS)
@@ -92,15 +92,15 @@ def test_top_of_every_chain_can_approve_any_realistic_remedy(stem):
 def test_generic_promises_the_answer_within_five_working_days():
     policy = load_preset("000_generic")
     # Filed on a Monday: five working days later, at closing time.
-    assert due(policy, Clock.CUSTOMER_ANSWER, at(2026, 11, 2, 10)) == at(2026, 11, 9, 17)
+    assert due(policy, Deadline.CUSTOMER_ANSWER, at(2026, 11, 2, 10)) == at(2026, 11, 9, 17)
     # Filed on the eve of golden week: Oct 8, 9, 10 (调休 Saturday), 12, 13.
-    assert due(policy, Clock.CUSTOMER_ANSWER, at(2026, 9, 30, 10)) == at(2026, 10, 13, 17)
+    assert due(policy, Deadline.CUSTOMER_ANSWER, at(2026, 9, 30, 10)) == at(2026, 10, 13, 17)
 
 
 def test_generic_department_answers_in_three_working_days_and_first_revisit_in_five():
     policy = load_preset("000_generic")
-    assert due(policy, Clock.DEPARTMENT_SOLUTION, at(2026, 11, 2, 10)) == at(2026, 11, 5, 17)
-    assert due(policy, Clock.REVISIT, at(2026, 11, 6, 16)) == at(2026, 11, 13, 17)
+    assert due(policy, Deadline.DEPARTMENT_SOLUTION, at(2026, 11, 2, 10)) == at(2026, 11, 5, 17)
+    assert due(policy, Deadline.REVISIT, at(2026, 11, 6, 16)) == at(2026, 11, 13, 17)
 
 
 def test_generic_engineering_quality_complaints_get_two_revisits_service_quality_one():
@@ -149,7 +149,7 @@ def test_validity_return_approval_bands_follow_sales_value(amount, approver):
 def test_validity_sales_rep_cannot_approve_any_return_and_hands_over_in_30_minutes():
     policy = load_preset("001_validity")
     assert not policy.can_grant("sales_rep", "return", Decimal("1"))
-    assert policy.sla[Clock.HANDOVER].as_kwargs() == {"minutes": 30.0}
+    assert policy.sla[Deadline.HANDOVER].as_kwargs() == {"minutes": 30.0}
     assert policy.category("quantity_shortage").department == "warehouse"
 
 
@@ -159,9 +159,9 @@ def test_validity_sales_rep_cannot_approve_any_return_and_hands_over_in_30_minut
 def test_food_hotline_handover_deadline_runs_across_22_00_into_next_morning():
     policy = load_preset("002_food")
     # 10 minutes before the hotline closes + 20 minutes after it opens at 08:00.
-    assert due(policy, Clock.HANDOVER, at(2026, 11, 2, 21, 50)) == at(2026, 11, 3, 8, 20)
+    assert due(policy, Deadline.HANDOVER, at(2026, 11, 2, 21, 50)) == at(2026, 11, 3, 8, 20)
     # Filed at night: the 30 minutes start when the hotline opens.
-    assert due(policy, Clock.HANDOVER, at(2026, 11, 2, 23, 15)) == at(2026, 11, 3, 8, 30)
+    assert due(policy, Deadline.HANDOVER, at(2026, 11, 2, 23, 15)) == at(2026, 11, 3, 8, 30)
 
 
 def test_food_hotline_is_open_every_day_including_weekends_and_national_day():
@@ -170,15 +170,15 @@ def test_food_hotline_is_open_every_day_including_weekends_and_national_day():
     for day in (dt.date(2026, 11, 7), dt.date(2026, 11, 8), dt.date(2026, 10, 1)):
         assert calendar.periods(day) == [(at(day.year, day.month, day.day, 8),
                                           at(day.year, day.month, day.day, 22))]
-    assert due(policy, Clock.HANDOVER, at(2026, 10, 1, 21, 50)) == at(2026, 10, 2, 8, 20)
+    assert due(policy, Deadline.HANDOVER, at(2026, 10, 1, 21, 50)) == at(2026, 10, 2, 8, 20)
 
 
 def test_food_visit_within_24_hours_and_whole_case_within_3_days():
     policy = load_preset("002_food")
     # §7.2: one full 14-hour hotline day = the same hour next day.
-    assert due(policy, Clock.FIRST_RESPONSE, at(2026, 11, 2, 10)) == at(2026, 11, 3, 10)
+    assert due(policy, Deadline.FIRST_RESPONSE, at(2026, 11, 2, 10)) == at(2026, 11, 3, 10)
     # §7.1: three days, counted on the every-day hotline calendar (Sat, Sun, Mon).
-    assert due(policy, Clock.WHOLE_CASE, at(2026, 11, 6, 10)) == at(2026, 11, 9, 22)
+    assert due(policy, Deadline.WHOLE_CASE, at(2026, 11, 6, 10)) == at(2026, 11, 9, 22)
 
 
 @pytest.mark.parametrize(
@@ -246,11 +246,11 @@ def test_property_severities_are_called_class_1_2_3():
 
 def test_property_handover_to_customer_service_within_30_minutes():
     policy = load_preset("003_property")
-    assert due(policy, Clock.HANDOVER, at(2026, 11, 4, 10)) == at(2026, 11, 4, 10, 30)
+    assert due(policy, Deadline.HANDOVER, at(2026, 11, 4, 10)) == at(2026, 11, 4, 10, 30)
     # Ten minutes before the centre closes at 17:30; twenty more after 08:30 next day.
-    assert due(policy, Clock.HANDOVER, at(2026, 11, 4, 17, 20)) == at(2026, 11, 5, 8, 50)
+    assert due(policy, Deadline.HANDOVER, at(2026, 11, 4, 17, 20)) == at(2026, 11, 5, 8, 50)
     # The front desk works weekends too.
-    assert due(policy, Clock.HANDOVER, at(2026, 11, 7, 9)) == at(2026, 11, 7, 9, 30)
+    assert due(policy, Deadline.HANDOVER, at(2026, 11, 7, 9)) == at(2026, 11, 7, 9, 30)
 
 
 @pytest.mark.parametrize(
@@ -286,9 +286,9 @@ def test_property_only_the_division_head_may_promise_money():
 
 def test_road_rescue_dispatches_within_5_minutes_even_on_national_day():
     policy = load_preset("004_road_rescue")
-    assert due(policy, Clock.HANDOVER, at(2026, 10, 1, 9)) == at(2026, 10, 1, 9, 5)
+    assert due(policy, Deadline.HANDOVER, at(2026, 10, 1, 9)) == at(2026, 10, 1, 9, 5)
     # Across midnight into the holiday: wall-clock, nothing skipped.
-    assert due(policy, Clock.HANDOVER, at(2026, 9, 30, 23, 58)) == at(2026, 10, 1, 0, 3)
+    assert due(policy, Deadline.HANDOVER, at(2026, 9, 30, 23, 58)) == at(2026, 10, 1, 0, 3)
 
 
 def test_road_rescue_calendar_is_24x7_and_ignores_public_holidays():
@@ -304,9 +304,9 @@ def test_road_rescue_calendar_is_24x7_and_ignores_public_holidays():
 def test_road_rescue_12_and_24_hour_clocks_are_wall_clock_on_a_holiday():
     policy = load_preset("004_road_rescue")
     filed = at(2026, 10, 1, 9)
-    assert due(policy, Clock.DEPARTMENT_SOLUTION, filed) == at(2026, 10, 1, 21)
-    assert due(policy, Clock.WHOLE_CASE, filed) == at(2026, 10, 2, 9)  # 24 h: to supervisor
-    assert due(policy, Clock.CUSTOMER_ANSWER, filed) == at(2026, 10, 3, 9)  # 48 h result
+    assert due(policy, Deadline.DEPARTMENT_SOLUTION, filed) == at(2026, 10, 1, 21)
+    assert due(policy, Deadline.WHOLE_CASE, filed) == at(2026, 10, 2, 9)  # 24 h: to supervisor
+    assert due(policy, Deadline.CUSTOMER_ANSWER, filed) == at(2026, 10, 3, 9)  # 48 h result
 
 
 def test_road_rescue_departments_report_progress_at_17_00_daily():

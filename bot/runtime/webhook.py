@@ -28,8 +28,8 @@ from aiohttp import web
 from sqlalchemy import text
 from yarl import URL
 
-from bot import update_batch
-from bot.runner import IN_FLIGHT_GRACE, BotProcess
+from bot.runtime import update_batch
+from bot.runtime.runner import IN_FLIGHT_GRACE, BotProcess
 from core.db.updates import Claim, UpdateClaims
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ async def run_webhook(process: BotProcess) -> None:
     secret = settings.webhook_secret.get_secret_value()
     claims = UpdateClaims(process.db, timedelta(seconds=settings.update_lease_seconds))
     if not settings.redis_url:
-        # Conversations then live in this process's cache (bot.storage.SqlStorage).
+        # Conversations then live in this process's cache (bot.runtime.storage.SqlStorage).
         log.warning("webhook mode without REDIS_URL: run only one instance")
     dispatcher, bot = process.dispatcher, process.bot
     await process.prepare()

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 
-from bot.app import build_bot, build_dispatcher
-from bot.commands import set_commands
-from bot.i18n import make_i18n
-from bot.job_runner import JobRunner
-from bot.outbox_sender import OutboxSender
-from bot.pacing import Pacer
-from bot.settings import Settings
-from bot.storage import make_isolation, make_storage
+from bot.delivery.job_runner import JobRunner
+from bot.delivery.outbox_sender import OutboxSender
+from bot.delivery.pacing import Pacer
+from bot.runtime.app import build_bot, build_dispatcher
+from bot.runtime.commands import set_commands
+from bot.runtime.i18n import make_i18n
+from bot.runtime.settings import Settings
+from bot.runtime.storage import make_isolation, make_storage
 from core.clock import OffsetClock, SystemClock
 from core.db.migrate import upgrade
 from core.db.uow import Database
@@ -66,7 +66,7 @@ class BotProcess:
 
     async def _on_startup(self, bot: Bot, webhook: bool = False, **_: Any) -> None:
         await set_commands(bot, self.i18n)
-        if not webhook:  # webhook mode sets its own once it listens (bot.webhook)
+        if not webhook:  # webhook mode sets its own once it listens (bot.runtime.webhook)
             # Polling and a webhook exclude each other; keep pending updates, lose nothing.
             await bot.delete_webhook(drop_pending_updates=False)
         self._workers = [asyncio.create_task(self.sender.run(), name="outbox-sender"),

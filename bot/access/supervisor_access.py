@@ -8,7 +8,7 @@ import logging
 from aiogram import Bot
 from aiogram.types import Chat, User
 
-from bot.staff_identity import as_staff
+from bot.access.staff_identity import as_staff
 from core.domain import Actor, DomainError
 from core.organisation import Organisation
 from core.ports import Database

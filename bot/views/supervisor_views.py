@@ -19,20 +19,20 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.actions.desk import DESK
 from bot.actions.model import Audience
-from bot.callbacks import SupervisorAction, SupervisorPage
-from bot.card_sender import EVENTS
-from bot.cards import CLOCKS, SEVERITIES, card_text, event_note
-from bot.dates import when
-from bot.keyboards import inline
-from bot.labels import (
+from bot.delivery.card_sender import EVENTS
+from bot.input.callbacks import SupervisorAction, SupervisorPage
+from bot.views.cards import DEADLINES, SEVERITIES, card_text, event_note
+from bot.views.dates import when
+from bot.views.keyboards import inline
+from bot.views.labels import (
     RATINGS,
     level_label,
     remedy_label,
     settled_by,
     state_label,
 )
-from bot.notice_texts import _duration
-from bot.render import escape, shorten
+from bot.views.notice_texts import _duration
+from bot.views.render import escape, shorten
 from core.domain import CaseEvent
 from core.services.rules import Rules
 from core.services.supervision_queries import (
@@ -89,7 +89,7 @@ def overdue_page(items: list[Urgent], total: int, offset: int, rules: Rules, now
         flag = "🔴" if minutes >= 0 else "🟡"
         lines.append(f"{flag} <b>{escape(item.number)}</b> · {SEVERITIES[item.severity]} · "
                      f"{escape(department.name) if department else '—'} · "
-                     f"{CLOCKS[item.clock]} {timing} · "
+                     f"{DEADLINES[item.clock]} {timing} · "
                      + _("owner: {owner}").format(owner=escape(item.owner or "—")))
         builder.button(text=_("Open {number}").format(number=item.number),
                        callback_data=SupervisorAction(action="view", case_id=item.case_id))

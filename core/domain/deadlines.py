@@ -11,34 +11,34 @@ from datetime import datetime
 from core.calendar import BusinessCalendar
 from core.domain.case import Case
 from core.domain.states import OPEN_STATES, Action, CaseState
-from core.policy import Clock, Policy
+from core.policy import Deadline, Policy
 
 S = CaseState
-RUNS_IN: dict[Clock, frozenset[CaseState]] = {
-    Clock.FIRST_RESPONSE: frozenset({S.RECEIVED, S.INVESTIGATING}),
-    Clock.HANDOVER: frozenset({S.RECEIVED, S.INVESTIGATING}),
-    Clock.DEPARTMENT_SOLUTION: frozenset({S.ASSIGNED, S.ACCEPTED}),
-    Clock.CUSTOMER_ANSWER: frozenset(
+RUNS_IN: dict[Deadline, frozenset[CaseState]] = {
+    Deadline.FIRST_RESPONSE: frozenset({S.RECEIVED, S.INVESTIGATING}),
+    Deadline.HANDOVER: frozenset({S.RECEIVED, S.INVESTIGATING}),
+    Deadline.DEPARTMENT_SOLUTION: frozenset({S.ASSIGNED, S.ACCEPTED}),
+    Deadline.CUSTOMER_ANSWER: frozenset(
         {S.RECEIVED, S.INVESTIGATING, S.ASSIGNED, S.ACCEPTED, S.AWAITING_APPROVAL}
     ),
-    Clock.REVISIT: frozenset({S.IMPLEMENTED, S.REVISITING}),
-    Clock.WHOLE_CASE: OPEN_STATES,
+    Deadline.REVISIT: frozenset({S.IMPLEMENTED, S.REVISITING}),
+    Deadline.WHOLE_CASE: OPEN_STATES,
 }
 
 # A running clock starts again after these actions: a new department, a rejected
 # solution, a handed-back or reopened case each deserve the full time again.
-RESTARTS: dict[Action, frozenset[Clock]] = {
-    Action.ASSIGN: frozenset({Clock.DEPARTMENT_SOLUTION}),
-    Action.TRANSFER: frozenset({Clock.DEPARTMENT_SOLUTION}),
-    Action.CUSTOMER_REJECT: frozenset({Clock.DEPARTMENT_SOLUTION}),
-    Action.HAND_BACK: frozenset({Clock.HANDOVER}),
-    Action.RECORD_REVISIT: frozenset({Clock.REVISIT, Clock.HANDOVER, Clock.CUSTOMER_ANSWER,
-                                      Clock.WHOLE_CASE}),
-    Action.REOPEN: frozenset({Clock.HANDOVER, Clock.CUSTOMER_ANSWER, Clock.WHOLE_CASE}),
+RESTARTS: dict[Action, frozenset[Deadline]] = {
+    Action.ASSIGN: frozenset({Deadline.DEPARTMENT_SOLUTION}),
+    Action.TRANSFER: frozenset({Deadline.DEPARTMENT_SOLUTION}),
+    Action.CUSTOMER_REJECT: frozenset({Deadline.DEPARTMENT_SOLUTION}),
+    Action.HAND_BACK: frozenset({Deadline.HANDOVER}),
+    Action.RECORD_REVISIT: frozenset({Deadline.REVISIT, Deadline.HANDOVER, Deadline.CUSTOMER_ANSWER,
+                                      Deadline.WHOLE_CASE}),
+    Action.REOPEN: frozenset({Deadline.HANDOVER, Deadline.CUSTOMER_ANSWER, Deadline.WHOLE_CASE}),
 }
 
 
-def refresh_clocks(case: Case, action: Action, policy: Policy, calendar: BusinessCalendar,
+def refresh_deadlines(case: Case, action: Action, policy: Policy, calendar: BusinessCalendar,
                    now: datetime) -> None:
     """Start, stop, pause or resume each clock after ``action`` moved ``case``."""
     if case.is_waiting_on_customer and not case.state.is_closed:
@@ -51,11 +51,11 @@ def refresh_clocks(case: Case, action: Action, policy: Policy, calendar: Busines
         }
         case.paused_since = None
     restarts = RESTARTS.get(action, frozenset())
-    for clock in Clock:
+    for clock in Deadline:
         duration = policy.sla.get(clock)
         running = (
             case.state in RUNS_IN[clock]
-            and not (clock is Clock.FIRST_RESPONSE and case.first_response_at is not None)
+            and not (clock is Deadline.FIRST_RESPONSE and case.first_response_at is not None)
         )
         if duration is None or not running:
             case.deadlines.pop(clock, None)
@@ -72,4 +72,4 @@ def next_due(case: Case) -> datetime | None:
 
 def promised_answer(case: Case) -> datetime | None:
     """The date given to the customer at intake (ATP: computed, never improvised)."""
-    return case.deadlines.get(Clock.CUSTOMER_ANSWER) or case.deadlines.get(Clock.WHOLE_CASE)
+    return case.deadlines.get(Deadline.CUSTOMER_ANSWER) or case.deadlines.get(Deadline.WHOLE_CASE)

@@ -23,10 +23,10 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot import report_sender
-from bot.card_sender import CardSender
-from bot.notice_texts import render
-from bot.pacing import Pacer
+from bot.delivery import report_sender
+from bot.delivery.card_sender import CardSender
+from bot.delivery.pacing import Pacer
+from bot.views.notice_texts import render
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.notices import Card, MonthlyReport, Notice
@@ -54,7 +54,7 @@ def _apart(kind: type[Notice]) -> Callable[[Delivery], Delivery]:
 @_apart(Card)
 async def _card(sender: OutboxSender, item: Outgoing, chat_id: int, group: Group | None,
                 locale: str) -> int:
-    """Posted once, edited after, with a note per event (``bot.card_sender``)."""
+    """Posted once, edited after, with a note per event (``bot.delivery.card_sender``)."""
     if group is None:
         raise LookupError(f"notice {item.id}: a card needs a staff group")
     assert isinstance(item.notice, Card)

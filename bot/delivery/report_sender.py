@@ -12,8 +12,8 @@ from aiogram.types import FSInputFile, InputMediaPhoto
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.labels import category_label
-from bot.render import escape
+from bot.views.labels import category_label
+from bot.views.render import escape
 from core.db.uow import Database
 from core.reports import Period, Words, build_report, needs_english
 from core.reports.command import department_names

@@ -16,7 +16,7 @@ from aiogram.fsm.storage.base import (
 )
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
-from bot import update_batch
+from bot.runtime import update_batch
 from core.db.conversations import ConversationStore
 from core.db.uow import Database
 
@@ -27,7 +27,7 @@ class SqlStorage(BaseStorage):
     One process owns a conversation at a time (polling has one consumer; a fleet keeps
     conversations in Redis instead), so this process's cache is the truth and reads need
     no query. Inside an update the writes join the update's closing transaction
-    (``bot.update_batch``), still under the person's lock; outside one (the reminder job)
+    (``bot.runtime.update_batch``), still under the person's lock; outside one (the reminder job)
     every write goes straight through. Data is cached as JSON, so nobody can
     change a cached conversation by mutating what they were given.
     """
@@ -91,7 +91,7 @@ class SqlStorage(BaseStorage):
 def make_storage(db: Database, redis_url: str | None) -> BaseStorage:
     """Redis when configured (several instances share it), else our own database."""
     if redis_url:
-        from bot.redis_storage import StagedRedisStorage
+        from bot.runtime.redis_storage import StagedRedisStorage
 
         return StagedRedisStorage.from_url(redis_url)
     return SqlStorage(db)

@@ -7,7 +7,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import LANGUAGES
+from bot.runtime.i18n import LANGUAGES
 
 
 def private_commands() -> list[BotCommand]:

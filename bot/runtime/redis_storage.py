@@ -19,7 +19,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot import update_batch
+from bot.runtime import update_batch
 
 UNCHANGED: Any = object()
 

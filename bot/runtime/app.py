@@ -14,13 +14,13 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
-from bot.already_done import AlreadyDone
+from bot.delivery.already_done import AlreadyDone
+from bot.delivery.reminders import IntakeReminder
 from bot.handlers import build_routers
-from bot.i18n import PersonLocaleMiddleware
-from bot.inline_filters import run_filters_inline
-from bot.middlewares import ActorMiddleware
-from bot.reminders import IntakeReminder
-from bot.update_batch import UpdateBatchMiddleware
+from bot.runtime.i18n import PersonLocaleMiddleware
+from bot.runtime.inline_filters import run_filters_inline
+from bot.runtime.middlewares import ActorMiddleware
+from bot.runtime.update_batch import UpdateBatchMiddleware
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.services.rules import Rules
@@ -49,7 +49,7 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
                      reminder_delay: timedelta = timedelta(minutes=30),
                      isolation: BaseEventIsolation | None = None) -> Dispatcher:
     # One update at a time per person and chat: a double tap on "confirm" cannot race.
-    # (``bot.storage.make_isolation`` shares the lock across a fleet's instances.)
+    # (``bot.runtime.storage.make_isolation`` shares the lock across a fleet's instances.)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation(),
                             db=db, rules=rules, organisation=organisation, i18n=i18n,
                             reminder=IntakeReminder(db, rules, reminder_delay))

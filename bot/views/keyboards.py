@@ -6,8 +6,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder, KeyboardBuilder
 from babel import Locale
 
-from bot.callbacks import LanguageChoice
-from bot.i18n import LANGUAGES
+from bot.input.callbacks import LanguageChoice
+from bot.runtime.i18n import LANGUAGES
 
 
 def inline(builder: KeyboardBuilder[InlineKeyboardButton]) -> InlineKeyboardMarkup:

@@ -1,7 +1,7 @@
 """Each outbox notice as a message: words in the recipient's language, buttons by ids.
 
-This module holds the customer's notices; ``bot.staff_notice_texts`` the staff groups'.
-Each renderer is registered for its notice kind with ``@renders`` (``bot.notice_registry``);
+This module holds the customer's notices; ``bot.views.staff_notice_texts`` the staff groups'.
+Each renderer is registered for its notice kind with ``@renders`` (``bot.views.notice_registry``);
 importing this module registers them all.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import Decision, SurveyAnswer
-from bot.labels import RATINGS, remedy_label, settled_by
-from bot.notice_registry import Rendered, buttons, render, renders
-from bot.render import escape, shorten
-from bot.staff_notice_texts import _duration, binding_label
+from bot.input.callbacks import Decision, SurveyAnswer
+from bot.views.labels import RATINGS, remedy_label, settled_by
+from bot.views.notice_registry import Rendered, buttons, render, renders
+from bot.views.render import escape, shorten
+from bot.views.staff_notice_texts import _duration, binding_label
 from core.notices import (
     Closed,
     ClosedSatisfied,

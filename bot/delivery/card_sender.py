@@ -7,8 +7,8 @@ from aiogram import Bot
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.cards import card_buttons, card_text, event_note
-from bot.render import escape, shorten
+from bot.views.cards import card_buttons, card_text, event_note
+from bot.views.render import escape, shorten
 from core.notices import Card, CardEvent
 from core.ports import Database, UnitOfWork
 from core.services import groups

@@ -10,8 +10,8 @@ from aiogram import Bot
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
 
-from bot import reminders
-from bot.reminders import IntakeReminder
+from bot.delivery import reminders
+from bot.delivery.reminders import IntakeReminder
 from core.ports import Database, Job, JobToSchedule
 from core.reports import monthly
 from core.services import deadlines, digest, revisits

@@ -11,23 +11,23 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.actions.card import CARD
 from bot.actions.model import Audience
-from bot.callbacks import StaffAction
-from bot.dates import when
-from bot.labels import category_label, remedy_label, state_label
-from bot.render import escape, shorten
+from bot.input.callbacks import StaffAction
+from bot.views.dates import when
+from bot.views.labels import category_label, remedy_label, state_label
+from bot.views.render import escape, shorten
 from core.alerts import MISSED
 from core.domain import Case, Severity
-from core.policy import Clock
+from core.policy import Deadline
 from core.services.rules import Rules
 
 SEVERITIES = {"minor": __("minor"), "serious": __("serious"), "major": __("MAJOR")}
-CLOCKS = {
-    Clock.FIRST_RESPONSE: __("first response"), Clock.HANDOVER: __("hand-over"),
-    Clock.DEPARTMENT_SOLUTION: __("department's solution"),
-    Clock.CUSTOMER_ANSWER: __("answer to the customer"), Clock.REVISIT: __("revisit"),
-    Clock.WHOLE_CASE: __("whole case"),
+DEADLINES = {
+    Deadline.FIRST_RESPONSE: __("first response"), Deadline.HANDOVER: __("hand-over"),
+    Deadline.DEPARTMENT_SOLUTION: __("department's solution"),
+    Deadline.CUSTOMER_ANSWER: __("answer to the customer"), Deadline.REVISIT: __("revisit"),
+    Deadline.WHOLE_CASE: __("whole case"),
 }
-CLOCK_CODES = frozenset(clock.value for clock in Clock)
+DEADLINE_CODES = frozenset(clock.value for clock in Deadline)
 
 
 def event_note(note: str) -> str:
@@ -35,7 +35,7 @@ def event_note(note: str) -> str:
     if not note.startswith(MISSED):
         return note
     codes = note.removeprefix(MISSED).split(", ")
-    clocks = [str(CLOCKS[Clock(code)]) if code in CLOCK_CODES else code for code in codes]
+    clocks = [str(DEADLINES[Deadline(code)]) if code in DEADLINE_CODES else code for code in codes]
     return _("missed the deadline: {clocks}").format(clocks=", ".join(clocks))
 
 
@@ -77,7 +77,7 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
     for clock, due in sorted(case.deadlines.items(), key=lambda item: item[1]):
         late = " ⚠️" if due <= now and case.paused_since is None else ""
         lines.append(_("Due: {clock} by {date}").format(
-            clock=CLOCKS[clock], date=when(due, rules.calendar.tz, locale)) + late)
+            clock=DEADLINES[clock], date=when(due, rules.calendar.tz, locale)) + late)
     return "\n".join(lines)
 
 

@@ -1,5 +1,5 @@
 """The words of notices for staff groups: deadline alerts, major cases, digests, and the
-bot's own group membership. Registered with ``bot.notice_registry``."""
+bot's own group membership. Registered with ``bot.views.notice_registry``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import SupervisorAction
-from bot.cards import CLOCKS
-from bot.labels import category_label, level_label, state_label
-from bot.notice_registry import Rendered, buttons, renders
-from bot.render import escape
+from bot.input.callbacks import SupervisorAction
+from bot.views.cards import DEADLINES
+from bot.views.labels import category_label, level_label, state_label
+from bot.views.notice_registry import Rendered, buttons, renders
+from bot.views.render import escape
 from core.notices import (
     DeadlineBreach,
     DeadlineWarning,
@@ -23,7 +23,7 @@ from core.notices import (
     MajorCase,
     OverdueDigest,
 )
-from core.policy import Clock, Policy
+from core.policy import Deadline, Policy
 
 
 def _duration(minutes: int) -> str:
@@ -38,7 +38,7 @@ def _duration(minutes: int) -> str:
 
 def _clock(code: str) -> object:
     try:
-        return CLOCKS.get(Clock(code), code)
+        return DEADLINES.get(Deadline(code), code)
     except ValueError:  # a clock no longer known: its code is better than nothing
         return code
 

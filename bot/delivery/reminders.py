@@ -15,7 +15,7 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import update_batch
+from bot.runtime import update_batch
 from core.ports import Database, JobToSchedule
 from core.services.rules import Rules
 

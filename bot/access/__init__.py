@@ -1,0 +1,1 @@
+"""Who is acting: staff and supervisors as the organisation names them."""

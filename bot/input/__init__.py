@@ -1,0 +1,1 @@
+"""What people send besides words: button data, replies to the bot's prompts, files."""
