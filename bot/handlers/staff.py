@@ -39,7 +39,8 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     assert isinstance(message, Message)
     if entry.asks_first:
         # Check the person may act on the case before asking them to type anything.
-        case, _history = await queries.case_with_history(db.uow(), case_id, actor, limit=1)
+        case, _history = await queries.case_with_history(
+            db.uow(read_only=True), case_id, actor, limit=1)
         ensure_possible(entry, case, actor)
         if entry.choice is not None:
             builder = InlineKeyboardBuilder()
