@@ -29,7 +29,7 @@ class Audience(StrEnum):
     SUPERVISORS = "supervisors"
 
 
-# The role a member of each audience acts in (as ``bot.access.staff_identity`` resolves it).
+# The role a member of each audience acts in (as ``bot.access.acting`` resolves it).
 ROLES = {Audience.DESK: Role.SPECIALIST, Audience.DEPARTMENT: Role.DEPARTMENT,
          Audience.SUPERVISORS: Role.SUPERVISOR}
 

@@ -20,8 +20,6 @@ from core.services import handling, queries
 from core.services.rules import Rules
 
 router = Router(name="decisions")
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 
 class Waiting(StatesGroup):

@@ -26,8 +26,6 @@ from core.services.people import Person
 from core.services.rules import Rules
 
 router = Router(name="intake")
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 
 def _calm(seed: int) -> str:

@@ -22,8 +22,6 @@ from core.services.people import Person
 from core.services.rules import Rules
 
 router = Router(name="intake-confirm")
-router.message.filter(F.chat.type == "private")
-router.callback_query.filter(F.message.chat.type == "private")
 
 
 @router.message(IntakeForm.contact, F.contact)

@@ -9,14 +9,13 @@ ordinary group chatter); only that person's reply to the prompt itself is the an
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.access.staff_identity import as_staff
 from bot.actions.card import CARD
 from bot.actions.model import CaseAction, Given
 from bot.input.media import not_a_command
@@ -26,11 +25,9 @@ from core.domain.values import money, split_contact
 from core.organisation import Organisation
 from core.ports import Database
 from core.services import filing, people
-from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="staff-input")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 
 class StaffInput(StatesGroup):
@@ -97,8 +94,7 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
 
 @router.message(StaffInput.text, not_a_command, answers_prompt())
 async def text_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
-                     actor: Actor, organisation: Organisation, binding: Group | None,
-                     bot: Bot) -> None:
+                     actor: Actor, organisation: Organisation) -> None:
     data = await state.get_data()
     text = (message.text or "").strip()
     if not text:
@@ -106,8 +102,6 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
         return
     entry, case_id = _entry(data), int(data.get("staff_case", 0))
     await state.clear()
-    assert message.from_user is not None
-    actor = await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
     if entry is None or entry.words is None or entry.perform is None:
         return
     amount = data.get("staff_amount")
@@ -119,16 +113,13 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
 
 @router.message(StaffInput.caller, not_a_command, answers_prompt())
 async def caller_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
-                       actor: Actor, organisation: Organisation, binding: Group | None,
-                       bot: Bot) -> None:
+                       actor: Actor) -> None:
     data = await state.get_data()
     text = (message.text or "").strip()
     if not text:
         await message.reply(_("Please answer in words."))
         return
     await state.clear()
-    assert message.from_user is not None
-    actor = await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
     await _register(message, state, db, rules, actor, data.get("category"), text)
 
 

@@ -8,7 +8,7 @@ the answer, so an unrelated message days later cannot close a case. /cancel drop
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -16,7 +16,6 @@ from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access.supervisor_access import as_supervisor
 from bot.actions.desk import DESK
 from bot.actions.model import CaseAction, Given
 from bot.handlers.supervisor import send_case
@@ -25,7 +24,6 @@ from bot.input.prompts import PROMPT_KEY, answers_prompt
 from core.domain import Actor
 from core.organisation import Organisation
 from core.ports import Database
-from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="supervisor-input")
@@ -51,8 +49,7 @@ async def cancelled(message: Message, state: FSMContext) -> None:
 
 @router.message(SupervisorInput.text, not_a_command, answers_prompt())
 async def typed(message: Message, state: FSMContext, db: Database, rules: Rules,
-                actor: Actor, organisation: Organisation, bot: Bot, binding: Group | None,
-                i18n: I18n) -> None:
+                actor: Actor, organisation: Organisation, i18n: I18n) -> None:
     text = (message.text or "").strip()
     if not text:
         await message.reply(_("Please answer in words."))
@@ -61,9 +58,6 @@ async def typed(message: Message, state: FSMContext, db: Database, rules: Rules,
     action, case_id, arg = data.get("sup_action"), int(data.get("sup_case", 0)), \
         str(data.get("sup_arg", ""))
     await state.clear()
-    assert message.from_user is not None
-    actor = await as_supervisor(actor, message.from_user, message.chat, db, rules,
-                                organisation, bot, binding)
     entry = DESK.get(action) if action in DESK.codes else None
     if entry is None or entry.words is None or entry.perform is None:
         return  # not a step that asks for words (a prompt from an older version)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
@@ -19,7 +19,6 @@ from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
 router = Router(name="binding")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 
 @router.message(Command("bind"))

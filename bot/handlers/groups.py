@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -15,7 +15,6 @@ from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
 router = Router(name="groups")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 
 @router.message(Command("help", "start"))

@@ -3,33 +3,24 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access.supervisor_access import as_supervisor
 from bot.delivery.report_sender import send_report
 from core.db.uow import Database
-from core.domain import Actor
-from core.organisation import Organisation
 from core.reports import Period, PeriodError
-from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="report")
-router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}))
 
 
 @router.message(Command("report"))
 async def report_command(message: Message, command: CommandObject, bot: Bot, db: Database,
-                         rules: Rules, organisation: Organisation, actor: Actor,
-                         binding: Group | None, i18n: I18n) -> None:
-    assert message.from_user is not None
-    await as_supervisor(actor, message.from_user, message.chat, db, rules, organisation, bot,
-                        binding)
+                         rules: Rules, i18n: I18n) -> None:
     today = rules.now().astimezone(rules.calendar.tz).date()
     try:
         period = Period.parse(command.args) if command.args else Period.before(today)

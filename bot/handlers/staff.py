@@ -1,16 +1,16 @@
-"""Card buttons in staff groups. Every press is checked by the domain: a stranger or a
-member of another department gets a short refusal and nothing changes."""
+"""Card buttons in staff groups, for staff (the staff branch of ``bot.handlers`` admits
+them; ``refusals`` answers anyone else). Every press is checked by the domain: a member of
+another department gets a short refusal and nothing changes."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.access.staff_identity import as_staff
 from bot.actions.card import CARD
 from bot.actions.model import Given, ensure_possible
 from bot.flows.staff_input import ask_amount, ask_caller, ask_words
@@ -24,15 +24,13 @@ from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="staff")
-router.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}))
 
 
 @router.callback_query(StaffAction.filter(F.action.in_(CARD.codes)))
 async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
                        db: Database, rules: Rules, actor: Actor,
-                       organisation: Organisation, binding: Group | None, bot: Bot) -> None:
+                       organisation: Organisation) -> None:
     """A step from the catalogue (``bot.actions.card``): a choice, a prompt, or the change."""
-    actor = await as_staff(actor, query.from_user, db, rules, organisation, bot, binding)
     entry, case_id, arg = CARD.get(callback_data.action), callback_data.case_id, \
         callback_data.arg
     message = query.message
@@ -61,23 +59,17 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
 
 @router.callback_query(StaffAction.filter(F.action == "register"))
 async def phone_complaint_about(query: CallbackQuery, callback_data: StaffAction,
-                                state: FSMContext, db: Database, rules: Rules, actor: Actor,
-                                organisation: Organisation, binding: Group | None,
-                                bot: Bot) -> None:
+                                state: FSMContext) -> None:
     """The category of a complaint by phone is chosen (see /register): now the caller."""
-    await as_staff(actor, query.from_user, db, rules, organisation, bot, binding)
     message = query.message
     assert isinstance(message, Message)
     await ask_caller(message, state, callback_data.arg or None)
     await query.answer()
 
 
-@router.message(Command("register"), F.chat.type.in_({"group", "supergroup"}))
-async def register(message: Message, db: Database, rules: Rules, actor: Actor,
-                   organisation: Organisation, binding: Group | None, bot: Bot) -> None:
+@router.message(Command("register"))
+async def register(message: Message, rules: Rules, binding: Group | None) -> None:
     """Staff at the desk file a complaint received by phone or in person."""
-    assert message.from_user is not None
-    await as_staff(actor, message.from_user, db, rules, organisation, bot, binding)
     if binding is None or binding.binding != "desk":
         await message.answer(_("Register phone complaints in the customer-service desk group."))
         return

@@ -1,16 +1,16 @@
 """The supervisor's desk: /overdue, /case NUMBER, /find TEXT, /stats — in the supervisors'
-group or a supervisor's private chat; anyone else is refused (see ``supervisor_access``)."""
+group or a supervisor's private chat (the supervisor branch of ``bot.handlers`` admits only
+them; ``refusals`` answers anyone else)."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access.supervisor_access import as_supervisor
 from bot.input.callbacks import SupervisorPage
 from bot.views.supervisor_views import (
     HISTORY_PAGE,
@@ -20,22 +20,11 @@ from bot.views.supervisor_views import (
     overdue_page,
     stats_text,
 )
-from core.domain import Actor
-from core.organisation import Organisation
 from core.ports import Database
 from core.services import supervision_queries as desk
-from core.services.groups import Group
 from core.services.rules import Rules
 
 router = Router(name="supervisor")
-router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}))
-
-
-async def _check(message: Message, actor: Actor, db: Database, rules: Rules,
-                 organisation: Organisation, bot: Bot, binding: Group | None) -> Actor:
-    assert message.from_user is not None
-    return await as_supervisor(actor, message.from_user, message.chat, db, rules,
-                               organisation, bot, binding)
 
 
 async def show(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -57,9 +46,7 @@ async def send_case(message: Message, db: Database, rules: Rules, locale: str, c
 
 
 @router.message(Command("overdue"))
-async def overdue(message: Message, db: Database, rules: Rules, actor: Actor,
-                  organisation: Organisation, bot: Bot, binding: Group | None) -> None:
-    await _check(message, actor, db, rules, organisation, bot, binding)
+async def overdue(message: Message, db: Database, rules: Rules) -> None:
     now = rules.now()
     items, total = await desk.overdue(db, rules, now)
     text, markup = overdue_page(items, total, 0, rules, now)
@@ -68,12 +55,9 @@ async def overdue(message: Message, db: Database, rules: Rules, actor: Actor,
 
 @router.callback_query(SupervisorPage.filter())
 async def overdue_paged(query: CallbackQuery, callback_data: SupervisorPage, db: Database,
-                        rules: Rules, actor: Actor, organisation: Organisation, bot: Bot,
-                        binding: Group | None) -> None:
+                        rules: Rules) -> None:
     message = query.message
     assert isinstance(message, Message)
-    await as_supervisor(actor, query.from_user, message.chat, db, rules, organisation, bot,
-                        binding)
     now, offset = rules.now(), max(callback_data.page, 0) * desk.PAGE
     items, total = await desk.overdue(db, rules, now, offset=offset)
     if not items and total:  # a stale page past the end: show the last one
@@ -85,9 +69,7 @@ async def overdue_paged(query: CallbackQuery, callback_data: SupervisorPage, db:
 
 @router.message(Command("case"))
 async def case(message: Message, command: CommandObject, db: Database, rules: Rules,
-               actor: Actor, organisation: Organisation, bot: Bot, binding: Group | None,
                i18n: I18n) -> None:
-    await _check(message, actor, db, rules, organisation, bot, binding)
     if not (command.args or "").strip():
         await message.answer(_("Write the case number after the command, e.g. "
                                "/case 2611-0001."))
@@ -98,9 +80,7 @@ async def case(message: Message, command: CommandObject, db: Database, rules: Ru
 
 @router.message(Command("find"))
 async def find(message: Message, command: CommandObject, db: Database, rules: Rules,
-               actor: Actor, organisation: Organisation, bot: Bot, binding: Group | None,
                i18n: I18n) -> None:
-    await _check(message, actor, db, rules, organisation, bot, binding)
     query = (command.args or "").strip()
     if not query:
         await message.answer(_("Write what to look for after the command: a phone number, "
@@ -113,9 +93,6 @@ async def find(message: Message, command: CommandObject, db: Database, rules: Ru
 
 
 @router.message(Command("stats"))
-async def stats(message: Message, db: Database, rules: Rules, actor: Actor,
-                organisation: Organisation, bot: Bot, binding: Group | None,
-                i18n: I18n) -> None:
-    await _check(message, actor, db, rules, organisation, bot, binding)
+async def stats(message: Message, db: Database, rules: Rules, i18n: I18n) -> None:
     figures = await desk.week_stats(db, rules, rules.now())
     await message.answer(stats_text(figures, rules, i18n.current_locale))

@@ -11,7 +11,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access.supervisor_access import as_supervisor
 from bot.actions.desk import DESK
 from bot.actions.model import Given, ensure_possible
 from bot.flows.supervisor_input import prompt
@@ -23,7 +22,6 @@ from core.domain import Actor, DomainError, Evidence
 from core.organisation import Organisation
 from core.ports import Database
 from core.services import supervision_queries as desk
-from core.services.groups import Group
 from core.services.rules import Rules
 from core.services.supervision_queries import HistoryPage
 
@@ -32,26 +30,21 @@ router = Router(name="supervisor-actions")
 EVIDENCE_SHOWN = 10  # files sent per press; a case holds at most 50
 
 
-async def _open(query: CallbackQuery, callback_data: SupervisorAction, db: Database,
-                rules: Rules, actor: Actor, organisation: Organisation, bot: Bot,
-                binding: Group | None) -> tuple[Message, Actor, HistoryPage]:
-    """The supervisor, and the case the button names, before anything is done."""
+async def _open(query: CallbackQuery, callback_data: SupervisorAction,
+                db: Database) -> tuple[Message, HistoryPage]:
+    """The case the button names, before anything is done."""
     message = query.message
     assert isinstance(message, Message)
-    actor = await as_supervisor(actor, query.from_user, message.chat, db, rules,
-                                organisation, bot, binding)
     # Loading the case first refuses a forged or vanished case id before anything else.
     page = await desk.history(db, callback_data.case_id, offset=callback_data.page,
                               limit=HISTORY_PAGE)
-    return message, actor, page
+    return message, page
 
 
 @router.callback_query(SupervisorAction.filter(F.action == "view"))
 async def view(query: CallbackQuery, callback_data: SupervisorAction, db: Database,
-               rules: Rules, actor: Actor, organisation: Organisation, bot: Bot,
-               binding: Group | None, i18n: I18n) -> None:
-    message, _actor, page = await _open(query, callback_data, db, rules, actor, organisation,
-                                        bot, binding)
+               rules: Rules, i18n: I18n) -> None:
+    message, page = await _open(query, callback_data, db)
     if callback_data.arg == "here":  # back from a sub-menu, in place
         await show(message, *case_view(page, rules, i18n.current_locale, rules.now()))
     else:
@@ -61,10 +54,8 @@ async def view(query: CallbackQuery, callback_data: SupervisorAction, db: Databa
 
 @router.callback_query(SupervisorAction.filter(F.action == "history"))
 async def history(query: CallbackQuery, callback_data: SupervisorAction, db: Database,
-                  rules: Rules, actor: Actor, organisation: Organisation, bot: Bot,
-                  binding: Group | None, i18n: I18n) -> None:
-    message, _actor, page = await _open(query, callback_data, db, rules, actor, organisation,
-                                        bot, binding)
+                  rules: Rules, i18n: I18n) -> None:
+    message, page = await _open(query, callback_data, db)
     text, markup = history_page(page, rules, i18n.current_locale)
     await (show(message, text, markup) if callback_data.arg == "here"
            else message.answer(text, reply_markup=markup))
@@ -73,10 +64,8 @@ async def history(query: CallbackQuery, callback_data: SupervisorAction, db: Dat
 
 @router.callback_query(SupervisorAction.filter(F.action == "evidence"))
 async def evidence(query: CallbackQuery, callback_data: SupervisorAction, db: Database,
-                   rules: Rules, actor: Actor, organisation: Organisation, bot: Bot,
-                   binding: Group | None) -> None:
-    message, _actor, page = await _open(query, callback_data, db, rules, actor, organisation,
-                                        bot, binding)
+                   bot: Bot) -> None:
+    message, page = await _open(query, callback_data, db)
     await _send_files(message, bot, page.case.evidence)
     await query.answer()
 
@@ -84,10 +73,9 @@ async def evidence(query: CallbackQuery, callback_data: SupervisorAction, db: Da
 @router.callback_query(SupervisorAction.filter(F.action.in_(DESK.codes)))
 async def pressed(query: CallbackQuery, callback_data: SupervisorAction, state: FSMContext,
                   db: Database, rules: Rules, actor: Actor, organisation: Organisation,
-                  bot: Bot, binding: Group | None, i18n: I18n) -> None:
+                  i18n: I18n) -> None:
     """A step from the catalogue: a sub-menu to choose from, a prompt, or the change."""
-    message, actor, page = await _open(query, callback_data, db, rules, actor, organisation,
-                                       bot, binding)
+    message, page = await _open(query, callback_data, db)
     entry, case, arg = DESK.get(callback_data.action), page.case, callback_data.arg
     case_id, locale = callback_data.case_id, i18n.current_locale
     if entry.accepts is not None and not entry.accepts(arg):

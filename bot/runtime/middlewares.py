@@ -6,16 +6,21 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import Chat, TelegramObject, Update, User
 
+from bot.access.acting import resolve
 from core.domain import Actor, Role
 from core.organisation import Organisation
 from core.ports import Database
-from core.services import groups, people
+from core.services import groups
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Adds ``person`` (or None), ``actor`` and ``binding`` (a group's role, or None)."""
+    """Adds ``person`` (or None), ``actor`` and ``binding`` (a group's role, or None).
+
+    The actor is final: handlers and routers' filters take it as it is
+    (``bot.access.acting`` says how it is worked out, and when Telegram is asked).
+    """
 
     def __init__(self, db: Database, organisation: Organisation) -> None:
         self.db = db
@@ -24,15 +29,16 @@ class ActorMiddleware(BaseMiddleware):
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        person = await people.find_by_telegram(self.db, user.id) if user else None
-        person_id = person.id if person else None
-        actor = self.organisation.actor_for(user.id, person_id) if user else None
-        data["person"] = person
-        data["actor"] = actor or Actor(person_id, Role.CUSTOMER)
-        chat = data.get("event_chat")
+        chat: Chat | None = data.get("event_chat")
         binding = None
         if chat is not None and chat.type != "private":
             binding = await groups.group_of(self.db, self.organisation, chat.id)
         data["binding"] = binding
         data["group_language"] = binding.language if binding else None
+        data["person"], data["actor"] = None, Actor(None, Role.CUSTOMER)
+        if user is not None and isinstance(event, Update):
+            acting = await resolve(event, user, chat, binding, db=self.db,
+                                   rules=data["rules"], organisation=self.organisation,
+                                   bot=data["bot"])
+            data["person"], data["actor"] = acting.person, acting.actor
         return await handler(event, data)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.access.staff_identity import GROUP_ROLES
+from bot.access.acting import GROUP_ROLES
 from bot.actions.card import CARD
 from bot.actions.desk import DESK
 from bot.actions.model import ROLES, Audience, CaseAction, Catalogue
