@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -46,8 +48,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"complaint-desk run: setting {settings_error(exc)}", file=sys.stderr)
         return 2
+    path = Path(args.config or settings.config_file)
+    if not path.exists():
+        # The usual first-run state: say which command makes the file, not "no such file".
+        out = "" if path == Path(settings.config_file) else f" --out {shlex.quote(str(path))}"
+        print(f"complaint-desk run: no organisation file at {path} — create one with "
+              f"`complaint-desk init{out}` (or `./desk init{out}`)", file=sys.stderr)
+        return 2
     try:
-        organisation = load_organisation(args.config or settings.config_file)
+        organisation = load_organisation(path)
     except PolicyError as exc:
         print(f"complaint-desk run: {exc}", file=sys.stderr)
         return 2
