@@ -84,3 +84,14 @@ def test_ctrl_c_stops_the_sandbox_in_one_quiet_line_and_the_welcome_suggests_des
     assert "complaint-desk sandbox" not in text
     assert process.returncode == 0, err
     assert err == "sandbox stopped\n"
+
+
+def test_run_without_an_organisation_file_names_the_command_that_makes_one(
+        tmp_path: object) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CONFIG_FILE"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path,
+                            env={**env, "BOT_TOKEN": "1:x", "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == ("complaint-desk run: no organisation file at organisation.toml"
+                             " — create one with `complaint-desk init` (or `./desk init`)\n")
