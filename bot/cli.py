@@ -40,6 +40,7 @@ def run_settings() -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runtime.preflight import StartupFailure
     from bot.runtime.runner import BotProcess
     from core.organisation import load_organisation
 
@@ -68,12 +69,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with event_loop_runner() as runner:
         process = BotProcess(settings, organisation)
-        if args.webhook:
-            from bot.runtime.webhook import run_webhook
+        try:
+            if args.webhook:
+                from bot.runtime.webhook import run_webhook
 
-            runner.run(run_webhook(process))
-        else:
-            runner.run(process.run_polling())
+                runner.run(run_webhook(process))
+            else:
+                runner.run(process.run_polling())
+        except StartupFailure as exc:
+            print(f"complaint-desk run: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 
