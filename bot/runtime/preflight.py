@@ -21,9 +21,8 @@ from aiogram.exceptions import (
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from yarl import URL
-
-from core.db.uow import Database
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 10.0  # seconds a database or Redis may take to answer at start-up
@@ -63,9 +62,9 @@ def reason(exc: BaseException) -> str:
     return first[:200]
 
 
-async def check_database(db: Database, url: str, timeout: float = CONNECT_TIMEOUT) -> None:
+async def check_database(engine: AsyncEngine, url: str, timeout: float = CONNECT_TIMEOUT) -> None:
     try:
-        async with asyncio.timeout(timeout), db.engine.connect() as connection:
+        async with asyncio.timeout(timeout), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError, TimeoutError) as exc:
         raise StartupFailure(f"DATABASE_URL: cannot reach the database at "

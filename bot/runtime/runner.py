@@ -89,7 +89,7 @@ class BotProcess:
         one-line ``StartupFailure``, and nothing is left open)."""
         settings = self.settings
         try:
-            await preflight.check_database(self.db, settings.database_url)
+            await preflight.check_database(self.db.engine, settings.database_url)
             if settings.migrate_on_start:
                 await upgrade(settings.database_url)
             if settings.redis_url:
