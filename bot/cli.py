@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -38,6 +40,7 @@ def run_settings() -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runtime.preflight import StartupFailure
     from bot.runtime.runner import BotProcess
     from core.organisation import load_organisation
 
@@ -46,8 +49,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"complaint-desk run: setting {settings_error(exc)}", file=sys.stderr)
         return 2
+    path = Path(args.config or settings.config_file)
+    if not path.exists():
+        # The usual first-run state: say which command makes the file, not "no such file".
+        out = "" if path == Path(settings.config_file) else f" --out {shlex.quote(str(path))}"
+        print(f"complaint-desk run: no organisation file at {path} — create one with "
+              f"`complaint-desk init{out}` (or `./desk init{out}`)", file=sys.stderr)
+        return 2
     try:
-        organisation = load_organisation(args.config or settings.config_file)
+        organisation = load_organisation(path)
     except PolicyError as exc:
         print(f"complaint-desk run: {exc}", file=sys.stderr)
         return 2
@@ -59,12 +69,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with event_loop_runner() as runner:
         process = BotProcess(settings, organisation)
-        if args.webhook:
-            from bot.runtime.webhook import run_webhook
+        try:
+            if args.webhook:
+                from bot.runtime.webhook import run_webhook
 
-            runner.run(run_webhook(process))
-        else:
-            runner.run(process.run_polling())
+                runner.run(run_webhook(process))
+            else:
+                runner.run(process.run_polling())
+        except StartupFailure as exc:
+            print(f"complaint-desk run: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 

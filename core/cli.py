@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from core.init_command import add_init_command
 from core.organisation import Organisation, load_organisation
 from core.policy import Policy, PolicyError, load_policy, read_toml
 
@@ -255,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaint-desk",
                                      description="Run a customer-complaint desk in Telegram.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_init_command(commands)
     migrate = commands.add_parser("migrate", help="create or upgrade the database")
     migrate.add_argument("--database-url", help="default: $DATABASE_URL or a local SQLite file")
     migrate.set_defaults(handler=cmd_migrate)

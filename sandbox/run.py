@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.runtime.preflight import StartupFailure
 from bot.runtime.runner import BotProcess
 from bot.runtime.settings import Settings
 from core.calendar import BusinessCalendar
@@ -155,3 +156,6 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # Ctrl+C before polling started
         print(STOPPED, file=sys.stderr)
         return 0
+    except StartupFailure as exc:  # e.g. a --database-url that does not answer
+        print(f"complaint-desk sandbox: {exc}", file=sys.stderr)
+        return 2

@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from bot.delivery.job_runner import JobRunner
 from bot.delivery.outbox_sender import OutboxSender
 from bot.delivery.pacing import Pacer
+from bot.runtime import preflight
 from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.commands import set_commands
 from bot.runtime.i18n import make_i18n
@@ -84,9 +85,23 @@ class BotProcess:
         await asyncio.gather(*self._workers, return_exceptions=True)
 
     async def prepare(self) -> None:
-        """Before receiving updates, in either mode."""
-        if self.settings.migrate_on_start:
-            await upgrade(self.settings.database_url)
+        """Before receiving updates, in either mode: everything it needs answers (else a
+        one-line ``StartupFailure``, and nothing is left open)."""
+        settings = self.settings
+        try:
+            await preflight.check_database(self.db.engine, settings.database_url)
+            if settings.migrate_on_start:
+                await upgrade(settings.database_url)
+            if settings.redis_url:
+                await preflight.check_redis(settings.redis_url)
+            await preflight.check_bot_api(self.bot, settings.telegram_api_url,
+                                          settings.bot_api_attempts,
+                                          settings.bot_api_backoff_seconds)
+        except BaseException:
+            await self.bot.session.close()
+            await self.dispatcher.storage.close()
+            await self.db.dispose()
+            raise
 
     async def run_polling(self) -> None:
         await self.prepare()

@@ -10,3 +10,7 @@ from core.settings import Settings as ProcessSettings
 class Settings(ProcessSettings):
     # Required only here, so ``run`` without BOT_TOKEN says so and ``migrate`` does not care.
     bot_token: SecretStr = Field(description="the token @BotFather gave")
+    # Start-up asks the Bot API who the bot is (getMe) this many times before giving up,
+    # waiting BOT_API_BACKOFF_SECONDS, then twice that, and so on, between attempts.
+    bot_api_attempts: int = Field(default=5, ge=1, le=20)
+    bot_api_backoff_seconds: float = Field(default=1.0, ge=0, le=60)

@@ -50,7 +50,8 @@ class Desk:
         env.update(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=self.emulator.base_url,
                    DATABASE_URL=self.database_url,
                    CONFIG_FILE=str(ROOT / "sandbox" / "demo_organisation.toml"),
-                   LOG_LEVEL="INFO", CLOCK_START=self.clock.now().isoformat(), **extra)
+                   LOG_LEVEL="INFO", CLOCK_START=self.clock.now().isoformat())
+        env.update(extra)  # a test's own settings win, CONFIG_FILE included
         env.pop("REDIS_URL", None)
         return env
 

@@ -84,3 +84,26 @@ def test_ctrl_c_stops_the_sandbox_in_one_quiet_line_and_the_welcome_suggests_des
     assert "complaint-desk sandbox" not in text
     assert process.returncode == 0, err
     assert err == "sandbox stopped\n"
+
+
+def test_run_without_an_organisation_file_names_the_command_that_makes_one(
+        tmp_path: object) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CONFIG_FILE"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path,
+                            env={**env, "BOT_TOKEN": "1:x", "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == ("complaint-desk run: no organisation file at organisation.toml"
+                             " — create one with `complaint-desk init` (or `./desk init`)\n")
+
+
+def test_a_sandbox_database_that_does_not_answer_is_one_line(tmp_path: object) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "sandbox", "--script",
+         str(ROOT / "sandbox" / "scripts" / "intake_zh.toml"),
+         "--database-url", "postgresql://nobody:s3cret@127.0.0.1:1/x"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 2
+    assert result.stderr.startswith("complaint-desk sandbox: DATABASE_URL: cannot reach the "
+                                    "database at postgresql://nobody:***@127.0.0.1:1/x: ")
+    assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
