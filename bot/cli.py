@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError
 
 from core import cli as core_cli
 from core.policy import PolicyError
@@ -68,7 +69,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with event_loop_runner() as runner:
-        process = BotProcess(settings, organisation)
+        try:
+            process = BotProcess(settings, organisation)
+        except ArgumentError as exc:  # a DATABASE_URL SQLAlchemy cannot read at all
+            print(f"complaint-desk run: setting DATABASE_URL: {exc}", file=sys.stderr)
+            return 2
         try:
             if args.webhook:
                 from bot.runtime.webhook import run_webhook

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.db.engine import DEFAULT_URL, POOL_SIZE
@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     # Tests and demos: the bot's clock starts at this moment and ticks on from there (a
     # naive value is wall time in the organisation's zone). Unset: the real time.
     clock_start: datetime | None = None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        # Caught here, as one line naming the setting, not deep in the Redis client.
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
 
     def pool_options(self) -> dict[str, int]:
         """Engine options for the database (SQLite's pool is left as it is)."""

@@ -59,3 +59,11 @@ def test_an_unreachable_bot_api_is_tried_again_then_one_line(tmp_path: Path) -> 
                if "the Bot API at http://127.0.0.1:1 did not answer" in line]
     assert [line.split("(attempt ")[1][:6] for line in retries] == ["1 of 3", "2 of 3"]
     assert "E2E-TOKEN" not in result.stderr  # the token is part of every request's path
+
+
+def test_settings_that_are_not_addresses_at_all_are_one_line_each(tmp_path: Path) -> None:
+    for setting, value in (("DATABASE_URL", "not a url"), ("REDIS_URL", "localhost:6379")):
+        result = _run(tmp_path, **{setting: value})
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"complaint-desk run: setting {setting}: ")
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
