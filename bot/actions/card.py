@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
-from bot.views.labels import REMEDIES
+from bot.views.labels import STAFF_REMEDIES
 from core.domain import Action, Actor, Case, CaseState, DomainError, Remedy, RemedyKind, Severity
 from core.domain.values import money
 from core.organisation import Organisation
@@ -62,7 +62,7 @@ def _departments(case: Case, rules: Rules, organisation: Organisation
 
 
 def _remedies(case: Case, rules: Rules, organisation: Organisation) -> list[tuple[str, str]]:
-    return [(code, str(label)) for code, label in REMEDIES.items() if code != "other"]
+    return [(code, str(label)) for code, label in STAFF_REMEDIES.items() if code != "other"]
 
 
 async def _assign(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import lazy_gettext as __
+from babel import Locale, UnknownLocaleError
 
 from core.policy import Category
 
@@ -52,6 +53,41 @@ STATES = {
     "revisiting": __("we are asking how satisfied you are"),
     "closed_satisfied": __("closed, resolved"),
     "closed": __("closed"),
+}
+
+# What staff read on their cards and lists: who has the ball now, in the desk's own terms
+# (the customer's words above say "your decision", which on a staff card reads as theirs).
+STAFF_STATES = {
+    "received": __("new, to be checked by the desk"),
+    "investigating": __("being checked by the desk"),
+    "closed_invalid": __("closed as invalid"),
+    "assigned": __("assigned, waiting for the department to take it"),
+    "accepted": __("the department is working on it"),
+    "awaiting_approval": __("solution waiting for the supervisors' approval"),
+    "awaiting_customer": __("waiting for the customer to confirm the solution"),
+    "implementing": __("carrying out the agreed solution"),
+    "implemented": __("solution carried out, satisfaction survey due"),
+    "revisiting": __("satisfaction survey under way"),
+    "closed_satisfied": __("closed, customer satisfied"),
+    "closed": __("closed"),
+}
+
+# The remedies as staff name what they offer (the customer's menu asks in the first person).
+STAFF_REMEDIES = {
+    "return": __("Return"),
+    "exchange": __("Exchange"),
+    "repair": __("Repair"),
+    "discount": __("Discount"),
+    "compensation": __("Compensation"),
+    "explanation": __("Explanation"),
+    "other": __("Other solution"),
+}
+
+# The customer's language as a card names it, in the staff's own language.
+LANGUAGE_NAMES = {
+    "zh_Hans": __("Simplified Chinese"),
+    "zh_Hant": __("Traditional Chinese"),
+    "en": __("English"),
 }
 
 RATINGS = {
@@ -114,6 +150,28 @@ def remedy_label(code: str | None) -> str:
 
 def state_label(code: str) -> str:
     return str(STATES.get(code, code))
+
+
+def staff_state_label(code: str) -> str:
+    return str(STAFF_STATES.get(code, code))
+
+
+def language_label(code: str | None, locale: str) -> str:
+    """A language code as words; one the catalogs do not name reads as Babel names it."""
+    if not code:
+        return "—"
+    label = LANGUAGE_NAMES.get(code)
+    if label is not None:
+        return str(label)
+    try:
+        return Locale.parse(code).get_display_name(locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def staff_remedy_label(code: str | None) -> str:
+    label = STAFF_REMEDIES.get(code or "other")
+    return str(label) if label is not None else str(STAFF_REMEDIES["other"])
 
 
 # The history a customer sees: what happened to their case, without internal notes.

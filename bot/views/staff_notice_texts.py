@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import SupervisorAction
 from bot.views.cards import DEADLINES
-from bot.views.labels import category_label, level_label, state_label
+from bot.views.labels import category_label, level_label, staff_state_label
 from bot.views.notice_registry import Rendered, buttons, renders
 from bot.views.render import escape
 from core.notices import (
@@ -44,7 +44,7 @@ def _clock(code: str) -> object:
 
 
 def _state(state: str) -> str:
-    return "\n" + _("State: {state}").format(state=state_label(state))
+    return "\n" + _("State: {state}").format(state=staff_state_label(state))
 
 
 @renders(DeadlineWarning)
@@ -90,7 +90,7 @@ def _digest(head: str, notice: Digest | OverdueDigest, policy: Policy) -> str:
     for case in notice.cases:
         due = (datetime.fromisoformat(case.due).astimezone(tz).strftime("%m-%d %H:%M")
                if case.due else "—")
-        lines.append(f"• {escape(case.number)} — {state_label(case.state)} — "
+        lines.append(f"• {escape(case.number)} — {staff_state_label(case.state)} — "
                      f"{escape(case.owner or '—')} — {due}")
     if not notice.cases:
         lines.append(_("Nothing open. Well done."))

@@ -27,9 +27,9 @@ from bot.views.keyboards import inline
 from bot.views.labels import (
     RATINGS,
     level_label,
-    remedy_label,
     settled_by,
-    state_label,
+    staff_remedy_label,
+    staff_state_label,
 )
 from bot.views.notice_texts import _duration
 from bot.views.render import escape, shorten
@@ -151,7 +151,7 @@ def _details(event: CaseEvent, rules: Rules) -> str:
         return "→ " + escape(department.name)
     if action == "propose":
         amount = f" {data['amount']} {data.get('currency', '')}" if data.get("amount") else ""
-        return escape(remedy_label(data.get("kind")) + amount)
+        return escape(staff_remedy_label(data.get("kind")) + amount)
     if action == "set_severity" and data.get("severity") in SEVERITIES:
         return "→ " + str(SEVERITIES[data["severity"]])
     if action in ("escalate", "de_escalate") and data.get("level"):
@@ -179,7 +179,7 @@ def _event_line(number: int, event: CaseEvent, page: HistoryPage, rules: Rules,
     if details:
         head += f" {details}"
     if event.to_state is not event.from_state and event.to_state is not None:
-        head += f" [{state_label(event.to_state.value)}]"
+        head += f" [{staff_state_label(event.to_state.value)}]"
     if event.note:
         head += "\n    «" + fit(event_note(event.note), ENTRY_LIMIT - min(len(head), 300) - 10) + "»"
     return head
@@ -209,7 +209,7 @@ def found_page(items: list[Found], total: int, query: str, rules: Rules, locale:
     builder = InlineKeyboardBuilder()
     used, shown = len(lines[0]), 0
     for item in items:
-        entry = (f"• <b>{escape(item.number)}</b> · {state_label(item.state)} · "
+        entry = (f"• <b>{escape(item.number)}</b> · {staff_state_label(item.state)} · "
                  f"{when(item.filed_at, rules.calendar.tz, locale)} · "
                  f"{fit(item.contact_name or '—', 60)}\n    «{fit(item.description, 140)}»")
         if used + len(entry) + 1 > FOUND_BUDGET:
