@@ -46,6 +46,7 @@ class CardRecord:
     message_id: int
     thread_id: int | None
     created_at: datetime
+    rendered: str | None = None  # digest of the text and buttons last sent (None: unknown)
 
 
 @dataclass(frozen=True)

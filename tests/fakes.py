@@ -222,6 +222,10 @@ class FakeGroups:
     async def remember_card(self, card: CardRecord) -> None:
         self.store.cards[(card.case_id, card.chat_id)] = card
 
+    async def note_rendered(self, case_id: int, chat_id: int, rendered: str) -> None:
+        card = self.store.cards[(case_id, chat_id)]
+        self.store.cards[(case_id, chat_id)] = replace(card, rendered=rendered)
+
 
 class FakeQueries:
     """The cross-case reads are SQL's business (tested on real databases); the few a fake

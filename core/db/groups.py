@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.staff_models import CaseCardRow, GroupBindingRow
@@ -55,9 +55,14 @@ class GroupRepository:
         row = (await self.session.execute(select(CaseCardRow).where(
             CaseCardRow.case_id == case_id, CaseCardRow.chat_id == chat_id))).scalars().first()
         return None if row is None else CardRecord(row.case_id, row.chat_id, row.message_id,
-                                                   row.thread_id, row.created_at)
+                                                   row.thread_id, row.created_at, row.rendered)
 
     async def remember_card(self, card: CardRecord) -> None:
         self.session.add(CaseCardRow(case_id=card.case_id, chat_id=card.chat_id,
                                      message_id=card.message_id, thread_id=card.thread_id,
-                                     created_at=card.created_at))
+                                     created_at=card.created_at, rendered=card.rendered))
+
+    async def note_rendered(self, case_id: int, chat_id: int, rendered: str) -> None:
+        await self.session.execute(update(CaseCardRow).where(
+            CaseCardRow.case_id == case_id, CaseCardRow.chat_id == chat_id
+        ).values(rendered=rendered))

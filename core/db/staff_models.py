@@ -36,5 +36,8 @@ class CaseCardRow(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the case's forum topic
     created_at: Mapped[datetime]
+    # What the card last showed (a digest of text and buttons): Telegram refuses an edit
+    # that changes nothing, so the sender skips it.
+    rendered: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("case_id", "chat_id"),)

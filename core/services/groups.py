@@ -97,7 +97,15 @@ async def card_of(db: Database, case_id: int, chat_id: int) -> CardRecord | None
 
 
 async def remember_card(db: Database, case_id: int, chat_id: int, message_id: int,
-                        thread_id: int | None, now: datetime) -> None:
+                        thread_id: int | None, now: datetime, rendered: str | None = None
+                        ) -> None:
     async with db.uow() as uow:
-        await uow.groups.remember_card(CardRecord(case_id, chat_id, message_id, thread_id, now))
+        await uow.groups.remember_card(CardRecord(case_id, chat_id, message_id, thread_id, now,
+                                                  rendered))
+        await uow.commit()
+
+
+async def note_rendered(db: Database, case_id: int, chat_id: int, rendered: str) -> None:
+    async with db.uow() as uow:
+        await uow.groups.note_rendered(case_id, chat_id, rendered)
         await uow.commit()
