@@ -256,8 +256,10 @@ class Case:
             target = CaseState.CLOSED
         else:
             target = CaseState.CLOSED_SATISFIED
+        # A reopening names the department that had the case, so its card hears of it.
+        reopened = {"previous": self.department} if target is CaseState.INVESTIGATING else {}
         self._move(Action.RECORD_REVISIT, actor, now, to=target, note=comment,
-                   rating=rating.value, round=done)
+                   rating=rating.value, round=done, **reopened)
         self.last_rating, self.revisits_done = rating, done
         if target is CaseState.INVESTIGATING:
             self._reopen_fields()
@@ -272,7 +274,7 @@ class Case:
 
     def reopen(self, actor: Actor, now: datetime, reason: str) -> None:
         reason = check_text("reason", reason, MAX_TEXT)
-        self._move(Action.REOPEN, actor, now, note=reason)
+        self._move(Action.REOPEN, actor, now, note=reason, previous=self.department)
         self._reopen_fields()
 
     def _close(self, now: datetime, closure: str) -> None:

@@ -34,8 +34,10 @@ class _About(TypedDict):
 
 
 _DESK_STAGE = {CaseState.RECEIVED, CaseState.INVESTIGATING}
+# The desk owns a case end to end: it hears of the customer's verdicts and the closing.
 _DESK_EVENTS = {Action.FILE, Action.INVALIDATE, Action.ASSIGN, Action.TRANSFER,
-                Action.HAND_BACK, Action.REOPEN, Action.SET_SEVERITY}
+                Action.HAND_BACK, Action.REOPEN, Action.SET_SEVERITY, Action.CUSTOMER_REJECT,
+                Action.CLOSE}
 
 
 def _card_targets(case: Case, event: CaseEvent) -> list[Route]:
@@ -53,17 +55,33 @@ def _card_targets(case: Case, event: CaseEvent) -> list[Route]:
     return targets
 
 
+def _may_show(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Route]:
+    """The groups that may already show a card of the case: the desk, the supervisors and
+    every department the case or these events name."""
+    routes = [DESK, SUPERVISORS]
+    codes = [case.department] + [event.data.get(key) for event in events
+                                 for key in ("department", "previous")]
+    routes += [department(str(code)) for code in codes if code]
+    return list(dict.fromkeys(routes))
+
+
 def cards_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Card]:
-    """Staff cards to refresh, one per group, each with the events to note under it."""
+    """Staff cards to refresh, one per group, each with the events to note under it; every
+    other group that shows a card of the case gets it refreshed too (no notes), so no card
+    is left telling an old state."""
     assert case.id is not None
     notes: dict[Route, list[CardEvent]] = {}
     for event in events:
         for target in _card_targets(case, event):
             notes.setdefault(target, []).append(CardEvent(
                 event=event.action.value, note=event.note or "",
-                actor_id=event.actor.person_id, role=event.actor.role.value))
-    return [Card(to=to, case_id=case.id, number=str(case.number), events=tuple(items))
-            for to, items in notes.items()]
+                actor_id=event.actor.person_id, role=event.actor.role.value,
+                detail=str(event.data.get("rating") or "")))
+    refreshed = [Card(to=to, case_id=case.id, number=str(case.number), events=(),
+                      shown_only=True)
+                 for to in _may_show(case, events) if to not in notes]
+    return refreshed + [Card(to=to, case_id=case.id, number=str(case.number), events=tuple(items))
+                        for to, items in notes.items()]
 
 
 def notices_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Notice]:

@@ -125,15 +125,20 @@ class CardEvent:
     note: str
     actor_id: int | None
     role: str
+    detail: str = ""  # a code the note names, e.g. a survey's rating
 
 
 @dataclass(frozen=True, kw_only=True)
 class Card(Routed):
-    """Refresh the case's card in a group, noting these events under it."""
+    """Refresh the case's card in a group, noting these events under it.
+
+    ``shown_only``: refresh it only if the group already shows a card of the case (the
+    card sender knows from its records); never post a new one there."""
 
     kind = "card"
     number: str
     events: tuple[CardEvent, ...]
+    shown_only: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -32,8 +32,12 @@ def test_a_row_written_by_the_untyped_outbox_still_reads() -> None:
 def test_nested_payloads_keep_their_shape() -> None:
     card = Card(case_id=3, to=Route("department", "quality"), number="2611-0003",
                 events=(CardEvent(event="assign", note="", actor_id=None, role="system"),))
-    assert card.payload == {"number": "2611-0003", "events": [
+    assert card.payload == {"number": "2611-0003", "shown_only": False, "events": [
+        {"event": "assign", "note": "", "actor_id": None, "role": "system", "detail": ""}]}
+    # A card stored before ``detail`` and ``shown_only`` existed still reads.
+    old = {"number": "2611-0003", "events": [
         {"event": "assign", "note": "", "actor_id": None, "role": "system"}]}
+    assert load("card", card.route(), 3, old) == card
     digest = Digest(department="quality", day="2026-11-05", total=1, cases=(
         DigestLine(number="2611-0003", state="received", owner="", due=""),))
     assert load("digest", digest.route(), None, digest.payload) == digest
