@@ -1,14 +1,24 @@
 """Posts a case's card in a group the first time, edits it in place after that, and adds
-a short threaded note for each event (in the case's own topic when the group is a forum)."""
+a short threaded note for each event (in the case's own topic when the group is a forum).
+
+An edit that would change nothing is skipped (Telegram refuses it): the card record keeps a
+digest of the text and buttons last sent. A refresh for a group that shows no card of the
+case (``Card.shown_only``) posts nothing."""
 
 from __future__ import annotations
 
+import hashlib
+
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.views.cards import card_buttons, card_text, event_note
+from bot.views.labels import RATINGS
 from bot.views.render import escape, shorten
+from bot.views.verdict import latest_verdict
 from core.notices import Card, CardEvent
 from core.ports import Database, UnitOfWork
 from core.services import groups
@@ -44,6 +54,7 @@ EVENTS = {
     "instruct": __("gave an instruction"),
     "reassign": __("gave the case to another colleague"),
 }
+HISTORY = 1000  # events read for the customer's standing objection; cases have far fewer
 
 
 class CardSender:
@@ -63,12 +74,18 @@ class CardSender:
         # Everything the card shows, in one read: no write lock, one snapshot.
         async with self.db.uow(read_only=True) as uow:
             case = await uow.cases.get(notice.case_id or 0, lock=False)
+            card = await uow.groups.card(case.id or 0, group.chat_id)
+            if card is None and notice.shown_only:
+                return 0  # this group never had the case: nothing to refresh
             ids = {e.actor_id for e in events if e.actor_id} | (
                 {case.owner_id} if case.owner_id else set())
             names = await self._names(uow, ids)
-            card = await uow.groups.card(case.id or 0, group.chat_id)
-        text = card_text(case, self.rules, locale, names, self.rules.now())
+            history = await uow.cases.history(case.id or 0, limit=HISTORY)
+            customer = await uow.people.get(case.customer_id)
+        text = card_text(case, self.rules, locale, names, self.rules.now(),
+                         language=customer.language, verdict=latest_verdict(history))
         markup = card_buttons(case, notice.audience, self.rules)
+        rendered = digest(text, markup)
         if card is None:
             thread = None
             if group.is_forum:
@@ -77,12 +94,13 @@ class CardSender:
             sent = await self.bot.send_message(group.chat_id, text, reply_markup=markup,
                                                message_thread_id=thread)
             await groups.remember_card(self.db, case.id or 0, group.chat_id, sent.message_id,
-                                       thread, self.rules.now())
+                                       thread, self.rules.now(), rendered)
             message_id, thread_id = sent.message_id, thread
         else:
             message_id, thread_id = card.message_id, card.thread_id
-            await self.bot.edit_message_text(text, chat_id=group.chat_id,
-                                             message_id=message_id, reply_markup=markup)
+            if card.rendered != rendered:
+                await self._edit(text, markup, group.chat_id, message_id)
+                await groups.note_rendered(self.db, case.id or 0, group.chat_id, rendered)
         for event in events:
             note = event_line(event, names)
             if note is None:
@@ -90,6 +108,22 @@ class CardSender:
             await self.bot.send_message(group.chat_id, note, reply_to_message_id=message_id,
                                         message_thread_id=thread_id)
         return message_id
+
+    async def _edit(self, text: str, markup: InlineKeyboardMarkup | None, chat_id: int,
+                    message_id: int) -> None:
+        try:
+            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                             reply_markup=markup)
+        except TelegramBadRequest as exc:
+            # A card posted before digests were kept may already show exactly this.
+            if "message is not modified" not in exc.message:
+                raise
+
+
+def digest(text: str, markup: InlineKeyboardMarkup | None) -> str:
+    """What a card shows, as a fixed-size digest to compare with the last one sent."""
+    buttons = markup.model_dump_json(exclude_none=True) if markup is not None else ""
+    return hashlib.sha256(f"{text}\x00{buttons}".encode()).hexdigest()
 
 
 def event_line(event: CardEvent, names: dict[int, str]) -> str | None:
@@ -100,6 +134,8 @@ def event_line(event: CardEvent, names: dict[int, str]) -> str | None:
     who = names.get(event.actor_id or 0) or (
         _("The customer") if event.role == "customer" else _("The system"))
     note = f"<b>{escape(who)}</b> {label}"
+    if event.detail in RATINGS:
+        note += f" ({RATINGS[event.detail]})"
     if event.note:
         note += ": " + escape(shorten(event_note(event.note), 500))
     return note

@@ -16,7 +16,7 @@ from bot.input.media import evidence_of
 from bot.views.dates import when
 from bot.views.labels import CUSTOMER_EVENTS, state_label
 from bot.views.render import escape, shorten
-from core.domain import Actor, Case, Evidence
+from core.domain import Action, Actor, Case, CaseState, Evidence
 from core.domain.deadlines import next_due
 from core.policy import Policy
 from core.ports import Database
@@ -76,6 +76,9 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
         if event.action.value in ("invalidate", "ask_customer", "customer_reject") and event.note:
             line += f": {escape(shorten(event.note, 300))}"
         lines.append(line)
+        if event.action is Action.RECORD_REVISIT and event.to_state is CaseState.INVESTIGATING:
+            # A dissatisfied answer reopens the case: say so, as a staff reopening would.
+            lines.append(f"• {when(event.at, tz, locale)} — {CUSTOMER_EVENTS['reopen']}")
     builder = InlineKeyboardBuilder()
     if not case.state.is_closed:
         builder.button(text=_("➕ Add information"),

@@ -13,8 +13,14 @@ from bot.actions.card import CARD
 from bot.actions.model import Audience
 from bot.input.callbacks import StaffAction
 from bot.views.dates import when
-from bot.views.labels import category_label, remedy_label, state_label
+from bot.views.labels import (
+    category_label,
+    language_label,
+    staff_remedy_label,
+    staff_state_label,
+)
 from bot.views.render import escape, shorten
+from bot.views.verdict import Verdict, verdict_line
 from core.alerts import MISSED
 from core.domain import Case, Severity
 from core.policy import Deadline
@@ -39,22 +45,27 @@ def event_note(note: str) -> str:
     return _("missed the deadline: {clocks}").format(clocks=", ".join(clocks))
 
 
-def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now: datetime
-              ) -> str:
+def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now: datetime,
+              *, language: str | None = None, verdict: Verdict | None = None) -> str:
+    """``language``: the customer's, when the case did not record one; ``verdict``: their
+    standing objection (``bot.views.verdict``)."""
     policy, intake = rules.policy, case.intake
     department = policy.department(case.department or "")
     flag = "🚨 " if case.severity is Severity.MAJOR else ""
     lines = [
         f"{flag}📋 <b>{escape(str(case.number))}</b> · {SEVERITIES[case.severity.value]}",
-        _("State: {state}").format(state=state_label(case.state.value)),
+        _("State: {state}").format(state=staff_state_label(case.state.value)),
         _("About: {category} · Department: {department}").format(
             category=category_label(intake.category),
             department=escape(department.name) if department else "—"),
         _("Owner: {owner}").format(owner=escape(names.get(case.owner_id or 0, "—"))),
         _("Customer: {name} {phone}").format(name=escape(intake.contact_name or ""),
                                              phone=escape(intake.contact_phone or "")),
+        # Staff words are forwarded to the customer as written: say which language to use.
+        _("Language: {language}").format(
+            language=language_label(intake.language or language, locale)),
         _("Wants: {demand}").format(demand=escape(shorten(intake.demand_text or "", 300))
-                                    or remedy_label(intake.demand)),
+                                    or staff_remedy_label(intake.demand)),
         "«" + escape(shorten(intake.description, 700)) + "»",
     ]
     for label, value in ((_("Product"), intake.product), (_("Where"), intake.place),
@@ -66,8 +77,10 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
     if case.remedy is not None:
         amount = f" {case.remedy.amount} {case.remedy.currency}" if case.remedy.amount else ""
         lines.append(_("Solution: {kind}{amount} — {text}").format(
-            kind=remedy_label(case.remedy.kind.value), amount=amount,
+            kind=staff_remedy_label(case.remedy.kind.value), amount=amount,
             text=escape(shorten(case.remedy.text, 300))))
+    if verdict is not None:
+        lines.append(verdict_line(verdict))
     if case.instruction:
         lines.append(_("📌 Supervisors' instruction: {text}").format(
             text=escape(shorten(case.instruction, 300))))
