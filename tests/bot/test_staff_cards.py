@@ -65,14 +65,14 @@ async def test_a_case_goes_from_the_desk_through_the_department_with_one_card_ea
 ) -> None:
     case_id, sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
     card = sent_to(session, DESK_CHAT)[0]
-    assert card.startswith("📋 <b>2611-0001</b> · minor\nState: received, being checked")
+    assert card.startswith("📋 <b>2611-0001</b> · minor\nState: new, to be checked by the desk")
     await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
     await sender.run_once()
     quality_card = sent_to(session, QUALITY_CHAT)[0]
     assert "Department: Quality" in quality_card
     edits = [m for m in session.requests if isinstance(m, EditMessageText)]
     assert edits and edits[-1].chat_id == DESK_CHAT
-    assert "State: passed to the responsible department" in edits[-1].text
+    assert "State: assigned, waiting for the department to take it" in edits[-1].text
     await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
     await sender.run_once()
     assert any(t.startswith("<b>Zhang</b> took the case") for t in sent_to(session, QUALITY_CHAT))
@@ -117,7 +117,7 @@ async def test_a_solution_beyond_authority_goes_to_the_supervisors_for_approval(
                         "Refund and a voucher for the trouble.")
     await sender.run_once()
     approval = sent_to(session, SUPERVISORS_CHAT)[0]
-    assert "State: a solution is being approved" in approval
+    assert "State: solution waiting for the supervisors' approval" in approval
     assert "1500.00 CNY" in approval
     await press_card(chat, session, SUPERVISOR_ID, SUPERVISORS_CHAT, "approve", case_id)
     await sender.run_once()
