@@ -32,7 +32,8 @@ async def test_desk_to_department_to_customer_with_cards_edited_in_place(desk: D
     await desk.wait_until_started()
     await play(desk.state, ANN_FILES)
     card = await desk.wait_for(DESK_CHAT, is_card)
-    assert "状态：已受理，正在核实" in card["text"]
+    assert "状态：新投诉，待客服部核实" in card["text"]
+    assert "语言：英语" in card["text"]  # staff know to write to Ann in English
     await desk.press_in(DESK_CHAT, WANG, "✅ 有效 → 品管部")
     await desk.wait_for(QUALITY_CHAT, is_card)
 
@@ -67,6 +68,10 @@ async def test_desk_to_department_to_customer_with_cards_edited_in_place(desk: D
     await desk.wait_for(SUPERVISORS_CHAT, lambda m: is_card(m) and "1500.00 CNY" in m["text"])
     await desk.press_in(SUPERVISORS_CHAT, CHEN, "👍 批准")
     await desk.wait_for(ANN, lambda m: "A refund and a voucher" in m.get("text", ""))
+    # Once approved, the supervisors' card says who has the ball now.
+    approved = await desk.wait_for(SUPERVISORS_CHAT,
+                                   lambda m: is_card(m) and "状态：等待客户确认方案" in m["text"])
+    assert "方案待主管审批" not in approved["text"]
     await play(desk.state, [step("ann", press="✅ I accept")])
     await desk.press_in(QUALITY_CHAT, zhang, "✅ 已落实")
     await desk.wait_for(ANN, lambda m: "has been carried out" in m.get("text", ""))
@@ -77,11 +82,26 @@ async def test_desk_to_department_to_customer_with_cards_edited_in_place(desk: D
     assert len(quality_cards) == 1 and len(quality_cards[0]["edits"]) >= 4
     # Inside working hours the revisit survey goes out at once and the card moves on to it;
     # outside them the card rests at "implemented" until the next working morning.
-    assert ("状态：解决方案已落实" in quality_cards[0]["text"]
-            or "状态：正在进行满意度回访" in quality_cards[0]["text"])
+    assert ("状态：方案已执行，待回访" in quality_cards[0]["text"]
+            or "状态：回访中" in quality_cards[0]["text"])
     desk_cards = [m for m in desk.state.transcript(DESK_CHAT)
                   if m["from"]["is_bot"] and "📋" in (m["text"] or "")]
     assert len(desk_cards) == 1 and desk_cards[0]["edits"]
+    # The desk owns the case end to end: its card follows it past the department.
+    assert "状态：已转交责任部门，待接单" not in desk_cards[0]["text"]
+    assert_no_idle_edits(desk)
+
+
+def assert_no_idle_edits(desk: Desk) -> None:
+    """No edit repeats the text and buttons the same card already showed."""
+    shown: dict[tuple[str, str], tuple[str, str]] = {}
+    for request in desk.state.requests("editMessageText"):
+        assert "not modified" not in str(request.get("description", ""))
+        params = request["params"]
+        key = (str(params.get("chat_id")), str(params.get("message_id")))
+        now = (str(params.get("text")), str(params.get("reply_markup")))
+        assert shown.get(key) != now, now[0][:60]
+        shown[key] = now
 
 
 async def test_an_invalid_complaint_reaches_the_customer_politely(desk: Desk) -> None:
@@ -103,7 +123,7 @@ async def test_a_department_hands_a_case_back_with_a_reason(desk: Desk) -> None:
     await desk.press_in(QUALITY_CHAT, ZHANG, "↩️ 不归本部门")
     await desk.reply_in(QUALITY_CHAT, ZHANG, "为什么这个投诉不归本部门处理",
                         "Mould comes from a broken cold chain: logistics.")
-    card = await desk.wait_for(DESK_CHAT, lambda m: is_card(m) and "正在调查" in m["text"])
+    card = await desk.wait_for(DESK_CHAT, lambda m: is_card(m) and "客服部核实中" in m["text"])
     assert card["reply_markup"]["inline_keyboard"]  # back at the desk, with its buttons
 
 

@@ -112,7 +112,7 @@ async def test_a_refused_then_an_approved_solution_above_the_limit_with_comments
     assert replies[0] == "已完成。"
     await desk.wait_for(QUALITY_CHAT, lambda m: m.get("text", "") ==
                         "Chen Jing 没有批准解决方案: Too much for mould: offer an exchange and 200.")
-    await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and "已有同事在处理" in m["text"])
+    await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and "状态：责任部门处理中" in m["text"])
 
     # The department tries again; this time the supervisor approves, with a comment.
     await propose_1500(desk, "An exchange, a refund and a voucher.")
