@@ -1,14 +1,12 @@
 """Who is acting in an update, worked out once (``ActorMiddleware`` calls ``resolve``).
 
-The organisation file comes first: role, department and rung. Someone it does not list is
-a customer, except that (until a later issue removes it) a member of a bound group acts as
-that group's staff: desk -> specialist, supervisors -> supervisor, a department group -> a
-member of that department, never with a rung, so with no authority over money. Asking
-Telegram who is a member (getChatMember) is the one Bot API call made before routing, so
-it is made only for updates that can act: a button press, or a group message that is a
-command or a reply to the bot (answers to its prompts). Ordinary chatter never costs one.
-Staff get a ledger (people) row the first time they act, under the organisation's name
-for them; in a private chat only a supervisor acts as staff.
+Authority comes from the organisation, never from group membership: the organisation
+file names the staff (role, department, rung); everyone else is a customer, wherever they
+write, so a member of a bound group who is not listed meets the staff branches' refusals.
+This is the one place to extend when staff may also come from invitations. No Bot API call
+is made here. Staff get a ledger (people) row the first time they can act (a press, a
+command, a reply to the bot), under the organisation's name for them; ordinary chatter
+never costs a write; in a private chat only a supervisor acts as staff.
 """
 
 from __future__ import annotations
@@ -22,12 +20,8 @@ from core.domain import Actor, Role
 from core.organisation import Organisation
 from core.ports import Database
 from core.services import people
-from core.services.groups import Group
 from core.services.people import Person
 from core.services.rules import Rules
-
-GROUP_ROLES = {"desk": Role.SPECIALIST, "supervisors": Role.SUPERVISOR}
-MEMBERS = ("creator", "administrator", "member")
 
 
 @dataclass(frozen=True)
@@ -52,21 +46,14 @@ def can_act(update: Update, bot_id: int) -> bool:
     return reply is not None and (reply.from_user is None or reply.from_user.id == bot_id)
 
 
-async def resolve(update: Update, user: User, chat: Chat | None, binding: Group | None, *,
-                  db: Database, rules: Rules, organisation: Organisation, bot: Bot) -> Acting:
+async def resolve(update: Update, user: User, chat: Chat | None, *, db: Database,
+                  rules: Rules, organisation: Organisation, bot: Bot) -> Acting:
     person = await people.find_by_telegram(db, user.id)
     person_id = person.id if person else None
     actor = organisation.actor_for(user.id, person_id) or Actor(person_id, Role.CUSTOMER)
-    if not can_act(update, bot.id):
-        return Acting(person, actor)
-    if actor.role is Role.CUSTOMER and binding is not None:
-        member = await bot.get_chat_member(binding.chat_id, user.id)
-        if member.status in MEMBERS:
-            actor = Actor(person_id, GROUP_ROLES.get(binding.binding, Role.DEPARTMENT),
-                          binding.department)
     private = chat is None or chat.type == "private"
-    if actor.role is Role.CUSTOMER or person is not None or (
-            private and actor.role is not Role.SUPERVISOR):
+    if (not can_act(update, bot.id) or actor.role is Role.CUSTOMER or person is not None
+            or (private and actor.role is not Role.SUPERVISOR)):
         return Acting(person, actor)
     staff = organisation.staff_member(user.id)
     name = staff.name if staff else user.full_name[:200]

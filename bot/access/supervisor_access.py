@@ -21,12 +21,14 @@ def may_use_desk(actor: Actor, chat: Chat | None, binding: Group | None) -> bool
     return chat.type == "private" or (binding is not None and binding.binding == "supervisors")
 
 
-def refuse_desk(actor: Actor, user: User, chat: Chat, binding: Group | None) -> NoReturn:
-    """The ``not_a_supervisor`` refusal, with a line in the log about who tried."""
+def refuse_desk(actor: Actor, user: User, chat: Chat, binding: Group | None,
+                tried: str) -> NoReturn:
+    """The ``not_a_supervisor`` refusal, with a warning in the log: who, where, what."""
     in_supervisors = binding is not None and binding.binding == "supervisors"
-    # Why, as the log has always said it: a stranger in the supervisors' group is not staff.
+    # Why, as the log has always said it: a member of the supervisors' group whom the
+    # organisation does not name as staff is not staff, whatever the group says.
     code = "role_not_allowed" if chat.type != "private" and in_supervisors \
         and actor.role is Role.CUSTOMER else "not_a_supervisor"
-    # Someone trying the supervisors' commands is worth a line in the log.
-    log.warning("supervisor desk refused user %s in chat %s: %s", user.id, chat.id, code)
+    log.warning("supervisor desk refused user %s in chat %s: %s (%s)", user.id, chat.id,
+                code, tried)
     raise DomainError("not_a_supervisor")

@@ -72,7 +72,7 @@ async def _reassign(db: Database, rules: Rules, case_id: int, actor: Actor, give
                     ) -> None:
     organisation = given.organisation
     member = (organisation.staff_member(int(given.arg))
-              if organisation is not None and given.arg.isdigit() else None)
+              if organisation is not None and given.arg.isdecimal() else None)
     if member is None or member.role != "department":
         raise DomainError("not_in_department")
     person_id = await people.customer_for_telegram(db.uow(), rules, member.telegram_id,

@@ -16,7 +16,7 @@ from bot.actions.model import Given, ensure_possible
 from bot.flows.staff_input import ask_amount, ask_caller, ask_words
 from bot.input.callbacks import StaffAction
 from bot.views.labels import category_label
-from core.domain import Actor
+from core.domain import Actor, Case, DomainError
 from core.organisation import Organisation
 from core.ports import Database
 from core.services import queries
@@ -57,20 +57,36 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     await query.answer()
 
 
+def _registers_here(actor: Actor, binding: Group | None) -> bool:
+    """Whether this is the desk's group; there, refuses staff whose role registers none."""
+    if binding is None or binding.binding != "desk":
+        return False
+    Case.check_may_file(actor)
+    return True
+
+
 @router.callback_query(StaffAction.filter(F.action == "register"))
 async def phone_complaint_about(query: CallbackQuery, callback_data: StaffAction,
-                                state: FSMContext) -> None:
-    """The category of a complaint by phone is chosen (see /register): now the caller."""
+                                state: FSMContext, rules: Rules, actor: Actor,
+                                binding: Group | None) -> None:
+    """The category of a complaint by phone is chosen (see /register): now the caller.
+    A press is checked as the command is, before anyone types: it may be forged."""
     message = query.message
     assert isinstance(message, Message)
-    await ask_caller(message, state, callback_data.arg or None)
+    if not _registers_here(actor, binding):
+        await query.answer(_("Register phone complaints in the customer-service desk group."))
+        return
+    category = callback_data.arg or None
+    if category is not None and rules.policy.category(category) is None:
+        raise DomainError("unknown_category", category=category[:40])
+    await ask_caller(message, state, category)
     await query.answer()
 
 
 @router.message(Command("register"))
-async def register(message: Message, rules: Rules, binding: Group | None) -> None:
+async def register(message: Message, rules: Rules, actor: Actor, binding: Group | None) -> None:
     """Staff at the desk file a complaint received by phone or in person."""
-    if binding is None or binding.binding != "desk":
+    if not _registers_here(actor, binding):
         await message.answer(_("Register phone complaints in the customer-service desk group."))
         return
     builder = InlineKeyboardBuilder()

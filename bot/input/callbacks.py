@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Ids and pages as a database can hold them (a signed 64-bit integer): forged data with a
+# larger number does not unpack, so the filters pass it by and the press is answered as
+# a stale button, never with an overflow deep in the database driver.
+Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
+Page = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -19,22 +26,22 @@ class IntakeAction(CallbackData, prefix="in"):
 
 
 class CaseView(CallbackData, prefix="cv"):
-    case_id: int
+    case_id: Id
 
 
 class CaseAddInfo(CallbackData, prefix="ca"):
-    case_id: int
+    case_id: Id
 
 
 class Decision(CallbackData, prefix="dc"):
     """The customer's answer to a proposed solution or a question on their case."""
 
     action: Literal["accept", "reject", "answer"]
-    case_id: int
+    case_id: Id
 
 
 class SurveyAnswer(CallbackData, prefix="sv"):
-    case_id: int
+    case_id: Id
     rating: Literal["very_satisfied", "satisfied", "neutral", "dissatisfied",
                     "very_dissatisfied"]
 
@@ -45,7 +52,7 @@ class StaffAction(CallbackData, prefix="st"):
     (department, remedy kind), never text."""
 
     action: str
-    case_id: int
+    case_id: Id
     arg: str = ""
 
 
@@ -56,12 +63,12 @@ class SupervisorAction(CallbackData, prefix="su"):
     id, an external route), never text."""
 
     action: str
-    case_id: int
+    case_id: Id
     arg: str = ""
-    page: int = 0
+    page: Page = 0
 
 
 class SupervisorPage(CallbackData, prefix="sp"):
     """Prev / next on the list of overdue cases."""
 
-    page: int
+    page: Page

@@ -19,7 +19,8 @@ class ActorMiddleware(BaseMiddleware):
     """Adds ``person`` (or None), ``actor`` and ``binding`` (a group's role, or None).
 
     The actor is final: handlers and routers' filters take it as it is
-    (``bot.access.acting`` says how it is worked out, and when Telegram is asked).
+    (``bot.access.acting`` says how it is worked out: from the organisation, never from
+    group membership).
     """
 
     def __init__(self, db: Database, organisation: Organisation) -> None:
@@ -37,7 +38,7 @@ class ActorMiddleware(BaseMiddleware):
         data["group_language"] = binding.language if binding else None
         data["person"], data["actor"] = None, Actor(None, Role.CUSTOMER)
         if user is not None and isinstance(event, Update):
-            acting = await resolve(event, user, chat, binding, db=self.db,
+            acting = await resolve(event, user, chat, db=self.db,
                                    rules=data["rules"], organisation=self.organisation,
                                    bot=data["bot"])
             data["person"], data["actor"] = acting.person, acting.actor

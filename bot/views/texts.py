@@ -13,6 +13,8 @@ ERRORS = {
     "not_your_case": __("That case is not one of yours."),
     "not_your_department": __("This case belongs to another department."),
     "not_the_owner": __("Only the colleague who took this case can do that."),
+    "own_case": __("This is your own complaint, so a colleague will handle it; you cannot "
+                   "act on it as staff."),
     "text_required": __("Please write a few words first."),
     "text_too_long": __("That is longer than I can keep ({length} characters; at most {limit}). "
                         "Could you shorten it or send it in parts?"),

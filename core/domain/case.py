@@ -33,6 +33,11 @@ INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVER
                               Action.ESCALATE, Action.DE_ESCALATE})
 
 
+def _is_staff(actor: Actor) -> bool:
+    """Someone acting for the company on a case, as opposed to its customer or the clock."""
+    return actor.role not in (Role.CUSTOMER, Role.SYSTEM) and actor.person_id is not None
+
+
 @dataclass(frozen=True)
 class CaseEvent:
     """One line of the case's history: who did what, when, from which state to which."""
@@ -87,12 +92,8 @@ class Case:
         note: str | None = None,
         **data: Any,
     ) -> CaseEvent:
-        sources, target, roles = TRANSITIONS[action]
-        if actor.role not in roles:
-            raise DomainError("role_not_allowed", action=action.value, role=actor.role.value)
-        if self.state not in sources:
-            raise DomainError("invalid_transition", action=action.value, state=self.state.value)
-        self._check_actor(action, actor)
+        self.check_may(action, actor)
+        target = TRANSITIONS[action][1]
         new_state = to if target == DECIDED else (self.state if target is STAY else target)
         assert isinstance(new_state, CaseState)
         event = CaseEvent(action, now, actor, self.state, new_state, note, data)
@@ -102,6 +103,19 @@ class Case:
             self.first_response_at = self.first_response_at or now
         self.events.append(event)
         return event
+
+    def check_may(self, action: Action, actor: Actor) -> None:
+        """Whether ``actor`` may take ``action`` now: nobody works their own complaint as
+        staff, then the table, then the data guards. ``_move`` asks it, and the bot asks it
+        before anyone types for nothing."""
+        if _is_staff(actor) and actor.person_id == self.customer_id:
+            raise DomainError("own_case")  # first: whatever the step, it is not theirs to take
+        sources, _target, roles = TRANSITIONS[action]
+        if actor.role not in roles:
+            raise DomainError("role_not_allowed", action=action.value, role=actor.role.value)
+        if self.state not in sources:
+            raise DomainError("invalid_transition", action=action.value, state=self.state.value)
+        self._check_actor(action, actor)
 
     def _check_actor(self, action: Action, actor: Actor) -> None:
         """Data guards: the customer is this case's, staff act within their department."""
@@ -121,14 +135,21 @@ class Case:
         return self.state is CaseState.AWAITING_CUSTOMER or self.pending_question is not None
 
     # -- step 1: intake -----------------------------------------------------------------
+    @staticmethod
+    def check_may_file(actor: Actor) -> None:
+        """A customer files their own; of staff, the desk and supervisors register them."""
+        if actor.role not in (Role.CUSTOMER, Role.SPECIALIST, Role.SUPERVISOR):
+            raise DomainError("role_not_allowed", action=Action.FILE.value, role=actor.role.value)
+
     @classmethod
     def file(
         cls, intake: Intake, customer_id: int, actor: Actor, now: datetime, policy: Policy
     ) -> Case:
-        if actor.role not in (Role.CUSTOMER, Role.SPECIALIST, Role.SUPERVISOR):
-            raise DomainError("role_not_allowed", action=Action.FILE.value, role=actor.role.value)
+        cls.check_may_file(actor)
         if actor.role is Role.CUSTOMER and actor.person_id != customer_id:
             raise DomainError("not_your_case")
+        if _is_staff(actor) and actor.person_id == customer_id:
+            raise DomainError("own_case")  # staff do not register their own complaint
         case = cls(customer_id=customer_id, filed_at=now, intake=intake.validated(policy))
         if intake.category:
             case.revisits_required = policy.revisits_for(intake.category)
@@ -357,6 +378,8 @@ class Case:
             raise DomainError("not_in_department", department=self.department)
         if person_id == self.owner_id:
             raise DomainError("nothing_changed")
+        if person_id == self.customer_id:
+            raise DomainError("own_case")  # nobody is handed their own complaint to work
         to = CaseState.ACCEPTED if self.state is CaseState.ASSIGNED else self.state
         self._move(Action.REASSIGN, actor, now, to=to, owner_id=person_id,
                    previous_owner=self.owner_id)

@@ -77,7 +77,8 @@ class Actor:
         return cls(person_id=None, role=Role.SYSTEM)
 
 
-_CASE_NUMBER = re.compile(r"^(\d{2})(\d{2})-(\d{4,})$")
+# The serial grows past 9999, but not past what a database integer holds (forged input).
+_CASE_NUMBER = re.compile(r"^(\d{2})(\d{2})-(\d{4,9})$")
 
 
 @dataclass(frozen=True, order=True)
@@ -151,6 +152,10 @@ def check_text(field: str, text: str | None, limit: int, *, required: bool = Tru
     return text
 
 
+# Contact lines are short; anything longer is refused before any pattern looks at it, so
+# a flood of digits costs nothing (the checks below are linear besides).
+MAX_CONTACT = 200
+MAX_PHONE = 40
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{5,22}[0-9]$")
 
 
@@ -161,17 +166,46 @@ def check_phone(phone: str | None, *, required: bool = False) -> str | None:
             raise DomainError("text_required", field="phone")
         return None
     cleaned = phone.strip()
+    if len(cleaned) > MAX_PHONE:
+        raise DomainError("bad_phone")
     digits = re.sub(r"\D", "", cleaned)
     if not _PHONE.match(cleaned) or not 6 <= len(digits) <= 15:
         raise DomainError("bad_phone")
     return ("+" if cleaned.startswith("+") else "") + digits
 
 
-_NAME_AND_PHONE = re.compile(r"^(?P<name>.*?)[\s,;:]*(?P<phone>\+?\d[\d\s\-()]{5,})\s*$")
+_PHONE_CHARS = frozenset("-()")
+_NAME_ENDS = ",;:"
+
+
+def _in_phone(char: str) -> bool:
+    return char.isdecimal() or char.isspace() or char in _PHONE_CHARS
 
 
 def split_contact(text: str) -> tuple[str, str] | None:
     """"Li Lei 13800138000" -> ("Li Lei", "13800138000"); None when no number ends it.
-    The number is not yet validated (see ``check_phone``)."""
-    match = _NAME_AND_PHONE.match(text.strip())
-    return (match.group("name").strip(), match.group("phone")) if match else None
+    The number is not yet validated (see ``check_phone``).
+
+    One pass from the end, no backtracking: the number is the longest tail of digits and
+    separators that starts with a digit (or "+" and a digit), the name what stands before
+    it on the first line. Text longer than ``MAX_CONTACT`` is no contact line at all."""
+    text = text.strip()
+    if len(text) > MAX_CONTACT:
+        return None
+    start = len(text)
+    while start > 0 and _in_phone(text[start - 1]):
+        start -= 1
+    while start < len(text) and not text[start].isdecimal():
+        start += 1  # the number begins at a digit; separators before it stay with the name
+    if start > 0 and text[start - 1] == "+":
+        start -= 1
+    phone = text[start:]
+    if len(phone.lstrip("+")) < 6:
+        return None
+    end = start
+    while end > 0 and (text[end - 1].isspace() or text[end - 1] in _NAME_ENDS):
+        end -= 1
+    name = text[:end].strip()
+    if "\n" in name:
+        return None
+    return name, phone

@@ -1,5 +1,6 @@
-"""Who is acting is worked out once per update, before routing; Telegram is asked about
-group membership only for updates that can act, and each branch admits only its people."""
+"""Who is acting is worked out once per update, before routing, from the organisation
+alone: Telegram is never asked who is a member of a group, membership gives no authority,
+and each branch admits only its people."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.services import people
 from tests.bot.conftest import (
     DESK_CHAT,
     QUALITY_CHAT,
+    STAFF_ID,
     SUPERVISORS_CHAT,
     Chatter,
     RecordingSession,
@@ -40,17 +42,32 @@ async def test_group_chatter_never_asks_telegram_who_is_a_member(
     assert await people.find_by_telegram(bot_db, STRANGER) is None  # no ledger row for chatter
 
 
-async def test_a_member_pressing_a_card_is_asked_about_once_and_gets_a_ledger_row(
+async def test_a_member_who_is_not_staff_pressing_a_card_is_refused_and_logged(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    session.members.add((DESK_CHAT, STRANGER))
+    with caplog.at_level(logging.WARNING):
+        await press_card(chat, session, STRANGER, DESK_CHAT, "assign", case_id, "quality")
+    answer = session.requests[-1]
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.text == "Sorry, that is not something you can do here."
+    assert asked_membership(session) == []
+    assert await people.find_by_telegram(bot_db, STRANGER) is None
+    assert any(f"refused user {STRANGER} in chat {DESK_CHAT}: button st:assign:"
+               in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+async def test_listed_staff_pressing_a_card_get_a_ledger_row_under_their_listed_name(
     chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
     dispatcher: Dispatcher, organisation: Organisation
 ) -> None:
     case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
-    session.members.add((DESK_CHAT, STRANGER))
-    await press_card(chat, session, STRANGER, DESK_CHAT, "assign", case_id, "quality")
-    assert [(m.chat_id, m.user_id) for m in asked_membership(session)] == [
-        (DESK_CHAT, STRANGER)]
-    staff = await people.find_by_telegram(bot_db, STRANGER)
-    assert staff is not None and staff.name == "Li"
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    staff = await people.find_by_telegram(bot_db, STAFF_ID)
+    assert staff is not None and staff.name == "Wang"
+    assert asked_membership(session) == []
 
 
 async def test_a_card_button_in_a_private_chat_is_no_longer_valid(
@@ -79,10 +96,16 @@ async def test_desk_buttons_from_anyone_else_are_refused_and_logged(
                for r in caplog.records)
 
 
-async def test_a_member_of_the_supervisors_group_uses_the_desk_there(
-    chat: Chatter, session: RecordingSession
+@pytest.mark.parametrize("command", ["/stats", "/case 2611-0001", "/find 13800138000",
+                                     "/overdue", "/report"])
+async def test_a_member_of_the_supervisors_group_who_is_no_supervisor_is_refused_the_desk(
+    chat: Chatter, session: RecordingSession, caplog: pytest.LogCaptureFixture, command: str
 ) -> None:
     session.members.add((SUPERVISORS_CHAT, STRANGER))
-    await chat.say(person(STRANGER, "en"), "/stats", chat=group(SUPERVISORS_CHAT))
+    with caplog.at_level(logging.WARNING):
+        await chat.say(person(STRANGER, "en"), command, chat=group(SUPERVISORS_CHAT))
     reply = [m for m in session.requests if isinstance(m, SendMessage)][-1]
-    assert not reply.text.startswith("These commands are for supervisors")
+    assert reply.text.startswith("These commands are for supervisors")
+    assert any(f"supervisor desk refused user {STRANGER} in chat {SUPERVISORS_CHAT}"
+               in r.getMessage() and command.split()[0] in r.getMessage()
+               for r in caplog.records)

@@ -106,6 +106,11 @@ async def test_stickers_and_bad_phones_get_a_clear_answer(chat: Chatter,
     assert session.sent_texts()[-1].startswith("Please send your phone number")
     await chat.say(ann, "Ann 1234567890123456789")
     assert session.sent_texts()[-1].startswith("That does not look like a phone number")
+    # Issue 18: a flood of digits is refused before any pattern looks at it.
+    await chat.say(ann, "1" * 20_000 + "x")
+    assert session.sent_texts()[-1].startswith("Please send your phone number")
+    await chat.say(ann, "Ann 13800138000")
+    assert session.sent_texts()[-2] == "Thank you."
 
 
 async def test_an_over_long_story_is_refused_kindly(chat: Chatter,

@@ -128,23 +128,93 @@ async def test_a_solution_beyond_authority_goes_to_the_supervisors_for_approval(
     assert "Refund and a voucher" in customer_prompt.text
 
 
-async def test_a_member_of_a_department_group_is_its_staff_without_authority_over_money(
+async def test_a_member_of_a_department_group_the_organisation_does_not_name_is_refused(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    # Issue 18: membership of the group was once all the authority needed.
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    newcomer = 7100  # not in the organisation file, but a member of the quality group
+    session.members.add((QUALITY_CHAT, newcomer))
+    for action, arg in (("accept", ""), ("remedy", "discount"), ("ask", ""), ("capa", "")):
+        await press_card(chat, session, newcomer, QUALITY_CHAT, action, case_id, arg)
+        refusal = session.requests[-1]
+        assert isinstance(refusal, AnswerCallbackQuery)
+        assert refusal.text == "Sorry, that is not something you can do here."
+    assert session.prompts == []  # nobody was asked to type for nothing
+    case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.ASSIGNED and case.owner_id is None
+    assert [event.action.value for event in history] == ["file", "assign"]
+
+
+async def test_a_forged_remedy_press_from_a_colleague_who_is_not_the_owner_asks_nothing(
     chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
     dispatcher: Dispatcher, organisation: Organisation
 ) -> None:
     case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
     await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
-    newcomer = 7100  # not in the organisation file, but a member of the quality group
-    session.members.add((QUALITY_CHAT, newcomer))
-    await press_card(chat, session, newcomer, QUALITY_CHAT, "accept", case_id)
-    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
-    assert case.state is CaseState.ACCEPTED
-    await press_card(chat, session, newcomer, QUALITY_CHAT, "remedy", case_id, "discount")
-    await answer_prompt(chat, session, person(newcomer, "en"), group(QUALITY_CHAT), "50")
-    await answer_prompt(chat, session, person(newcomer, "en"), group(QUALITY_CHAT),
-                        "A 50 yuan discount.")
-    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
-    assert case.state is CaseState.AWAITING_APPROVAL  # no rung: every amount needs approval
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await press_card(chat, session, QUALITY_OTHER_ID, QUALITY_CHAT, "remedy", case_id,
+                     "compensation")
+    refusal = session.requests[-1]
+    assert isinstance(refusal, AnswerCallbackQuery)
+    assert refusal.text == "Only the colleague who took this case can do that."
+    assert session.prompts == []
+
+
+async def test_a_forged_register_press_outside_the_desk_or_by_a_department_asks_nothing(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "register", 0, "product_quality")
+    answer = session.requests[-1]
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.text == "Register phone complaints in the customer-service desk group."
+    await press_card(chat, session, QUALITY_ID, DESK_CHAT, "register", 0, "product_quality")
+    answer = session.requests[-1]
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.text == "Sorry, that is not something you can do here."
+    await press_card(chat, session, 99999, DESK_CHAT, "register", 0, "product_quality")
+    assert session.requests[-1].text == "Sorry, that is not something you can do here."  # type: ignore[attr-defined]
+    assert session.prompts == []
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "register", 0, "no_such_thing")
+    assert session.requests[-1].text == "There is no such category."  # type: ignore[attr-defined]
+    assert session.prompts == []  # not a category of this organisation
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "register", 0, "product_quality")
+    assert len(session.prompts) == 1  # the desk is asked for the caller, as ever
+
+
+async def test_a_customer_who_is_also_listed_as_staff_is_refused_on_her_own_case(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    rules: Rules = dispatcher["rules"]
+    zhang = await people.customer_for_telegram(bot_db.uow(), rules, QUALITY_ID, "Zhang", "en")
+    filed = await filing.file_case(bot_db.uow(), rules, make_intake(), zhang,
+                                   Actor(zhang, Role.CUSTOMER))
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", filed.case_id, "quality")
+    for action, arg in (("accept", ""), ("remedy", "compensation"), ("ask", "")):
+        await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, action, filed.case_id, arg)
+        refusal = session.requests[-1]
+        assert isinstance(refusal, AnswerCallbackQuery)
+        assert refusal.text is not None and refusal.text.startswith(
+            "This is your own complaint")
+    assert session.prompts == []
+    case, history = await queries.case_with_history(bot_db.uow(), filed.case_id, DESK)
+    assert case.state is CaseState.ASSIGNED and len(history) == 2
+
+
+async def test_forged_ids_too_large_for_the_database_are_stale_buttons(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    message = Message(message_id=1, date=0, chat=group(QUALITY_CHAT), text="card")  # type: ignore[arg-type]
+    for data in ("st:accept:100000000000000000000:", "st:accept:-1:",
+                 "sp:100000000000000000000", "su:view:100000000000000000000::0",
+                 "cv:100000000000000000000", "dc:accept:100000000000000000000"):
+        await chat.press(person(QUALITY_ID, "en"), data, message)
+        answer = session.requests[-1]
+        assert isinstance(answer, AnswerCallbackQuery), data
+        assert answer.text == "This button is no longer valid.", data
 
 
 async def test_the_owner_records_a_root_cause_and_an_improvement(

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.access.acting import GROUP_ROLES
 from bot.actions.card import CARD
 from bot.actions.desk import DESK
 from bot.actions.model import ROLES, Audience, CaseAction, Catalogue
@@ -91,10 +90,10 @@ def test_a_button_is_shown_only_where_the_table_allows_its_viewer(catalogue: Cat
     assert shown == {entry.code for entry in catalogue if entry.label is not None}
 
 
-def test_audiences_act_in_the_roles_their_groups_give() -> None:
-    assert ROLES[Audience.DESK] is GROUP_ROLES["desk"]
-    assert ROLES[Audience.SUPERVISORS] is GROUP_ROLES["supervisors"]
-    assert ROLES[Audience.DEPARTMENT] is Role.DEPARTMENT  # any other bound group
+def test_audiences_act_in_the_roles_the_organisation_gives_their_staff() -> None:
+    assert ROLES[Audience.DESK] is Role.SPECIALIST
+    assert ROLES[Audience.SUPERVISORS] is Role.SUPERVISOR
+    assert ROLES[Audience.DEPARTMENT] is Role.DEPARTMENT
 
 
 def test_codes_do_not_clash_with_the_buttons_outside_the_catalogue() -> None:
