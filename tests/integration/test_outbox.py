@@ -127,4 +127,4 @@ async def bad_rows(database: Database) -> dict[str, str]:
         rows = await session.execute(
             select(NotificationRow.idempotency_key, NotificationRow.status)
             .where(NotificationRow.idempotency_key.in_(["gone", "bent"])))
-        return dict(rows.tuples().all())
+        return {key: status for key, status in rows}
