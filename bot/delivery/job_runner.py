@@ -29,15 +29,21 @@ class JobRunner:
         self.queue = db.jobs
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
         """The clock was moved (sandbox): sweep and run due jobs now, not after the pause."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the round in progress, then return (see OutboxSender.stop)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
         """Due jobs whenever there are some; the deadline sweep about once a minute."""
         last_sweep = None
-        while True:
+        while not self._stopping:
             try:
                 now = self.rules.now()
                 if self._wake.is_set() or last_sweep is None or now - last_sweep >= SWEEP_EVERY:
@@ -50,7 +56,7 @@ class JobRunner:
             except Exception:  # keep the loop alive through a passing database fault
                 log.exception("job round failed")
                 done = 0
-            if not done:
+            if not done and not self._stopping:
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.idle_pause)
                 except TimeoutError:

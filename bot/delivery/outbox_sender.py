@@ -81,20 +81,27 @@ class OutboxSender:
         self.pacer = pacer  # None: no pacing of our own (tests drive time by hand)
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was just queued: look now instead of after the idle pause."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the round in progress, then return: a round cut off mid-statement
+        leaves a database connection to be rolled back by a cancelled task."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        """Until cancelled; a failing round is logged and the loop goes on."""
-        while True:
+        """Until stopped (or cancelled); a failing round is logged and the loop goes on."""
+        while not self._stopping:
             try:
                 delivered = await self.run_once()
             except Exception:  # the database may be briefly unreachable; keep going
                 log.exception("outbox round failed")
                 delivered = 0
-            if not delivered:
+            if not delivered and not self._stopping:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.idle_pause)

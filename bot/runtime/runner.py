@@ -28,6 +28,7 @@ from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
 IN_FLIGHT_GRACE = 30.0  # seconds an update may take to finish after SIGTERM
+WORKER_GRACE = 10.0  # seconds the outbox sender and the job runner get to finish a round
 
 
 class BotProcess:
@@ -79,7 +80,12 @@ class BotProcess:
         if tasks:
             log.info("waiting for %d update(s) in flight", len(tasks))
             await asyncio.wait(tasks, timeout=IN_FLIGHT_GRACE)
-        # A notice or job in progress when this lands is claimed again after its lease.
+        # The workers finish the round in progress; one still busy after the grace (a long
+        # flood wait) is cancelled, and what it held is claimed again after its lease.
+        self.sender.stop()
+        self.jobs.stop()
+        if self._workers:
+            await asyncio.wait(self._workers, timeout=WORKER_GRACE)
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
