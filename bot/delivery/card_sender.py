@@ -83,7 +83,8 @@ class CardSender:
             history = await uow.cases.history(case.id or 0, limit=HISTORY)
             customer = await uow.people.get(case.customer_id)
         text = card_text(case, self.rules, locale, names, self.rules.now(),
-                         language=customer.language, verdict=latest_verdict(history))
+                         language=customer.language, verdict=latest_verdict(history),
+                         audience=notice.audience)
         markup = card_buttons(case, notice.audience, self.rules)
         rendered = digest(text, markup)
         if card is None:

@@ -4,7 +4,8 @@
     groups   [group chat]  binding (/bind, /unbind, the bot's own membership), group /help
     supervisor [UsesDesk]  a supervisor in the supervisors' group or a private chat:
                            desk commands and buttons, typed comments, /report
-    staff    [ActsAsStaff] staff in a group: card buttons, /register, typed answers
+    staff    [ActsAsStaff] staff in a group: card buttons (📞 too), /register, typed
+                           answers
     refusals               anyone else at those doors: the same refusal as ever
     customer [private]     everyone in a private chat is served as a customer (the
                            supervisor's commands were tried first): /start, /help,
@@ -29,6 +30,7 @@ from bot.handlers import (
     errors,
     fallback,
     groups,
+    phone,
     refusals,
     report,
     staff,
@@ -58,7 +60,8 @@ def build_routers() -> list[Router]:
         _branch("groups", InGroup(), binding.router, groups.router),
         _branch("supervisor", UsesDesk(), supervisor.router, supervisor_actions.router,
                 supervisor_input.router, report.router),
-        _branch("staff", ActsAsStaff(), staff.router, staff_input.router),
+        _branch("staff", ActsAsStaff(), staff.router, phone.router,
+                staff_input.router),
         refusals.router,
         _branch("customer", InPrivate(), common.router, customer.router, decisions.router,
                 intake_confirm.router, intake.router),

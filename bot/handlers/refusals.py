@@ -28,6 +28,7 @@ from bot.flows.supervisor_input import SupervisorInput
 from bot.input.callbacks import StaffAction, SupervisorAction, SupervisorPage
 from bot.input.media import not_a_command
 from bot.input.prompts import answers_prompt
+from bot.views.cards import PHONE
 from core.domain import Actor, DomainError
 from core.services.groups import Group
 
@@ -83,7 +84,7 @@ staff_doors.callback_query.filter(InGroup())
 router.include_router(staff_doors)
 
 
-@staff_doors.callback_query(StaffAction.filter(F.action.in_(CARD.codes | {"register"})))
+@staff_doors.callback_query(StaffAction.filter(F.action.in_(CARD.codes | {"register", PHONE})))
 async def staff_button(query: CallbackQuery) -> None:
     assert query.message is not None
     raise _not_staff(query.from_user, query.message.chat, f"button {query.data}")

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD
+from bot.actions.card import CARD, HOLDS
 from bot.actions.model import Audience
 from bot.input.callbacks import StaffAction
 from bot.views.dates import when
@@ -19,6 +19,7 @@ from bot.views.labels import (
     staff_remedy_label,
     staff_state_label,
 )
+from bot.views.phone import mask_phone
 from bot.views.render import escape, shorten
 from bot.views.verdict import Verdict, verdict_line
 from core.alerts import MISSED
@@ -34,10 +35,16 @@ DEADLINES = {
     Deadline.WHOLE_CASE: __("whole case"),
 }
 DEADLINE_CODES = frozenset(clock.value for clock in Deadline)
+FULL_PHONE = frozenset({Audience.DESK, Audience.SUPERVISORS})
+PHONE = "phone"  # the 📞 button's code (``bot.handlers.phone``); not a catalogue step
+# The audit note of a reveal, stored as a code so every group reads it in its language.
+PHONE_SEEN = "📞 phone_seen"
 
 
 def event_note(note: str) -> str:
     """An audit note as staff read it: the sweep's escalation reason names clocks by code."""
+    if note == PHONE_SEEN:
+        return _("📞 looked up the customer's phone number")
     if not note.startswith(MISSED):
         return note
     codes = note.removeprefix(MISSED).split(", ")
@@ -46,12 +53,18 @@ def event_note(note: str) -> str:
 
 
 def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now: datetime,
-              *, language: str | None = None, verdict: Verdict | None = None) -> str:
+              *, language: str | None = None, verdict: Verdict | None = None,
+              audience: str | None = None) -> str:
     """``language``: the customer's, when the case did not record one; ``verdict``: their
-    standing objection (``bot.views.verdict``)."""
+    standing objection (``bot.views.verdict``); ``audience``: the group it is for — only
+    the desk's and the supervisors' cards show the phone number in full, any other
+    (or unsaid) audience sees it masked, and its owner asks for it (``📞``)."""
     policy, intake = rules.policy, case.intake
     department = policy.department(case.department or "")
     flag = "🚨 " if case.severity is Severity.MAJOR else ""
+    phone = intake.contact_phone or ""
+    if audience not in FULL_PHONE:
+        phone = mask_phone(phone)
     lines = [
         f"{flag}📋 <b>{escape(str(case.number))}</b> · {SEVERITIES[case.severity.value]}",
         _("State: {state}").format(state=staff_state_label(case.state.value)),
@@ -60,7 +73,7 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
             department=escape(department.name) if department else "—"),
         _("Owner: {owner}").format(owner=escape(names.get(case.owner_id or 0, "—"))),
         _("Customer: {name} {phone}").format(name=escape(intake.contact_name or ""),
-                                             phone=escape(intake.contact_phone or "")),
+                                             phone=escape(phone)),
         # Staff words are forwarded to the customer as written: say which language to use.
         _("Language: {language}").format(
             language=language_label(intake.language or language, locale)),
@@ -98,11 +111,16 @@ def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarku
     """Only the steps that make sense for this group now (``bot.actions.card``); ids only
     in the data."""
     offered = CARD.offered(case, Audience(audience), rules)
-    if not offered:
+    phone = (audience == Audience.DEPARTMENT and bool(case.intake.contact_phone)
+             and case.state in HOLDS[Audience.DEPARTMENT])
+    if not offered and not phone:
         return None
     builder = InlineKeyboardBuilder()
     for entry, label, arg in offered:
         builder.button(text=label, callback_data=StaffAction(action=entry.code,
                                                              case_id=case.id or 0, arg=arg))
+    if phone:  # the number itself is only ever in the answer, never in the button
+        builder.button(text=_("📞 Customer's number"),
+                       callback_data=StaffAction(action=PHONE, case_id=case.id or 0))
     builder.adjust(1 if audience == Audience.DESK else 2)
     return builder.as_markup()

@@ -105,7 +105,7 @@ def case_view(page: HistoryPage, rules: Rules, locale: str, now: datetime
               ) -> tuple[str, InlineKeyboardMarkup]:
     """The case's card as staff see it, plus the supervisors' own controls."""
     case = page.case
-    lines = [card_text(case, rules, locale, page.names, now)]
+    lines = [card_text(case, rules, locale, page.names, now, audience=Audience.SUPERVISORS)]
     level = rules.policy.escalation[min(case.escalation_level, len(rules.policy.escalation) - 1)]
     lines.append(_("Escalation level: {level}").format(level=escape(level_label(level.code))))
     route = settled_by(case.closure)

@@ -152,3 +152,28 @@ async def test_a_forum_group_gets_a_topic_per_case(desk: Desk) -> None:
     assert card.get("message_thread_id"), "the card should sit in the case's own topic"
     topics = [r for r in desk.state.requests("createForumTopic")]
     assert topics and topics[0]["params"]["name"].startswith("2611-")
+
+
+async def test_the_department_sees_the_phone_masked_and_its_owner_looks_it_up(
+    desk: Desk
+) -> None:
+    full, masked = "+447700900123", "+447*****0123"  # Ann's shared number, and its mask
+    desk.start_bot()
+    await desk.wait_until_started()
+    await play(desk.state, ANN_FILES)
+    assert full in (await desk.wait_for(DESK_CHAT, is_card))["text"]
+    await desk.press_in(DESK_CHAT, WANG, "✅ 有效 → 品管部")
+    card = await desk.wait_for(QUALITY_CHAT, is_card)
+    assert masked in card["text"] and full not in card["text"]
+    assert full not in str(card["reply_markup"])  # not in any button's data either
+    await desk.press_in(QUALITY_CHAT, ZHANG, "🙋 接手")
+    await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and "负责人：Zhang Wei" in m["text"])
+
+    refusal = await desk.press_in(QUALITY_CHAT, ZHAO, "📞 客户电话")
+    assert refusal["show_alert"] and full not in refusal["text"]
+    assert refusal["text"].startswith("抱歉，只有接手")
+    alert = await desk.press_in(QUALITY_CHAT, ZHANG, "📞 客户电话")
+    assert alert["show_alert"] and alert["text"].endswith(full)
+    # The look-up is on the record, under the department's card.
+    await desk.wait_for(QUALITY_CHAT, lambda m: m.get("text", "").startswith(
+        "Zhang Wei") and "查看了客户的电话号码" in m["text"])
