@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from core.organisation import Organisation, load_organisation
 from core.policy import Policy, PolicyError, load_policy, read_toml
 
 if TYPE_CHECKING:
+    from core.db.uow import Database
     from core.settings import Settings
 
 
@@ -169,28 +171,43 @@ def _jobs_command(name: str, run: Callable[[argparse.Namespace], object]
     return handler
 
 
+@asynccontextmanager
+async def _database(url: str, dry_run: bool) -> AsyncIterator[Database]:
+    from core.db.dry_run import rolled_back
+    from core.db.uow import Database
+
+    if dry_run:
+        async with rolled_back(url) as db:
+            yield db
+        return
+    db = Database(url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
 def _run_due(args: argparse.Namespace) -> None:
     from core.clock import ManualClock
-    from core.db.uow import Database
     from core.services import deadlines, revisits
     from core.services.rules import Rules
 
     settings = _settings()
     organisation = _organisation(args, settings)
     now = _moment(args.now, organisation)
+    # One fixed moment for everything the run does: the services stamp jobs, notices and
+    # audit rows with ``rules.now()``, so a ticking clock here would mix T with real time.
     rules = Rules.build(organisation.policy, ManualClock(now))
     tz = rules.calendar.tz
 
     async def run() -> None:
-        db = Database(_database_url(args, settings))
-        try:
-            print(f"now: {_when(now, tz)}")
+        async with _database(_database_url(args, settings), args.dry_run) as db:
+            print(f"now: {_when(now, tz)}" + (" (dry run: nothing is written)"
+                                               if args.dry_run else ""))
             outcomes = await revisits.run_due_jobs(db, rules, now)
             for outcome in outcomes:
                 print(f"job {outcome.kind} {outcome.key}: {outcome.text}")
             swept = await deadlines.sweep(db, rules, now)
-        finally:
-            await db.dispose()
         for alert in swept.alerts:
             print(f"{alert.stage} {alert.number} {alert.clock} due {_when(alert.due, tz)} "
                   f"-> {', '.join(alert.audiences)} at {_when(alert.deliver_at, tz)}")
@@ -203,6 +220,8 @@ def _run_due(args: argparse.Namespace) -> None:
               f"{swept.examined} case(s) due by {_when(swept.until, tz)}: "
               f"{len(swept.warnings)} warning(s), {len(swept.breaches)} breach(es), "
               f"{len(swept.escalations)} escalation(s), {len(swept.failures)} failed")
+        if args.dry_run:
+            print("dry run: all of the above was rolled back; the database is unchanged")
 
     asyncio.run(run())
 
@@ -275,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run-due", help="run the deadline sweep and every due job once, then exit")
     run_due.add_argument("--now", help="act as if it were this ISO 8601 moment "
                                        "(default: the real time)")
+    run_due.add_argument("--dry-run", action="store_true",
+                         help="show what would happen, then roll it all back")
     list_ = jobs_commands.add_parser("list", help="pending jobs and upcoming deadlines")
     list_.add_argument("--limit", type=int, default=20, help="rows of each (default 20)")
     for sub in (run_due, list_):

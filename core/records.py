@@ -102,6 +102,14 @@ class OpenCase:
     department: str | None
     next_due: datetime | None
     owner: str | None
+    deadlines: dict[Deadline, datetime] = field(default_factory=dict)  # the running ones
+    level: int = 0  # escalation level; 1 and up: the supervisors hear of the case
+    paused: bool = False  # waiting on the customer: the clocks stand still
+
+    def earliest(self) -> tuple[Deadline, datetime] | None:
+        if not self.deadlines:
+            return None
+        return min(self.deadlines.items(), key=lambda item: item[1])
 
 
 @dataclass(frozen=True)

@@ -13,3 +13,10 @@ def when(moment: datetime, tz: ZoneInfo, locale: str) -> str:
     local = moment.astimezone(tz)
     day = format_skeleton("yMMMEd", local, locale=locale)
     return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
+
+
+def day_and_time(moment: datetime, tz: ZoneInfo, locale: str) -> str:
+    """A moment within the next days, with its weekday: "Thu, Nov 5 17:00" / "11月5日周四 17:00"."""
+    local = moment.astimezone(tz)
+    day = format_skeleton("MMMEd", local, locale=locale)
+    return f"{day} {format_time(local, 'HH:mm', locale=locale)}"

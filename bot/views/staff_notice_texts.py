@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import SupervisorAction
 from bot.views.cards import DEADLINES
+from bot.views.dates import day_and_time
 from bot.views.labels import category_label, level_label, staff_state_label
 from bot.views.notice_registry import Rendered, buttons, renders
 from bot.views.render import escape
@@ -18,6 +20,7 @@ from core.notices import (
     DeadlineBreach,
     DeadlineWarning,
     Digest,
+    DigestLine,
     GroupBack,
     GroupLost,
     MajorCase,
@@ -84,16 +87,24 @@ def major_case(notice: MajorCase, policy: Policy) -> Rendered:
     return text, None
 
 
-def _digest(head: str, notice: Digest | OverdueDigest, policy: Policy) -> str:
+def _due(line: DigestLine, tz: ZoneInfo) -> str:
+    """Which deadline, when (with the weekday), and whether it has passed."""
+    if not line.due:
+        return "—"
+    moment = day_and_time(datetime.fromisoformat(line.due), tz, get_i18n().current_locale)
+    text = (_("{clock} by {moment}").format(clock=_clock(line.clock), moment=moment)
+            if line.clock else moment)
+    return text + (" " + _("⚠️ overdue") if line.late else "")
+
+
+def _digest(head: str, notice: Digest | OverdueDigest, policy: Policy, empty: str) -> str:
     tz = ZoneInfo(policy.calendar.timezone)
     lines = [head]
     for case in notice.cases:
-        due = (datetime.fromisoformat(case.due).astimezone(tz).strftime("%m-%d %H:%M")
-               if case.due else "—")
         lines.append(f"• {escape(case.number)} — {staff_state_label(case.state)} — "
-                     f"{escape(case.owner or '—')} — {due}")
+                     f"{escape(case.owner or '—')} — {_due(case, tz)}")
     if not notice.cases:
-        lines.append(_("Nothing open. Well done."))
+        lines.append(empty)
     elif notice.total > len(notice.cases):
         lines.append(_("…and {more} more.").format(more=notice.total - len(notice.cases)))
     return "\n".join(lines)
@@ -103,14 +114,15 @@ def _digest(head: str, notice: Digest | OverdueDigest, policy: Policy) -> str:
 def digest(notice: Digest, policy: Policy) -> Rendered:
     """The day's open cases of a department."""
     head = _("📊 Open cases on {day}: {total}").format(day=notice.day, total=notice.total)
-    return _digest(head, notice, policy), None
+    return _digest(head, notice, policy, _("Nothing open. Well done.")), None
 
 
 @renders(OverdueDigest)
 def overdue_digest(notice: OverdueDigest, policy: Policy) -> Rendered:
     """The day's overdue cases, for the supervisors."""
     head = _("🔴 Overdue cases on {day}: {total}").format(day=notice.day, total=notice.total)
-    return _digest(head, notice, policy), None
+    # Not "nothing open": cases may well be open, just none late or escalated.
+    return _digest(head, notice, policy, _("Nothing overdue or escalated.")), None
 
 
 def binding_label(binding: str, policy: Policy) -> str:

@@ -141,11 +141,16 @@ class CaseQueries:
         """Every open case, the earliest deadline first (no deadline last)."""
         rows = (await self.session.execute(
             select(CaseRow.number, CaseRow.state, CaseRow.department, CaseRow.next_due,
-                   PersonRow.name)
+                   PersonRow.name, CaseRow.escalation_level, CaseRow.paused_since,
+                   *_DUE_COLUMNS.values())
             .outerjoin(PersonRow, PersonRow.id == CaseRow.owner_id)
             .where(CaseRow.state.not_in([s.value for s in CLOSED_STATES]))
             .order_by(CaseRow.next_due.is_(None), CaseRow.next_due))).all()
-        return [OpenCase(*row) for row in rows]
+        return [OpenCase(row.number, row.state, row.department, row.next_due, row.name,
+                         {clock: due for clock in Deadline
+                          if (due := getattr(row, f"due_{clock.value}")) is not None},
+                         row.escalation_level, row.paused_since is not None)
+                for row in rows]
 
     async def any_filed_before(self, moment: datetime) -> bool:
         found = await self.session.execute(

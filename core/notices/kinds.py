@@ -188,6 +188,8 @@ class DigestLine:
     state: str
     owner: str
     due: str  # ISO instant, "" when no clock runs
+    clock: str = ""  # which deadline ``due`` is (a ``Deadline`` code); "" in older rows
+    late: bool = False  # past that deadline when the digest was made
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,8 +31,9 @@ from core import alerts
 from core.domain import Action, Actor
 from core.domain.deadlines import refresh_deadlines
 from core.notices import notices_for
+from core.policy import Deadline
 from core.ports import Database
-from core.services.revisits import follow_up_jobs
+from core.services.revisits import awaiting_survey_answer, follow_up_jobs
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,12 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         due_now = alerts.owed(case.deadlines, said, now, until)
         if not due_now:
             return
+        # The revisit clock is about our sending the survey; once it went out, only the
+        # customer's answer is awaited: not staff's overdue work, so no alert and no
+        # escalation, though it is remembered so the sweep does not look again.
+        quiet = ([a for a in due_now if a.clock is Deadline.REVISIT]
+                 if await awaiting_survey_answer(uow, case) else [])
+        due_now = [a for a in due_now if a not in quiet]
         breaches = [a for a in due_now if a.stage == alerts.BREACH]
         escalated = False
         if breaches:
@@ -116,7 +123,7 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         if events:
             refresh_deadlines(case, Action.ESCALATE, policy, calendar, now)
         await uow.cases.note_alerts(case_id, alerts.remember(
-            case.deadlines, said, [a for a in due_now if a.clock in case.deadlines]))
+            case.deadlines, said, [a for a in due_now + quiet if a.clock in case.deadlines]))
         if events:
             await uow.cases.save(case)  # also writes deadline_alerts; bumps the version
             version = case.version

@@ -46,19 +46,32 @@ async def send_if_due(db: Database, rules: Rules, now: datetime) -> bool:
     return True
 
 
-def _line(row: OpenCase) -> DigestLine:
+def _late(row: OpenCase, now: datetime) -> bool:
+    """Past a running deadline (a paused case's clocks stand still)."""
+    earliest = row.earliest()
+    return not row.paused and earliest is not None and earliest[1] <= now
+
+
+def _line(row: OpenCase, now: datetime) -> DigestLine:
+    earliest = row.earliest()
+    if earliest is None:
+        return DigestLine(number=row.number, state=row.state, owner=row.owner or "", due="")
+    clock, due = earliest
     return DigestLine(number=row.number, state=row.state, owner=row.owner or "",
-                      due=row.next_due.isoformat() if row.next_due else "")
+                      due=due.isoformat(), clock=clock.value, late=_late(row, now))
 
 
 def _notices(rows: list[OpenCase], day: str, now: datetime) -> list[Notice]:
     by_department: dict[str, list[DigestLine]] = {}
     overdue: list[DigestLine] = []
     for row in rows:
+        line = _line(row, now)
         if row.department:
-            by_department.setdefault(row.department, []).append(_line(row))
-        if row.next_due is not None and row.next_due <= now:
-            overdue.append(_line(row))
+            by_department.setdefault(row.department, []).append(line)
+        # The supervisors' list: late work, and every case escalated to them (whose
+        # deadline may have been pushed out since, or was escalated by hand).
+        if line.late or row.level >= 1:
+            overdue.append(line)
     notices: list[Notice] = [
         Digest(department=code, day=day, cases=tuple(lines[:LISTED]), total=len(lines))
         for code, lines in sorted(by_department.items())]

@@ -142,6 +142,13 @@ def _awaiting_answer(case: Case, last: _Step | None, round_: int) -> bool:
             and last.round == round_)
 
 
+async def awaiting_survey_answer(uow: UnitOfWork, case: Case) -> bool:
+    """The survey of the case's current round went out and only the customer can act."""
+    assert case.id is not None
+    last = await _last_revisit_step(uow, case.id)
+    return _awaiting_answer(case, last, case.revisits_done + 1)
+
+
 async def _look(db: Database, case_id: int) -> tuple[Case, _Step | None]:
     async with db.uow(read_only=True) as uow:
         case = await uow.cases.get(case_id, lock=False)

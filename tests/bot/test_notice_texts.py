@@ -56,7 +56,7 @@ ALERT: dict[str, Any] = {
     "level": "department_head", "escalated": False, "severity": "normal",
     "state": "awaiting_solution", "department": "quality"}
 LINE = DigestLine(number="2611-0007", state="awaiting_solution", owner="Li",
-                  due="2026-11-05T09:00:00+00:00")
+                  due="2026-11-05T09:00:00+00:00", clock="department_solution", late=True)
 
 SAMPLES: dict[type[Notice], list[Notice]] = {
     SolutionProposed: [
@@ -88,7 +88,8 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
                           batch_units=None, claimed_amount="3000", channel="telegram")],
     Digest: [Digest(department="quality", day="2026-11-05", cases=(LINE,), total=3),
              Digest(department="quality", day="2026-11-05", cases=(), total=0)],
-    OverdueDigest: [OverdueDigest(day="2026-11-05", cases=(LINE,), total=1)],
+    OverdueDigest: [OverdueDigest(day="2026-11-05", cases=(LINE,), total=1),
+                    OverdueDigest(day="2026-11-05", cases=(), total=0)],
     GroupLost: [GroupLost(binding="department:quality", chat_id=-100902)],
     GroupBack: [GroupBack(binding="desk", chat_id=-100901)],
     MonthlyReport: [MonthlyReport(period="2026-10")],
@@ -189,3 +190,23 @@ def test_staff_notices_go_to_their_groups() -> None:
     assert SAMPLES[DeadlineBreach][0].route() == SUPERVISORS
     assert SAMPLES[DeadlineWarning][0].route() == department("quality")
     assert SAMPLES[Digest][0].payload.keys() == {"day", "cases", "total"}
+
+
+def test_digest_lines_name_the_deadline_its_weekday_and_flag_a_late_one(
+        i18n: StrictI18n, policy: Policy) -> None:
+    # 2026-11-05 09:00 UTC is Thursday 17:00 in Shanghai.
+    text = in_language(i18n, "zh_Hans", SAMPLES[OverdueDigest][0], policy)[0]
+    assert "部门提出方案：11月5日周四 17:00 前" in text
+    assert "⚠️ 已超期" in text
+    on_time = Digest(department="quality", day="2026-11-05", total=1, cases=(
+        DigestLine(number="2611-0008", state="received", owner="", due=LINE.due,
+                   clock="whole_case"),))
+    assert "已超期" not in in_language(i18n, "zh_Hans", on_time, policy)[0]
+
+
+def test_no_overdue_cases_is_not_worded_as_nothing_open(i18n: StrictI18n,
+                                                        policy: Policy) -> None:
+    overdue = in_language(i18n, "zh_Hans", SAMPLES[OverdueDigest][1], policy)[0]
+    department = in_language(i18n, "zh_Hans", SAMPLES[Digest][1], policy)[0]
+    assert "没有未结的投诉" in department
+    assert "没有未结" not in overdue and "没有超时或已升级的投诉" in overdue

@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from core.cli import main
 from core.clock import ManualClock
-from core.db.models import NotificationRow
+from core.db.models import CaseEventRow, CaseRow, JobRow, NotificationRow
 from core.db.uow import Database
+from core.domain import Remedy, RemedyKind
 from core.organisation import load_organisation
 from core.policy import Deadline
 from core.services import filing, handling, queries
 from core.services.rules import Rules
-from tests.factories import CUSTOMER, SPECIALIST, make_intake
+from tests.factories import CUSTOMER, QUALITY_MEMBER, SPECIALIST, make_intake
 
 
 @pytest.fixture
@@ -89,6 +90,88 @@ async def test_run_due_runs_a_revisit_job_that_fell_due_while_nothing_ran(
     listed = capsys.readouterr().out
     assert "pending jobs: 1" in listed and "intake_reminder:1:2" in listed
     assert f"{number}  department_solution  assigned  quality  level 0" in listed
+
+
+async def implemented_case(database: Database, organisation_file: Path, clock: ManualClock
+                          ) -> int:
+    """A case whose round-1 survey job is due: run-due starts the survey."""
+    rules = Rules.build(load_organisation(organisation_file).policy, clock)
+    case_id, _, _ = await assigned_case(database, organisation_file, clock)
+    await handling.accept(database.uow(), rules, case_id, QUALITY_MEMBER)
+    await handling.propose_solution(database.uow(), rules, case_id, QUALITY_MEMBER,
+                                    Remedy(RemedyKind.EXCHANGE, "A fresh bottle tomorrow."))
+    await handling.customer_accepts(database.uow(), rules, case_id, CUSTOMER)
+    await handling.mark_implemented(database.uow(), rules, case_id, QUALITY_MEMBER,
+                                    "Delivered.")
+    return case_id
+
+
+async def snapshot(database: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every row a run-due could write, as plain tuples to compare."""
+    async with database.sessions() as session:
+        return {
+            "jobs": [(r.key, r.status, r.attempts, r.due_at, r.finished_at) for r in (
+                await session.execute(select(JobRow).order_by(JobRow.id))).scalars()],
+            "notices": [(r.kind, r.status, r.due_at) for r in (await session.execute(
+                select(NotificationRow).order_by(NotificationRow.id))).scalars()],
+            "events": [(r.action, r.at) for r in (await session.execute(
+                select(CaseEventRow).order_by(CaseEventRow.id))).scalars()],
+            "cases": [(r.state, r.escalation_level, r.next_due, r.version) for r in (
+                await session.execute(select(CaseRow).order_by(CaseRow.id))).scalars()],
+        }
+
+
+async def test_run_due_with_now_stamps_every_row_it_writes_at_that_moment(
+    database: Database, organisation_file: Path, clock: ManualClock,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    await implemented_case(database, organisation_file, clock)
+    before = await snapshot(database)
+    moment = clock.now() + timedelta(days=1)  # Tuesday 10:00, a working moment
+    assert await asyncio.to_thread(main, [
+        "jobs", "run-due", "--now", moment.isoformat(), "--database-url", database.url,
+        "--config", str(organisation_file)]) == 0
+    assert "revisit round 1 started" in capsys.readouterr().out
+
+    async with database.sessions() as session:
+        jobs = [r for r in (await session.execute(select(JobRow))).scalars()
+                if r.created_at > clock.now() or r.finished_at is not None]
+        notices = [r for r in (await session.execute(select(NotificationRow))).scalars()
+                   if r.created_at > clock.now()]
+        events = [r for r in (await session.execute(select(CaseEventRow))).scalars()
+                  if r.at > clock.now()]
+    assert len(events) == 1 and len(notices) >= 1 and len(jobs) >= 3
+    assert {e.at for e in events} == {moment}
+    assert {n.created_at for n in notices} == {moment}
+    assert {j.created_at for j in jobs if j.finished_at is None} == {moment}
+    assert {j.finished_at for j in jobs if j.finished_at is not None} == {moment}
+    # The survey's reminders wait from T, not from the real time.
+    assert all(moment <= j.due_at <= moment + timedelta(days=5) for j in jobs
+               if j.status == "pending")
+    assert (await snapshot(database))["events"][:-1] == before["events"]
+
+
+async def test_run_due_dry_run_prints_what_would_happen_and_writes_nothing(
+    database: Database, organisation_file: Path, clock: ManualClock,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    await implemented_case(database, organisation_file, clock)
+    _, number, due = await assigned_case(database, organisation_file, clock)
+    before = await snapshot(database)
+    args = ["jobs", "run-due", "--now", (due + timedelta(hours=1)).isoformat(), "--dry-run",
+            "--database-url", database.url, "--config", str(organisation_file)]
+
+    assert await asyncio.to_thread(main, args) == 0
+    out = capsys.readouterr().out
+    assert "revisit round 1 started" in out
+    assert f"escalated {number} to department_manager" in out
+    assert "dry run" in out and "the database is unchanged" in out
+    assert await snapshot(database) == before
+
+    # Twice is the same preview: nothing of the first was kept.
+    assert await asyncio.to_thread(main, args) == 0
+    assert f"escalated {number} to department_manager" in capsys.readouterr().out
+    assert await snapshot(database) == before
 
 
 @pytest.mark.parametrize("argv, message", [
