@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD
+from bot.actions.card import CARD, FILES
 from bot.actions.model import Audience
 from bot.input.callbacks import StaffAction
 from bot.views.dates import when
@@ -98,11 +98,14 @@ def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarku
     """Only the steps that make sense for this group now (``bot.actions.card``); ids only
     in the data."""
     offered = CARD.offered(case, Audience(audience), rules)
-    if not offered:
+    if not offered and not case.evidence:
         return None
     builder = InlineKeyboardBuilder()
     for entry, label, arg in offered:
         builder.button(text=label, callback_data=StaffAction(action=entry.code,
                                                              case_id=case.id or 0, arg=arg))
+    if case.evidence:  # the photos themselves, one tap away, whoever holds the case
+        builder.button(text=_("📎 Files ({count})").format(count=len(case.evidence)),
+                       callback_data=StaffAction(action=FILES, case_id=case.id or 0))
     builder.adjust(1 if audience == Audience.DESK else 2)
     return builder.as_markup()
