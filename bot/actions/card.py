@@ -21,6 +21,10 @@ DESK = frozenset({Audience.DESK})
 DEPARTMENT = frozenset({Audience.DEPARTMENT})
 SUPERVISORS = frozenset({Audience.SUPERVISORS})
 
+# Not a step but a view, on every card of a case with files: the files themselves, sent
+# under the card (``bot.handlers.staff``); no domain transition, so not in the catalogue.
+FILES = "files"
+
 # A card has buttons only while the case is in its group's hands; afterwards it is a
 # record, and the group that holds the case works it from its own card.
 HOLDS = {

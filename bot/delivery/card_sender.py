@@ -3,7 +3,8 @@ a short threaded note for each event (in the case's own topic when the group is 
 
 An edit that would change nothing is skipped (Telegram refuses it): the card record keeps a
 digest of the text and buttons last sent. A refresh for a group that shows no card of the
-case (``Card.shown_only``) posts nothing."""
+case (``Card.shown_only``) posts nothing. A file the customer adds comes as the file itself,
+the note its caption."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from bot.delivery.evidence import send_file
 from bot.views.cards import card_buttons, card_text, event_note
 from bot.views.labels import RATINGS
 from bot.views.render import escape, shorten
 from bot.views.verdict import latest_verdict
+from core.domain import Evidence
 from core.notices import Card, CardEvent
 from core.ports import Database, UnitOfWork
 from core.services import groups
@@ -105,6 +108,11 @@ class CardSender:
         for event in events:
             note = event_line(event, names)
             if note is None:
+                continue
+            if event.file_ref:  # the file itself, the note its caption: seen in one tap
+                await send_file(self.bot, group.chat_id,
+                                Evidence(event.file_kind, event.file_ref), note,
+                                thread=thread_id, reply_to=message_id)
                 continue
             await self.bot.send_message(group.chat_id, note, reply_to_message_id=message_id,
                                         message_thread_id=thread_id)

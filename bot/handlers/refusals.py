@@ -20,7 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.access.filters import InGroup
 from bot.access.supervisor_access import refuse_desk
-from bot.actions.card import CARD
+from bot.actions.card import CARD, FILES
 from bot.actions.desk import DESK
 from bot.flows import staff_input, supervisor_input
 from bot.flows.staff_input import StaffInput
@@ -84,7 +84,8 @@ staff_doors.callback_query.filter(InGroup())
 router.include_router(staff_doors)
 
 
-@staff_doors.callback_query(StaffAction.filter(F.action.in_(CARD.codes | {"register", PHONE})))
+@staff_doors.callback_query(StaffAction.filter(
+    F.action.in_(CARD.codes | {"register", PHONE, FILES})))
 async def staff_button(query: CallbackQuery) -> None:
     assert query.message is not None
     raise _not_staff(query.from_user, query.message.chat, f"button {query.data}")

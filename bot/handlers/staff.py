@@ -4,22 +4,23 @@ another department gets a short refusal and nothing changes."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD
+from bot.actions.card import CARD, FILES
 from bot.actions.model import Given, ensure_possible
+from bot.delivery.evidence import send_evidence
 from bot.flows.staff_input import ask_amount, ask_caller, ask_words
 from bot.input.callbacks import StaffAction
 from bot.views.labels import category_label
 from core.domain import Actor, Case, DomainError
 from core.organisation import Organisation
 from core.ports import Database
-from core.services import queries
+from core.services import groups, queries
 from core.services.groups import Group
 from core.services.rules import Rules
 
@@ -54,6 +55,29 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     else:
         assert entry.perform is not None
         await entry.perform(db, rules, case_id, actor, Given(arg=arg, organisation=organisation))
+    await query.answer()
+
+
+@router.callback_query(StaffAction.filter(F.action == FILES))
+async def files(query: CallbackQuery, callback_data: StaffAction, db: Database, bot: Bot,
+                actor: Actor) -> None:
+    """The case's files under its card, in its topic: staff see the photo in one tap.
+    Only into a group that shows the case's card, so a forged button shows no other
+    case's files here."""
+    message = query.message
+    assert isinstance(message, Message)
+    case_id, chat_id = callback_data.case_id, message.chat.id
+    card = await groups.card_of(db, case_id, chat_id)
+    if card is None:
+        raise DomainError("case_not_found")
+    case, _history = await queries.case_with_history(db.uow(read_only=True), case_id, actor,
+                                                     limit=1)
+    shown = await send_evidence(bot, chat_id, case.evidence, thread=card.thread_id,
+                                reply_to=card.message_id)
+    if len(case.evidence) > shown:
+        await bot.send_message(chat_id, _("The first {shown} of {total} files.").format(
+            shown=shown, total=len(case.evidence)), message_thread_id=card.thread_id,
+            reply_to_message_id=card.message_id)
     await query.answer()
 
 

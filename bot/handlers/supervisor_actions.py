@@ -13,10 +13,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.actions.desk import DESK
 from bot.actions.model import Given, ensure_possible
+from bot.delivery.evidence import send_evidence
 from bot.flows.supervisor_input import prompt
 from bot.handlers.supervisor import send_case, show
 from bot.input.callbacks import SupervisorAction
-from bot.views.render import escape, shorten
 from bot.views.supervisor_views import HISTORY_PAGE, case_view, choices, history_page
 from core.domain import Actor, DomainError, Evidence
 from core.organisation import Organisation
@@ -26,9 +26,6 @@ from core.services.rules import Rules
 from core.services.supervision_queries import HistoryPage
 
 router = Router(name="supervisor-actions")
-
-EVIDENCE_SHOWN = 10  # files sent per press; a case holds at most 50
-
 
 async def _open(query: CallbackQuery, callback_data: SupervisorAction,
                 db: Database) -> tuple[Message, HistoryPage]:
@@ -103,17 +100,9 @@ async def pressed(query: CallbackQuery, callback_data: SupervisorAction, state: 
 
 
 async def _send_files(message: Message, bot: Bot, evidence: list[Evidence]) -> None:
-    """The case's files themselves (Telegram file ids), a few at a time."""
-    chat, thread = message.chat.id, message.message_thread_id
-    for item in evidence[:EVIDENCE_SHOWN]:
-        if item.kind == "video_note":
-            await bot.send_video_note(chat, item.file_ref, message_thread_id=thread)
-            continue
-        kind = item.kind if item.kind in ("photo", "document", "voice", "audio", "video") \
-            else "document"
-        send = getattr(bot, f"send_{kind}")
-        await send(chat, item.file_ref, caption=escape(shorten(item.caption or "", 900)) or None,
-                   message_thread_id=thread)
-    if len(evidence) > EVIDENCE_SHOWN:
+    """The case's files themselves, a few at a time (``bot.delivery.evidence``)."""
+    shown = await send_evidence(bot, message.chat.id, evidence,
+                                thread=message.message_thread_id)
+    if len(evidence) > shown:
         await message.answer(_("The first {shown} of {total} files.").format(
-            shown=EVIDENCE_SHOWN, total=len(evidence)))
+            shown=shown, total=len(evidence)))

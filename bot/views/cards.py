@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD, HOLDS
+from bot.actions.card import CARD, FILES, HOLDS
 from bot.actions.model import Audience
 from bot.input.callbacks import StaffAction
 from bot.views.dates import when
@@ -113,7 +113,7 @@ def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarku
     offered = CARD.offered(case, Audience(audience), rules)
     phone = (audience == Audience.DEPARTMENT and bool(case.intake.contact_phone)
              and case.state in HOLDS[Audience.DEPARTMENT])
-    if not offered and not phone:
+    if not offered and not phone and not case.evidence:
         return None
     builder = InlineKeyboardBuilder()
     for entry, label, arg in offered:
@@ -122,5 +122,8 @@ def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarku
     if phone:  # the number itself is only ever in the answer, never in the button
         builder.button(text=_("📞 Customer's number"),
                        callback_data=StaffAction(action=PHONE, case_id=case.id or 0))
+    if case.evidence:  # the photos themselves, one tap away, whoever holds the case
+        builder.button(text=_("📎 Files ({count})").format(count=len(case.evidence)),
+                       callback_data=StaffAction(action=FILES, case_id=case.id or 0))
     builder.adjust(1 if audience == Audience.DESK else 2)
     return builder.as_markup()

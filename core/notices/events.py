@@ -33,6 +33,14 @@ class _About(TypedDict):
     number: str
 
 
+def _file(event: CaseEvent) -> dict[str, str]:
+    """The file an added-evidence event brought, for the note under the card."""
+    if event.action is not Action.ADD_EVIDENCE:
+        return {}
+    return {"file_kind": str(event.data.get("kind") or ""),
+            "file_ref": str(event.data.get("file_ref") or "")}
+
+
 _DESK_STAGE = {CaseState.RECEIVED, CaseState.INVESTIGATING}
 # The desk owns a case end to end: it hears of the customer's verdicts and the closing.
 _DESK_EVENTS = {Action.FILE, Action.INVALIDATE, Action.ASSIGN, Action.TRANSFER,
@@ -76,7 +84,7 @@ def cards_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> li
             notes.setdefault(target, []).append(CardEvent(
                 event=event.action.value, note=event.note or "",
                 actor_id=event.actor.person_id, role=event.actor.role.value,
-                detail=str(event.data.get("rating") or "")))
+                detail=str(event.data.get("rating") or ""), **_file(event)))
     refreshed = [Card(to=to, case_id=case.id, number=str(case.number), events=(),
                       shown_only=True)
                  for to in _may_show(case, events) if to not in notes]

@@ -126,6 +126,10 @@ class CardEvent:
     actor_id: int | None
     role: str
     detail: str = ""  # a code the note names, e.g. a survey's rating
+    # The file an added-evidence event brought (kind, Telegram file id), so the note under
+    # the card can be the file itself; empty for every other event.
+    file_kind: str = ""
+    file_ref: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

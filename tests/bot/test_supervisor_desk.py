@@ -9,7 +9,12 @@ import re
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPhoto
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    SendMediaGroup,
+    SendMessage,
+)
 from aiogram.types import Chat, Message
 
 from bot.delivery.outbox_sender import OutboxSender
@@ -373,8 +378,11 @@ async def test_file_captions_are_sent_as_plain_words(
         await handling.add_evidence(bot_db.uow(), rules, case_id, customer,
                                     Evidence("photo", f"AgAC-{n}", caption))
     await su(chat, "evidence", case_id)
-    photos = [m for m in session.requests if isinstance(m, SendPhoto)]
-    assert [p.photo for p in photos] == ["AgAC-0", "AgAC-1"]  # the second is sent too
+    # Two photos go as one album (issue 17 point 1), each with its own caption.
+    albums = [m for m in session.requests if isinstance(m, SendMediaGroup)]
+    assert len(albums) == 1
+    photos = albums[0].media
+    assert [p.media for p in photos] == ["AgAC-0", "AgAC-1"]  # the second is sent too
     assert photos[0].caption == "price &lt; 50 &amp; the &lt;b&gt;label&lt;/b&gt; says 80"
     assert len(photos[1].caption or "") <= 1024
 

@@ -33,8 +33,9 @@ def test_nested_payloads_keep_their_shape() -> None:
     card = Card(case_id=3, to=Route("department", "quality"), number="2611-0003",
                 events=(CardEvent(event="assign", note="", actor_id=None, role="system"),))
     assert card.payload == {"number": "2611-0003", "shown_only": False, "events": [
-        {"event": "assign", "note": "", "actor_id": None, "role": "system", "detail": ""}]}
-    # A card stored before ``detail`` and ``shown_only`` existed still reads.
+        {"event": "assign", "note": "", "actor_id": None, "role": "system", "detail": "",
+         "file_kind": "", "file_ref": ""}]}
+    # A card stored before ``detail``, ``shown_only`` and the file fields existed still reads.
     old = {"number": "2611-0003", "events": [
         {"event": "assign", "note": "", "actor_id": None, "role": "system"}]}
     assert load("card", card.route(), 3, old) == card
