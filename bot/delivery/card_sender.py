@@ -72,14 +72,14 @@ class CardSender:
             names[person_id] = person.name or str(person.telegram_id or person_id)
         return names
 
-    async def deliver(self, notice: Card, group: Group, locale: str) -> int:
+    async def deliver(self, notice: Card, group: Group, locale: str) -> int | None:
         events = notice.events
         # Everything the card shows, in one read: no write lock, one snapshot.
         async with self.db.uow(read_only=True) as uow:
             case = await uow.cases.get(notice.case_id or 0, lock=False)
             card = await uow.groups.card(case.id or 0, group.chat_id)
             if card is None and notice.shown_only:
-                return 0  # this group never had the case: nothing to refresh
+                return None  # this group never had the case: nothing sent, no message
             ids = {e.actor_id for e in events if e.actor_id} | (
                 {case.owner_id} if case.owner_id else set())
             names = await self._names(uow, ids)

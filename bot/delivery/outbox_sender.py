@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 # The kinds that are more than one rendered message, each with its own delivery:
 # (sender, notice, chat id, group, locale) -> id of the message to record.
-Delivery = Callable[["OutboxSender", Outgoing, int, "Group | None", str], Awaitable[int]]
+Delivery = Callable[["OutboxSender", Outgoing, int, "Group | None", str], Awaitable[int | None]]
 SENT_APART: dict[type[Notice], Delivery] = {}
 
 
@@ -53,7 +53,7 @@ def _apart(kind: type[Notice]) -> Callable[[Delivery], Delivery]:
 
 @_apart(Card)
 async def _card(sender: OutboxSender, item: Outgoing, chat_id: int, group: Group | None,
-                locale: str) -> int:
+                locale: str) -> int | None:
     """Posted once, edited after, with a note per event (``bot.delivery.card_sender``)."""
     if group is None:
         raise LookupError(f"notice {item.id}: a card needs a staff group")
@@ -129,7 +129,7 @@ class OutboxSender:
         return group.chat_id, group.language or default, group
 
     async def _send(self, item: Outgoing, chat_id: int, locale: str,
-                    group: Group | None) -> int:
+                    group: Group | None) -> int | None:
         with self.i18n.context(), self.i18n.use_locale(locale):
             apart = SENT_APART.get(type(item.notice))
             if apart is not None:
@@ -169,7 +169,7 @@ class OutboxSender:
         else:
             # A card may bring notes with it: each counts against the chat's limit.
             notes = len(item.notice.events) if isinstance(item.notice, Card) else 0
-            if self.pacer:
+            if self.pacer and message_id is not None:
                 self.pacer.sent(chat_id, now, 1 + notes)
             await self.queue.sent(item.id, now, message_id)
 
