@@ -119,6 +119,13 @@ async def _run(args: argparse.Namespace) -> int:
     polling = asyncio.create_task(process.run_polling())
     try:
         if steps is None:
+            # Welcome only once the bot listens: a Ctrl+C before then would land in the
+            # middle of migrations, outside the bot's own orderly shutdown.
+            try:
+                await started(emulator.state, polling)
+            except ScriptError as exc:
+                print(f"complaint-desk sandbox: {exc}", file=sys.stderr)
+                return 2
             print(_welcome(emulator.base_url, database_url), flush=True)
             await polling  # until Ctrl+C (aiogram stops polling on SIGINT and SIGTERM)
             print(STOPPED, file=sys.stderr)
