@@ -71,8 +71,10 @@ async def set_active(db: Database, organisation: Organisation, chat_id: int, act
         if row is None:
             return None
         kind = GroupBack if active else GroupLost
-        await uow.outbox.add([kind(binding=row.binding, chat_id=chat_id)],
-                             now, anchor=int(now.timestamp()))
+        # Keyed by the moment and the chat: two groups lost in the same second (an admin
+        # tidying up) are two alerts, not a clash of keys.
+        await uow.outbox.add([kind(binding=row.binding, chat_id=chat_id)], now,
+                             anchor=int(now.timestamp()) * 10**15 + abs(chat_id) % 10**15)
         if active:
             route = route_of(row.binding)
             await uow.outbox.redeliver_cards(route.audience, route.address, now)

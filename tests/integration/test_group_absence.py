@@ -108,3 +108,13 @@ async def test_a_group_bound_in_chat_stays_bound_in_chat_through_an_absence(
     group = await groups.group_for(database, org, "department:quality")
     assert group is not None and (group.chat_id, group.language) == (-2001, "en")
     assert len(await said(database, "group_lost")) == len(await said(database, "group_back")) == 1
+
+
+async def test_two_groups_lost_in_the_same_second_are_two_alerts(
+    database: Database, clock: ManualClock, policy: Policy
+) -> None:
+    org = organisation(policy)
+    for chat_id in (QUALITY_CHAT, DESK_CHAT):
+        assert await groups.set_active(database, org, chat_id, False, clock.now()) is not None
+    assert sorted(r.payload["chat_id"] for r in await said(database, "group_lost")) == [
+        DESK_CHAT, QUALITY_CHAT]
