@@ -44,6 +44,9 @@ async def bind(db: Database, organisation: Organisation, chat_id: int, binding: 
     async with db.uow() as uow:
         await uow.groups.bind(chat_id, binding, by_telegram_id, now, is_forum=is_forum,
                               language=language)
+        # Cards that found no group for this part (none was bound) come to the new one.
+        route = route_of(binding)
+        await uow.outbox.redeliver_cards(route.audience, route.address, now)
         await uow.commit()
     return Group(chat_id, binding, language, is_forum)
 

@@ -118,3 +118,16 @@ async def test_two_groups_lost_in_the_same_second_are_two_alerts(
         assert await groups.set_active(database, org, chat_id, False, clock.now()) is not None
     assert sorted(r.payload["chat_id"] for r in await said(database, "group_lost")) == [
         DESK_CHAT, QUALITY_CHAT]
+
+
+async def test_a_part_with_no_group_gets_its_missed_cards_once_one_is_bound(
+    database: Database, rules: Rules, clock: ManualClock, policy: Policy
+) -> None:
+    org = Organisation(policy=policy, admins=(100,))  # no group bound in the file
+    filed = await filing.file_case(database.uow(), rules, make_intake(), CUSTOMER.person_id,
+                                   CUSTOMER)
+    await deliver_all(database, org, clock)
+    assert {r.status for r in await said(database, "card")} == {"unreachable"}
+    await groups.bind(database, org, -3001, "desk", 100, clock.now())
+    again = [r for r in await said(database, "card") if r.audience == "desk"]
+    assert again and {(r.case_id, r.status) for r in again} == {(filed.case_id, "pending")}
