@@ -3,6 +3,10 @@
 Telegram's answers decide what happens next: sent; 429 waits ``retry_after``; blocked or
 kicked (403) marks the recipient unreachable and stops; a network or server fault retries
 with growing pauses; a request Telegram refuses outright is recorded as failed.
+
+Unreachable is not lost: a group's cards go out again once the bot is back in it
+(``core.services.groups.set_active``), and a customer's open question is asked again under
+/status (``bot.handlers.customer``).
 """
 
 from __future__ import annotations
