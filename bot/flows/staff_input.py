@@ -9,7 +9,10 @@ ordinary group chatter); only that person's reply to the prompt itself is the an
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -17,7 +20,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD
+from bot.actions.card import CALL_ANSWERS, CARD
 from bot.actions.model import CaseAction, Given
 from bot.input.callbacks import StaffAction
 from bot.input.media import not_a_command
@@ -50,8 +53,10 @@ async def _ask(message: Message, state: FSMContext, step: State, text: str,
 
 async def ask_words(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
                     arg: str = "", amount: str | None = None) -> None:
+    """``message`` is the one pressed: a call task's buttons go once the answer is in."""
     await _ask(message, state, StaffInput.text, str(entry.words), staff_action=entry.code,
-               staff_case=case_id, staff_arg=arg, staff_amount=amount)
+               staff_case=case_id, staff_arg=arg, staff_amount=amount,
+               staff_origin=message.message_id if entry.code in CALL_ANSWERS else None)
 
 
 async def ask_amount(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
@@ -117,6 +122,11 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     await entry.perform(db, rules, case_id, actor, Given(
         arg=str(data.get("staff_arg", "")), text=text, amount=str(amount) if amount else None,
         organisation=organisation))
+    origin = data.get("staff_origin")
+    if isinstance(origin, int) and message.bot is not None:
+        with suppress(TelegramBadRequest):  # deleted meanwhile: nothing left to tidy
+            await message.bot.edit_message_reply_markup(chat_id=message.chat.id,
+                                                        message_id=origin, reply_markup=None)
     await message.reply(_("Done."))
 
 

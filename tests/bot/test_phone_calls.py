@@ -5,7 +5,7 @@ as the customer's own steps taken for them. /register asks what the caller wants
 from __future__ import annotations
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
 from sqlalchemy import select
 
 from bot.delivery.outbox_sender import OutboxSender
@@ -81,6 +81,9 @@ async def test_the_desk_records_a_callers_answer_and_refusal_for_them(
     await answer_prompt(chat, session, person(STAFF_ID, "en"), group(DESK_CHAT),
                         "They want the pots replaced.")
     await sender.run_once()
+    # Once the answer is in, the call task's buttons go (press_card's message is 1).
+    assert [(m.chat_id, m.message_id, m.reply_markup) for m in session.requests
+            if isinstance(m, EditMessageReplyMarkup)] == [(DESK_CHAT, 1, None)] * 2
 
     case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.ACCEPTED and case.pending_question is None
