@@ -14,6 +14,7 @@ from core.notices.base import (
 )
 from core.notices.events import cards_for, notices_for
 from core.notices.kinds import (
+    CallCustomer,
     Card,
     CardEvent,
     Closed,
@@ -34,11 +35,13 @@ from core.notices.kinds import (
     SolutionProposed,
     Survey,
     SurveyReminder,
+    Undelivered,
 )
 
 __all__ = [
     "DESK",
     "SUPERVISORS",
+    "CallCustomer",
     "Card",
     "CardEvent",
     "Closed",
@@ -61,6 +64,7 @@ __all__ = [
     "SolutionProposed",
     "Survey",
     "SurveyReminder",
+    "Undelivered",
     "UnreadableNotice",
     "cards_for",
     "department",
