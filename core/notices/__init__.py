@@ -32,6 +32,7 @@ from core.notices.kinds import (
     OverdueDigest,
     Question,
     SolutionProposed,
+    StaffJoined,
     Survey,
     SurveyReminder,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Question",
     "Route",
     "SolutionProposed",
+    "StaffJoined",
     "Survey",
     "SurveyReminder",
     "UnreadableNotice",

@@ -40,6 +40,7 @@ from core.notices import (
     OverdueDigest,
     Question,
     SolutionProposed,
+    StaffJoined,
     Survey,
     SurveyReminder,
     department,
@@ -93,6 +94,10 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
     GroupLost: [GroupLost(binding="department:quality", chat_id=-100902)],
     GroupBack: [GroupBack(binding="desk", chat_id=-100901)],
     MonthlyReport: [MonthlyReport(period="2026-10")],
+    StaffJoined: [StaffJoined(to=department("quality"), name="Lin Yu", role="department",
+                              department="quality", level="specialist"),
+                  StaffJoined(to=SUPERVISORS, name="Ma Li", role="supervisor", department="",
+                              level="")],
 }
 
 
