@@ -75,6 +75,12 @@ async def roster(db: Database, organisation: Organisation) -> list[StaffMember]:
                   key=lambda m: (ROLES.index(m.role), m.department or "", m.name))
 
 
+async def with_roster(db: Database, organisation: Organisation) -> Organisation:
+    """The organisation with its staff as they are now, for choices that name people (a
+    supervisor reassigning a case)."""
+    return organisation.model_copy(update={"staff": tuple(await roster(db, organisation))})
+
+
 async def _current(uow: UnitOfWork, organisation: Organisation, telegram_id: int
                    ) -> StaffMember:
     found = member(organisation, telegram_id, await uow.staff.get(telegram_id))

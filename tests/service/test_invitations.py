@@ -127,3 +127,17 @@ async def test_removing_and_changing_rungs_win_over_the_file(
     with pytest.raises(DomainError) as refused:
         await staff.remove(database, organisation, rules, BOSS, WORKER, None)
     assert refused.value.code == "not_a_staff_manager"
+
+
+async def test_choices_that_name_people_see_staff_as_they_are_now(
+    database: Database, organisation: Organisation, rules: Rules
+) -> None:
+    token, _ = await invitations.create(database, organisation, rules, "department",
+                                        "quality", None, ADMIN, None)
+    await invitations.accept(database, rules, token, NEWCOMER, "Lin Yu", None)
+    await staff.remove(database, organisation, rules, WORKER, ADMIN, None)
+    now = await staff.with_roster(database, organisation)
+    assert [(m.telegram_id, m.name) for m in now.staff] == [(NEWCOMER, "Lin Yu"),
+                                                            (BOSS, "Chen")]
+    assert now.staff_member(WORKER) is None and now.staff_member(NEWCOMER) is not None
+    assert organisation.staff_member(WORKER) is not None  # the file's own is left as it was
