@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 import re
 
+from core.db.uow import Database
+from core.organisation import load_organisation
+from core.services import staff
+from core.services.rules import Rules
 from sandbox.script import play
-from tests.e2e.conftest import REPLY_TIMEOUT, Desk
+from tests.e2e.conftest import REPLY_TIMEOUT, ROOT, Desk
 from tests.e2e.test_authority import NOT_YOURS
 from tests.e2e.test_staff_cards import ANN, ANN_FILES, DESK_CHAT, QUALITY_CHAT, WANG, ZHANG, ZHAO, is_card
 
@@ -128,6 +132,13 @@ async def test_removing_someone_with_staff_refuses_their_next_press(desk: Desk) 
     listing = (await desk.say(ADMIN, "/staff"))[0]
     assert "• Zhang Wei — department staff · 品管部 · complaint specialist" in listing
     message = desk.state.bot_messages(ADMIN)[-1]
+    # A new rung for Zhao Min, by buttons: the list shows it.
+    for label, toast in (("🪜 Zhao Min", None),
+                         ("vice president", "Done: Zhao Min is now at that rung.")):
+        press = desk.state.press_button(ADMIN, message["message_id"], text=label)
+        assert (await desk.answer_to(press["callback_query"]["id"])).get("text") == toast
+    await desk.wait_for(ADMIN, lambda m: "Zhao Min — department staff · 品管部 · vice "
+                        "president" in m.get("text", ""))
     press = desk.state.press_button(ADMIN, message["message_id"], text="🗑 Zhang Wei")
     assert (await desk.answer_to(press["callback_query"]["id"]))["text"] == \
         "Zhang Wei is no longer staff."
@@ -140,3 +151,20 @@ async def test_removing_someone_with_staff_refuses_their_next_press(desk: Desk) 
     assert "负责人：—" in card["text"]  # nobody took it
     await desk.press_in(QUALITY_CHAT, ZHAO, "🙋 接手")  # the others work on as before
     await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and "负责人：Zhao Min" in m["text"])
+
+
+async def test_a_removal_made_by_another_instance_counts_at_the_next_press(desk: Desk) -> None:
+    """Another instance of a fleet removes Zhao Min (here: the test, through the same
+    service, on the shared database); this running bot refuses her very next press."""
+    desk.start_bot()
+    await desk.wait_until_started()
+    await _quality_card(desk)
+    organisation = load_organisation(ROOT / "sandbox" / "demo_organisation.toml")
+    db = Database(desk.database_url)
+    try:
+        await staff.remove(db, organisation, Rules.build(organisation.policy, desk.clock),
+                           ZHAO, ADMIN, None)
+    finally:
+        await db.dispose()
+    refusal = await desk.press_in(QUALITY_CHAT, ZHAO, "🙋 接手")
+    assert refusal.get("text") in NOT_YOURS
