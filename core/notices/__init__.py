@@ -14,6 +14,7 @@ from core.notices.base import (
 )
 from core.notices.events import cards_for, notices_for
 from core.notices.kinds import (
+    CallCustomer,
     Card,
     CardEvent,
     Closed,
@@ -35,11 +36,13 @@ from core.notices.kinds import (
     StaffJoined,
     Survey,
     SurveyReminder,
+    Undelivered,
 )
 
 __all__ = [
     "DESK",
     "SUPERVISORS",
+    "CallCustomer",
     "Card",
     "CardEvent",
     "Closed",
@@ -63,6 +66,7 @@ __all__ = [
     "StaffJoined",
     "Survey",
     "SurveyReminder",
+    "Undelivered",
     "UnreadableNotice",
     "cards_for",
     "department",
