@@ -41,6 +41,7 @@ from core.notices import (
     OverdueDigest,
     Question,
     SolutionProposed,
+    StaffJoined,
     Survey,
     SurveyReminder,
     Undelivered,
@@ -116,6 +117,10 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
         Undelivered(case_id=7, to=DESK, about="survey", audience_of="customer",
                     address_of="41", number="2611-0007", reason="no chat"),
     ],
+    StaffJoined: [StaffJoined(to=department("quality"), name="Lin Yu", role="department",
+                              department="quality", level="specialist"),
+                  StaffJoined(to=SUPERVISORS, name="Ma Li", role="supervisor", department="",
+                              level="")],
 }
 
 
