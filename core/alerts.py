@@ -73,7 +73,7 @@ def warn_before(policy: Policy) -> WorkingDuration:
 
 def horizon(policy: Policy, calendar: BusinessCalendar, now: datetime) -> datetime:
     """Deadlines up to this instant are inside the warning window."""
-    return calendar.add_working(now, **warn_before(policy).as_kwargs())
+    return warn_before(policy).after(calendar, now)
 
 
 def already_said(said: Mapping[str, Any] | None, clock: Deadline, due: datetime) -> frozenset[str]:

@@ -231,6 +231,33 @@ class BusinessCalendar:
     def is_working_day(self, d: dt.date) -> bool:
         return bool(self._utc_periods(d))
 
+    def is_statutory_working_day(self, d: dt.date) -> bool:
+        """Mon–Fri minus public holidays plus official make-up workdays (调休).
+
+        The law's calendar, not the organisation's: opening hours, `observe_public_holidays`
+        and the organisation's own closed/open days do not change it, so a hotline open every
+        day still counts "3个工作日" as the document means them.
+        """
+        if self._country is not None:
+            days_off, workdays = self._year(d.year)
+            if d in workdays:
+                return True
+            if d in days_off:
+                return False
+        return d.weekday() < 5
+
+    def day_end(self, d: dt.date) -> dt.datetime:
+        """When a deadline counted in whole days ends on local date `d`.
+
+        The closing time that day; on a day the organisation is closed, the closing time it
+        usually has on that weekday (or on a make-up day), so the date people read is `d`.
+        """
+        periods = self._utc_periods(d)
+        if periods:
+            return periods[-1][1].astimezone(self.tz)
+        usual = self._week[d.weekday()] or self._makeup or ((0, 1440),)
+        return self._local(d, usual[-1][1]).astimezone(self.tz)
+
     def periods(self, d: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """Working periods of local date `d`, as aware datetimes in `tz`."""
         return [(s.astimezone(self.tz), e.astimezone(self.tz)) for s, e in self._utc_periods(d)]
