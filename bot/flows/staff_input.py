@@ -9,6 +9,8 @@ ordinary group chatter); only that person's reply to the prompt itself is the an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -19,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.actions.card import CARD
 from bot.actions.model import CaseAction, Given
 from bot.input.media import not_a_command
+from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
@@ -43,29 +46,51 @@ async def _ask(message: Message, state: FSMContext, step: State, text: str,
     await state.update_data({**data, PROMPT_KEY: asked.message_id})
 
 
-async def ask_words(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
-                    arg: str = "", amount: str | None = None) -> None:
-    await _ask(message, state, StaffInput.text, str(entry.words), staff_action=entry.code,
-               staff_case=case_id, staff_arg=arg, staff_amount=amount)
+@dataclass(frozen=True)
+class Asked:
+    """What a prompt is for: the step, its case (number and version as the person saw it)
+    and the option chosen."""
+
+    entry: CaseAction
+    case_id: int
+    number: str
+    version: int
+    arg: str = ""
 
 
-async def ask_amount(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
-                     arg: str) -> None:
+async def ask_words(message: Message, state: FSMContext, asked: Asked,
+                    amount: str | None = None) -> None:
+    await _ask(message, state, StaffInput.text, for_case(str(asked.entry.words), asked.number),
+               staff_amount=amount, **_remembered(asked))
+
+
+async def ask_amount(message: Message, state: FSMContext, asked: Asked) -> None:
     await _ask(message, state, StaffInput.amount,
-               _("What amount? Digits only, e.g. 800 (reply to this message)."),
-               staff_action=entry.code, staff_case=case_id, staff_arg=arg)
+               for_case(_("What amount? Digits only, e.g. 800 (reply to this message)."),
+                        asked.number), **_remembered(asked))
+
+
+def _remembered(asked: Asked) -> dict[str, object]:
+    return {"staff_action": asked.entry.code, "staff_case": asked.case_id,
+            "staff_number": asked.number, "staff_version": asked.version,
+            "staff_arg": asked.arg}
+
+
+def _asked(data: dict[str, object]) -> Asked | None:
+    """What the pending prompt was for; None for a step this version of the bot does not
+    have."""
+    code = data.get("staff_action")
+    if not isinstance(code, str) or code not in CARD.codes:
+        return None
+    return Asked(CARD.get(code), int(str(data.get("staff_case") or 0)),
+                 str(data.get("staff_number") or ""), int(str(data.get("staff_version") or 0)),
+                 str(data.get("staff_arg") or ""))
 
 
 async def ask_caller(message: Message, state: FSMContext, category: str | None) -> None:
     await _ask(message, state, StaffInput.caller,
                _("First line: the caller's name and phone number. Then, on the next lines, "
                  "what happened in their words (reply to this message)."), category=category)
-
-
-def _entry(data: dict[str, object]) -> CaseAction | None:
-    """The step a prompt was for; None for one this version of the bot does not have."""
-    code = data.get("staff_action")
-    return CARD.get(code) if isinstance(code, str) and code in CARD.codes else None
 
 
 @router.message(StateFilter(StaffInput.amount, StaffInput.text, StaffInput.caller),
@@ -84,12 +109,11 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
         await message.reply(_("Please give an amount greater than zero, with at most two "
                               "decimals."))
         return
-    entry = _entry(data)
-    if entry is None:
+    asked = _asked(data)
+    if asked is None:
         await state.clear()
         return
-    await ask_words(message, state, entry, int(data.get("staff_case", 0)),
-                    str(data.get("staff_arg", "")), amount=str(amount))
+    await ask_words(message, state, asked, amount=str(amount))
 
 
 @router.message(StaffInput.text, not_a_command, answers_prompt())
@@ -100,13 +124,15 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     if not text:
         await message.reply(_("Please answer in words."))
         return
-    entry, case_id = _entry(data), int(data.get("staff_case", 0))
+    asked = _asked(data)
     await state.clear()
-    if entry is None or entry.words is None or entry.perform is None:
+    if asked is None or asked.entry.words is None or asked.entry.perform is None:
         return
     amount = data.get("staff_amount")
-    await entry.perform(db, rules, case_id, actor, Given(
-        arg=str(data.get("staff_arg", "")), text=text, amount=str(amount) if amount else None,
+    # As the prompt was made for the case: refused (in the change's own transaction) if
+    # the case has changed since it was asked.
+    await asked.entry.perform(db, rules, asked.case_id, actor.seeing(asked.version), Given(
+        arg=asked.arg, text=text, amount=str(amount) if amount else None,
         organisation=organisation))
     await message.reply(_("Done."))
 

@@ -12,6 +12,9 @@ from pydantic import Field
 # a stale button, never with an overflow deep in the database driver.
 Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
 Page = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# The case's version a menu was made for (0: none, the button acts on the case as it is);
+# a press after the case changed is refused (``Actor.saw``).
+Version = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -49,11 +52,13 @@ class SurveyAnswer(CallbackData, prefix="sv"):
 class StaffAction(CallbackData, prefix="st"):
     """A button on a task card. ``action`` is a code of ``bot.actions.card`` (or
     ``register``); the routers' filters let no other through. ``arg`` is a code
-    (department, remedy kind), never text."""
+    (department, remedy kind), never text. A card's own buttons carry no ``version`` (the
+    card is edited as the case moves); the menus and prompts they open do."""
 
     action: str
     case_id: Id
     arg: str = ""
+    version: Version = 0
 
 
 class SupervisorAction(CallbackData, prefix="su"):
@@ -66,6 +71,7 @@ class SupervisorAction(CallbackData, prefix="su"):
     case_id: Id
     arg: str = ""
     page: Page = 0
+    version: Version = 0
 
 
 class SupervisorPage(CallbackData, prefix="sp"):
