@@ -29,7 +29,7 @@ from bot.delivery.pacing import Pacer
 from bot.views.notice_texts import render
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
-from core.notices import Card, MonthlyReport, Notice
+from core.notices import STAFF, Card, MonthlyReport, Notice
 from core.organisation import Organisation
 from core.reports import Period
 from core.services import groups
@@ -121,6 +121,9 @@ class OutboxSender:
             async with self.db.uow() as uow:
                 person = await uow.people.get(int(item.address))
                 return person.telegram_id, person.language or default, None
+        if item.audience == STAFF:  # their private chat, in the language the file gives
+            member = self.organisation.staff_member(int(item.address))
+            return int(item.address), (member.language if member else None) or default, None
         wanted = {"desk": "desk", "supervisors": "supervisors"}.get(
             item.audience, f"department:{item.address}")
         group = await groups.group_for(self.db, self.organisation, wanted)

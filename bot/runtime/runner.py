@@ -50,7 +50,7 @@ class BotProcess:
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
         self.jobs = JobRunner(self.bot, self.db, self.rules, self.dispatcher.storage,
-                              self.i18n, self.dispatcher["reminder"])
+                              self.i18n, self.dispatcher["reminder"], staff=organisation.staff)
         self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n,
                                    pacer=Pacer(),
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))

@@ -4,6 +4,7 @@ in the outbox as kind + recipient + JSON payload (``base``), derived from case e
 
 from core.notices.base import (
     DESK,
+    STAFF,
     SUPERVISORS,
     Notice,
     Route,
@@ -23,6 +24,8 @@ from core.notices.kinds import (
     DeadlineWarning,
     Digest,
     DigestLine,
+    EscalatedToYou,
+    ForStaffMember,
     GroupBack,
     GroupLost,
     Implemented,
@@ -38,6 +41,7 @@ from core.notices.kinds import (
 
 __all__ = [
     "DESK",
+    "STAFF",
     "SUPERVISORS",
     "Card",
     "CardEvent",
@@ -48,6 +52,8 @@ __all__ = [
     "DeadlineWarning",
     "Digest",
     "DigestLine",
+    "EscalatedToYou",
+    "ForStaffMember",
     "GroupBack",
     "GroupLost",
     "Implemented",
