@@ -19,7 +19,7 @@ from aiogram.types import ForceReply, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.actions.card import CARD
-from bot.actions.model import CaseAction, Given
+from bot.actions.model import CaseAction, Given, ensure_possible
 from bot.input.media import not_a_command
 from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
@@ -27,7 +27,7 @@ from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
 from core.ports import Database
-from core.services import filing, people
+from core.services import filing, people, queries
 from core.services.rules import Rules
 
 router = Router(name="staff-input")
@@ -101,7 +101,8 @@ async def cancelled(message: Message, state: FSMContext) -> None:
 
 
 @router.message(StaffInput.amount, not_a_command, answers_prompt())
-async def amount_typed(message: Message, state: FSMContext) -> None:
+async def amount_typed(message: Message, state: FSMContext, db: Database,
+                       actor: Actor) -> None:
     data = await state.get_data()
     try:
         amount = money((message.text or "").replace(",", "").strip())
@@ -113,6 +114,14 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
     if asked is None:
         await state.clear()
         return
+    if asked.version:  # the case moved on since: refused now, before the words are typed
+        case, _history = await queries.case_with_history(
+            db.uow(read_only=True), asked.case_id, actor, limit=1)
+        try:
+            ensure_possible(asked.entry, case, actor.seeing(asked.version))
+        except DomainError:
+            await state.clear()
+            raise
     await ask_words(message, state, asked, amount=str(amount))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
@@ -15,6 +15,14 @@ Page = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # The case's version a menu was made for (0: none, the button acts on the case as it is);
 # a press after the case changed is refused (``Actor.saw``).
 Version = Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+
+def _versioned(cls: type[CallbackData], value: str) -> str:
+    """Buttons sent before ``version`` was added (cards still on screen) lack it: read as
+    version 0, acting on the case as it is, as they always did."""
+    if value.count(cls.__separator__) == len(cls.model_fields) - 1:
+        return value + cls.__separator__ + "0"
+    return value
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -60,6 +68,10 @@ class StaffAction(CallbackData, prefix="st"):
     arg: str = ""
     version: Version = 0
 
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        return super().unpack(_versioned(cls, value))
+
 
 class SupervisorAction(CallbackData, prefix="su"):
     """A button on the supervisor's desk. ``action`` is a view (``view``, ``history``,
@@ -72,6 +84,10 @@ class SupervisorAction(CallbackData, prefix="su"):
     arg: str = ""
     page: Page = 0
     version: Version = 0
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        return super().unpack(_versioned(cls, value))
 
 
 class SupervisorPage(CallbackData, prefix="sp"):

@@ -12,8 +12,10 @@ import logging
 from html import escape
 
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+
+from bot.input.callbacks import SupervisorAction
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,17 @@ def for_case(text: str, number: object) -> str:
     return text + "\n" + _("Case {number}").format(number=escape(str(number)))
 
 
+def _afresh(query: CallbackQuery) -> InlineKeyboardMarkup | None:
+    """On a spent view of the supervisor's desk, one button: the case as it is now."""
+    try:
+        pressed = SupervisorAction.unpack(query.data or "")
+    except (TypeError, ValueError):
+        return None  # a task card's menu: the card itself shows the case as it is
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=_("🔎 Open the case"),
+        callback_data=SupervisorAction(action="view", case_id=pressed.case_id).pack())]])
+
+
 async def mark_spent(query: CallbackQuery, number: str) -> None:
     """The pressed menu, its buttons taken away and a line saying why. Best effort: the
     refusal itself is the press's answer."""
@@ -32,11 +45,12 @@ async def mark_spent(query: CallbackQuery, number: str) -> None:
         return
     line = _("⌛ Spent: case {number} has moved on since this menu was made.").format(
         number=escape(number))
+    markup = _afresh(query)
     try:
         if message.text is not None:
-            await message.edit_text(message.html_text + "\n\n" + line, reply_markup=None)
+            await message.edit_text(message.html_text + "\n\n" + line, reply_markup=markup)
         else:
-            await message.edit_reply_markup(reply_markup=None)
+            await message.edit_reply_markup(reply_markup=markup)
     except TelegramAPIError as error:
         log.warning("could not mark the menu %s in chat %s spent: %s",
                     message.message_id, message.chat.id, error)
