@@ -25,6 +25,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery import report_sender
 from bot.delivery.card_sender import CardSender
+from bot.delivery.in_person import send_to_staff
 from bot.delivery.pacing import Pacer
 from bot.views.notice_texts import render
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
@@ -138,6 +139,9 @@ class OutboxSender:
             if apart is not None:
                 return await apart(self, item, chat_id, group, locale)
             text, markup = render(item.notice, self.rules.policy)
+            if item.audience == STAFF:
+                return await send_to_staff(self.bot, self.db, self.organisation, chat_id,
+                                           text, markup)
             message = await self.bot.send_message(chat_id, text, reply_markup=markup)
             return message.message_id
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
+
 from core.clock import ManualClock
 from core.db.uow import Database
 from core.organisation import load_organisation
@@ -29,11 +31,14 @@ from tests.e2e.test_staff_cards import (
 WANG, ZHANG, ZHAO = 201, 301, 302  # Zhao Min: the quality department's manager
 
 
-async def test_a_breach_escalation_alerts_the_department_manager_privately(
-        desk: Desk) -> None:
+@pytest.mark.parametrize("private", [True, False], ids=["privately", "in-her-group"])
+async def test_a_breach_escalation_alerts_the_department_manager(desk: Desk,
+                                                                 private: bool) -> None:
+    """Privately once she has a chat with the bot; else by name in her department's group
+    (Telegram lets no bot write first to a person)."""
     desk.start_bot()
     await desk.wait_until_started()
-    for person in (ZHAO, ZHANG):  # both have a private chat with the bot
+    for person in (ZHAO, ZHANG) if private else (ZHANG,):
         await desk.say(person, "/start")
     await play(desk.state, ANN_FILES)
     await desk.press_in(DESK_CHAT, WANG, "✅ 有效 → 品管部")
@@ -61,8 +66,15 @@ async def test_a_breach_escalation_alerts_the_department_manager_privately(
     desk.start_bot()
     await desk.wait_until_started()
 
-    alert = await desk.wait_for(ZHAO, lambda m: m.get("text", "").startswith("⬆️"))
-    text = alert["text"]
+    if private:
+        alert = await desk.wait_for(ZHAO, lambda m: m.get("text", "").startswith("⬆️"))
+        text = alert["text"]
+    else:
+        alert = await desk.wait_for(QUALITY_CHAT, lambda m: m.get("text", "").startswith(
+            "Zhao Min\n⬆️"))
+        mention = alert["entities"][0]
+        assert mention["type"] == "text_mention" and mention["user"]["id"] == ZHAO
+        text = alert["text"].removeprefix("Zhao Min\n")
     assert text.startswith(f"⬆️ 投诉单 {number} 已升级到您所在的层级：部门经理。")
     assert ("错过的期限：部门提出方案，应于 11月6日周五 17:00 完成；"
             "已超时 9 小时（工作时间）。") in text
