@@ -12,6 +12,8 @@ A script is TOML, a list of steps, each one person doing one thing:
 from __future__ import annotations
 
 import asyncio
+import itertools
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from sandbox.emulator.state import EmulatorState
 from sandbox.world import GROUPS, USERS, user_by_key
 
 SETTLE = 0.4  # seconds of quiet after which the bot is taken to have answered
+RETRY_AFTER = re.compile(r"retry after (\d+)")
 
 
 class ScriptError(Exception):
@@ -59,10 +62,21 @@ async def settle(state: EmulatorState, timeout: float = 15.0) -> None:
     seen = -1
     while loop.time() < deadline:
         count = len(state.request_log)
-        if not state.pending_updates() and count == seen:
+        if not state.pending_updates() and count == seen and not _told_to_wait(state):
             return
         seen = count
         await asyncio.sleep(SETTLE)
+
+
+def _told_to_wait(state: EmulatorState) -> bool:
+    """A bot flood control told to wait (429) is quiet because it waits, not because it
+    has answered: it comes back once the wait is over."""
+    for entry in itertools.islice(reversed(state.request_log), 50):
+        if entry.get("error_code") == 429:
+            found = RETRY_AFTER.search(str(entry.get("description", "")))
+            wait = int(found.group(1)) if found else 1
+            return bool(state.now() <= entry["at"] + wait)  # "at" is in whole seconds
+    return False
 
 
 def _press(state: EmulatorState, user_id: int, chat_id: int, label: str) -> None:

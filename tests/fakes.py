@@ -165,6 +165,9 @@ class FakeOutbox:
         return any(q.notice.case_id == case_id and q.notice.kind == kind
                    and q.created_at >= since for q in self.store.notices)
 
+    async def redeliver_cards(self, audience: str, address: str, now: datetime) -> int:
+        raise NotImplementedError("delivery outcomes are the SQL outbox's; use a real database")
+
 
 class FakeJobs:
     def __init__(self, store: FakeStore) -> None:
@@ -214,6 +217,13 @@ class FakeGroups:
         if group is None or group.active == active:
             return None
         self.store.groups[chat_id] = replace(group, active=active)
+        return self.store.groups[chat_id]
+
+    async def absent(self, chat_id: int, binding: str, now: datetime, *, is_forum: bool,
+                     language: str | None) -> GroupRecord | None:
+        if chat_id in self.store.groups:
+            return None
+        self.store.groups[chat_id] = GroupRecord(chat_id, binding, language, is_forum, False)
         return self.store.groups[chat_id]
 
     async def card(self, case_id: int, chat_id: int) -> CardRecord | None:

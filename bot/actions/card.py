@@ -10,7 +10,17 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
 from bot.views.labels import STAFF_REMEDIES
-from core.domain import Action, Actor, Case, CaseState, DomainError, Remedy, RemedyKind, Severity
+from core.domain import (
+    Action,
+    Actor,
+    Case,
+    CaseState,
+    DomainError,
+    Rating,
+    Remedy,
+    RemedyKind,
+    Severity,
+)
 from core.domain.values import money
 from core.organisation import Organisation
 from core.ports import Database
@@ -24,6 +34,12 @@ SUPERVISORS = frozenset({Audience.SUPERVISORS})
 # Not a step but a view, on every card of a case with files: the files themselves, sent
 # under the card (``bot.handlers.staff``); no domain transition, so not in the catalogue.
 FILES = "files"
+
+# The desk's answers for a customer it called (``bot.views.call_texts``): no card shows
+# them (no label); the call task's buttons press them, acting for the customer.
+SAID_YES, SAID_NO, SAID, RATED = "said_yes", "said_no", "said", "rated"
+NO_ANSWER = Rating.NO_ANSWER.value
+CALL_ANSWERS = frozenset({SAID_YES, SAID_NO, SAID, RATED})
 
 # A card has buttons only while the case is in its group's hands; afterwards it is a
 # record, and the group that holds the case works it from its own card.
@@ -129,6 +145,30 @@ async def _refuse(db: Database, rules: Rules, case_id: int, actor: Actor, given:
     await handling.refuse_approval(db.uow(), rules, case_id, actor, given.text)
 
 
+async def _said_yes(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                    ) -> None:
+    await handling.customer_accepts(db.uow(), rules, case_id, actor)
+
+
+async def _said_no(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                   ) -> None:
+    await handling.customer_rejects(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _said(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                ) -> None:
+    await handling.answer_question(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _rated(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                 ) -> None:
+    try:
+        rating = Rating(given.arg)
+    except ValueError:
+        raise DomainError("bad_choice") from None
+    await handling.record_revisit(db.uow(), rules, case_id, actor, rating)
+
+
 CARD = Catalogue((
     CaseAction("assign", (Action.ASSIGN,), DESK, label=_valid_label,
                preset=_default_department, shown=_has_default_department, perform=_assign),
@@ -165,4 +205,12 @@ CARD = Catalogue((
     CaseAction("refuse", (Action.REFUSE_APPROVAL,), SUPERVISORS, label=__("👎 Refuse"),
                words=__("Why is the solution refused? (reply to this message)"),
                perform=_refuse),
+    CaseAction(SAID_YES, (Action.CUSTOMER_ACCEPT,), DESK, perform=_said_yes),
+    CaseAction(SAID_NO, (Action.CUSTOMER_REJECT,), DESK,
+               words=__("Why does the customer not accept it? The department reads their "
+                        "reason (reply to this message)."), perform=_said_no),
+    CaseAction(SAID, (Action.ANSWER_QUESTION,), DESK,
+               words=__("The customer's answer, in their words (reply to this message)."),
+               perform=_said),
+    CaseAction(RATED, (Action.RECORD_REVISIT,), DESK, perform=_rated),
 ), holds=HOLDS)

@@ -57,6 +57,9 @@ EVENTS = {
     "instruct": __("gave an instruction"),
     "reassign": __("gave the case to another colleague"),
 }
+# The customer's own steps; taken by staff, they recorded what the customer said by phone.
+CUSTOMERS_STEPS = frozenset({"customer_accept", "customer_reject", "record_revisit",
+                             "answer_question"})
 HISTORY = 1000  # events read for the customer's standing objection; cases have far fewer
 
 
@@ -142,6 +145,8 @@ def event_line(event: CardEvent, names: dict[int, str]) -> str | None:
         return None
     who = names.get(event.actor_id or 0) or (
         _("The customer") if event.role == "customer" else _("The system"))
+    if event.event in CUSTOMERS_STEPS and event.role not in ("customer", "system"):
+        who = _("{name}, for the customer").format(name=who)
     note = f"<b>{escape(who)}</b> {label}"
     if event.detail in RATINGS:
         note += f" ({RATINGS[event.detail]})"

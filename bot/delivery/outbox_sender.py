@@ -1,8 +1,13 @@
 """Delivers the outbox: each notice rendered in its recipient's language and sent.
 
 Telegram's answers decide what happens next: sent; 429 waits ``retry_after``; blocked or
-kicked (403) marks the recipient unreachable and stops; a network or server fault retries
+kicked (403) marks the recipient unreachable and stops, and so does a recipient with no
+chat at all — either way someone is told instead (``core.services.reach``); a network or server fault retries
 with growing pauses; a request Telegram refuses outright is recorded as failed.
+
+Unreachable is not lost: a group's cards go out again once the bot is back in it
+(``core.services.groups.set_active``), and a customer's open question is asked again under
+/status (``bot.handlers.customer``).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -33,7 +38,7 @@ from core.db.uow import Database
 from core.notices import STAFF, Card, MonthlyReport, Notice
 from core.organisation import Organisation
 from core.reports import Period
-from core.services import groups
+from core.services import groups, reach
 from core.services.groups import Group
 from core.services.rules import Rules
 
@@ -149,7 +154,7 @@ class OutboxSender:
         now = self.rules.now()
         chat_id, locale, group = await self._address(item)
         if chat_id is None:
-            await self.queue.unreachable(item.id, "no Telegram chat for this recipient")
+            await self._reaches_nobody(item, now, "no Telegram chat for this recipient")
             return
         if self.pacer is not None:
             pause = self.pacer.wait(chat_id, now)
@@ -166,7 +171,7 @@ class OutboxSender:
             await self.queue.postpone(item, now + timedelta(seconds=exc.retry_after))
         except TelegramForbiddenError as exc:
             log.warning("notice %s: recipient unreachable: %s", item.id, exc.message)
-            await self.queue.unreachable(item.id, exc.message)
+            await self._reaches_nobody(item, now, exc.message)
         except TelegramBadRequest as exc:
             log.error("notice %s refused by Telegram: %s", item.id, exc.message)
             await self.queue.retry(_final(item), now, exc.message)
@@ -179,6 +184,13 @@ class OutboxSender:
             if self.pacer and message_id is not None:
                 self.pacer.sent(chat_id, now, 1 + notes)
             await self.queue.sent(item.id, now, message_id)
+
+    async def _reaches_nobody(self, item: Outgoing, now: datetime, reason: str) -> None:
+        """Someone is told instead (``core.services.reach``): a customer's words become the
+        desk's call task, a group's an alert; then the row is marked unreachable."""
+        await reach.redirect(self.db.uow(), item.notice, item.id, now, reason)
+        await self.queue.unreachable(item.id, reason)
+        self.wake()
 
 
 def _final(item: Outgoing) -> Outgoing:

@@ -15,7 +15,6 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.runtime import update_batch
 from core.ports import Database, JobToSchedule
 from core.services.rules import Rules
 
@@ -26,17 +25,13 @@ class IntakeReminder:
     def __init__(self, db: Database, rules: Rules, delay: timedelta) -> None:
         self.db, self.rules, self.delay = db, rules, delay
 
-    async def arm(self, bot_id: int, chat_id: int, user_id: int, intake_id: str,
-                  locale: str) -> None:
+    def job(self, bot_id: int, chat_id: int, user_id: int, intake_id: str,
+            locale: str) -> JobToSchedule:
+        """The reminder to schedule, with the conversation it belongs to (``work.schedule``)."""
         now = self.rules.now()
-        job = JobToSchedule(KIND, f"{KIND}:{bot_id}:{user_id}", now + self.delay,
-                            {"bot_id": bot_id, "chat_id": chat_id, "user_id": user_id,
-                             "intake_id": intake_id, "locale": locale}, now)
-        writes = update_batch.current()
-        if writes is not None:  # with the conversation it belongs to, at the update's end
-            writes.schedule(job)
-            return
-        await self.db.jobs.schedule(job)
+        return JobToSchedule(KIND, f"{KIND}:{bot_id}:{user_id}", now + self.delay,
+                             {"bot_id": bot_id, "chat_id": chat_id, "user_id": user_id,
+                              "intake_id": intake_id, "locale": locale}, now)
 
     async def run(self, payload: dict[str, Any], bot: Bot, storage: BaseStorage,
                   i18n: I18n) -> datetime | None:

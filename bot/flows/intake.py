@@ -20,6 +20,7 @@ from bot.delivery.reminders import IntakeReminder, touched
 from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
 from bot.input.callbacks import IntakeAction
 from bot.input.media import evidence_of, not_a_command
+from bot.runtime.update_work import UpdateWork
 from bot.views.render import escape
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
 from core.services.people import Person
@@ -40,8 +41,8 @@ def _calm(seed: int) -> str:
     return variants[seed % len(variants)]
 
 
-async def begin(message: Message, state: FSMContext, reminder: IntakeReminder,
-                locale: str, person: Person | None) -> None:
+async def begin(message: Message, state: FSMContext, work: UpdateWork,
+                reminder: IntakeReminder, locale: str, person: Person | None) -> None:
     """A fresh intake: known so far is who is writing and the contact they gave before.
     Armed to remind the customer if it stalls."""
     await state.clear()
@@ -51,23 +52,25 @@ async def begin(message: Message, state: FSMContext, reminder: IntakeReminder,
     await state.update_data({"intake_id": intake_id, "story": [], "evidence": [], "albums": [],
                              **known, **touched(reminder.rules.now())})
     assert message.bot is not None and message.from_user is not None
-    await reminder.arm(message.bot.id, message.chat.id, message.from_user.id, intake_id, locale)
+    work.schedule(reminder.job(message.bot.id, message.chat.id, message.from_user.id,
+                               intake_id, locale))
 
 
 @router.message(Command("new"))
-async def new_complaint(message: Message, state: FSMContext, reminder: IntakeReminder,
+async def new_complaint(message: Message, state: FSMContext, work: UpdateWork,
+                        reminder: IntakeReminder,
                         i18n: I18n, person: Person | None) -> None:
-    await begin(message, state, reminder, i18n.current_locale, person)
+    await begin(message, state, work, reminder, i18n.current_locale, person)
     await message.answer(_("Please tell me what happened, in your own words. Take your time; "
                            "you can send several messages, photos, documents or voice "
                            "notes."))
 
 
 @router.message(StateFilter(None), not_a_command)
-async def first_words(message: Message, state: FSMContext, rules: Rules,
+async def first_words(message: Message, state: FSMContext, work: UpdateWork, rules: Rules,
                       reminder: IntakeReminder, i18n: I18n, person: Person | None) -> None:
     """Writing to the bot with nothing under way starts a complaint with those words."""
-    await begin(message, state, reminder, i18n.current_locale, person)
+    await begin(message, state, work, reminder, i18n.current_locale, person)
     await listen(message, state, rules)
 
 

@@ -9,20 +9,25 @@ ordinary group chatter); only that person's reply to the prompt itself is the an
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD
+from bot.actions.card import CALL_ANSWERS, CARD
 from bot.actions.model import CaseAction, Given, ensure_possible
+from bot.input.callbacks import StaffAction
 from bot.input.media import not_a_command
 from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
+from bot.views.labels import REMEDIES
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
@@ -37,6 +42,8 @@ class StaffInput(StatesGroup):
     text = State()  # the words a catalogue entry asks for
     amount = State()  # the amount of a solution, before its words
     caller = State()  # a complaint by phone: the caller and what happened
+    demand = State()  # then what the caller wants (a remedy's button)
+    demand_text = State()  # "something else": what they want, in words
 
 
 async def _ask(message: Message, state: FSMContext, step: State, text: str,
@@ -60,8 +67,10 @@ class Asked:
 
 async def ask_words(message: Message, state: FSMContext, asked: Asked,
                     amount: str | None = None) -> None:
+    """``message`` is the one pressed: a call task's buttons go once the answer is in."""
+    origin = message.message_id if asked.entry.code in CALL_ANSWERS else None
     await _ask(message, state, StaffInput.text, for_case(str(asked.entry.words), asked.number),
-               staff_amount=amount, **_remembered(asked))
+               staff_amount=amount, staff_origin=origin, **_remembered(asked))
 
 
 async def ask_amount(message: Message, state: FSMContext, asked: Asked) -> None:
@@ -93,8 +102,12 @@ async def ask_caller(message: Message, state: FSMContext, category: str | None) 
                  "what happened in their words (reply to this message)."), category=category)
 
 
-@router.message(StateFilter(StaffInput.amount, StaffInput.text, StaffInput.caller),
-                Command("cancel"))
+STAFF_STATES = (StaffInput.amount, StaffInput.text, StaffInput.caller, StaffInput.demand,
+                StaffInput.demand_text)
+DEMAND = "demand"  # the callback code of a caller's demand (``StaffAction``)
+
+
+@router.message(StateFilter(*STAFF_STATES), Command("cancel"))
 async def cancelled(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Cancelled."))
@@ -143,32 +156,74 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     await asked.entry.perform(db, rules, asked.case_id, actor.seeing(asked.version), Given(
         arg=asked.arg, text=text, amount=str(amount) if amount else None,
         organisation=organisation))
+    origin = data.get("staff_origin")
+    if isinstance(origin, int) and message.bot is not None:
+        with suppress(TelegramBadRequest):  # deleted meanwhile: nothing left to tidy
+            await message.bot.edit_message_reply_markup(chat_id=message.chat.id,
+                                                        message_id=origin, reply_markup=None)
     await message.reply(_("Done."))
 
 
 @router.message(StaffInput.caller, not_a_command, answers_prompt())
-async def caller_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
-                       actor: Actor) -> None:
+async def caller_typed(message: Message, state: FSMContext) -> None:
+    """The caller and their story; then what they want, as the intake asks a customer."""
     data = await state.get_data()
+    text = (message.text or "").strip()
+    first, _sep, story = text.partition("\n")
+    if split_contact(first) is None or not story.strip():  # ask again, wait again
+        await ask_caller(message, state, data.get("category"))
+        return
+    builder = InlineKeyboardBuilder()
+    for code, remedy in REMEDIES.items():
+        builder.button(text=str(remedy), callback_data=StaffAction(action=DEMAND, case_id=0,
+                                                                  arg=code))
+    builder.adjust(2)
+    await message.reply(_("What does the caller want us to do about it?"),
+                        reply_markup=builder.as_markup())
+    await state.set_state(StaffInput.demand)
+    await state.update_data(caller=text)
+
+
+@router.callback_query(StaffInput.demand, StaffAction.filter(F.action == DEMAND))
+async def demand_chosen(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
+                        db: Database, rules: Rules, actor: Actor) -> None:
+    message = query.message
+    assert isinstance(message, Message)
+    if callback_data.arg not in REMEDIES:
+        raise DomainError("bad_choice")
+    await query.answer()
+    if callback_data.arg == "other":
+        await _ask(message, state, StaffInput.demand_text,
+                   _("What does the caller want? In their words (reply to this message)."))
+        return
+    await _register(message, state, db, rules, actor, callback_data.arg, None)
+
+
+@router.message(StaffInput.demand_text, not_a_command, answers_prompt())
+async def demand_typed(message: Message, state: FSMContext, db: Database, rules: Rules,
+                       actor: Actor) -> None:
     text = (message.text or "").strip()
     if not text:
         await message.reply(_("Please answer in words."))
         return
-    await state.clear()
-    await _register(message, state, db, rules, actor, data.get("category"), text)
+    await _register(message, state, db, rules, actor, "other", text)
 
 
 async def _register(message: Message, state: FSMContext, db: Database, rules: Rules,
-                    actor: Actor, category: str | None, text: str) -> None:
+                    actor: Actor, demand: str, demand_text: str | None) -> None:
     """A complaint received by phone or in person, filed on the caller's behalf."""
-    first, _sep, story = text.partition("\n")
+    data = await state.get_data()
+    await state.clear()
+    category = data.get("category")
+    first, _sep, story = str(data.get("caller", "")).partition("\n")
     contact = split_contact(first)
-    if contact is None or not story.strip():  # ask again, and wait for the answer again
-        await ask_caller(message, state, category)
+    if contact is None or not story.strip():  # a conversation from before this step
+        await ask_caller(message, state, category if isinstance(category, str) else None)
         return
     name, phone = contact
     caller = await people.customer_by_phone(db.uow(), rules, actor, name or "-", phone)
-    intake = Intake(description=story.strip(), demand="other", category=category,
+    intake = Intake(description=story.strip(), demand=demand, demand_text=demand_text,
+                    category=category if isinstance(category, str) else None,
                     contact_name=name or None, contact_phone=phone, channel=Channel.PHONE)
     filed = await filing.file_case(db.uow(), rules, intake, caller, actor)
     await message.reply(_("Registered as case {number}.").format(number=filed.number))

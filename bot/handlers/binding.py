@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
@@ -53,12 +53,14 @@ async def unbind(message: Message, db: Database, organisation: Organisation) -> 
     await message.answer(_("This group is no longer part of the complaint desk."))
 
 
-@router.my_chat_member()
-async def membership_changed(update: ChatMemberUpdated, db: Database, rules: Rules) -> None:
-    """Removed from a bound group: its cards cannot be updated there, so the binding sleeps
-    and the supervisors are told; added back: it wakes up."""
+@router.my_chat_member(F.chat.type.in_({"group", "supergroup"}))
+async def membership_changed(update: ChatMemberUpdated, db: Database, rules: Rules,
+                             organisation: Organisation) -> None:
+    """Removed from a bound group (in chat or in the organisation file): its cards cannot
+    be updated there, so the binding sleeps and the supervisors are told; added back: it
+    wakes up and gets the cards it missed."""
     status = update.new_chat_member.status
     active = status in ("member", "administrator")
-    group = await groups.set_active(db, update.chat.id, active, rules.now())
+    group = await groups.set_active(db, organisation, update.chat.id, active, rules.now())
     if group is not None:
         log.warning("bot is now %s in %s group %s", status, group.binding, update.chat.id)

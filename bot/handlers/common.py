@@ -13,6 +13,7 @@ from bot.delivery.reminders import IntakeReminder
 from bot.flows.intake import begin
 from bot.flows.intake_steps import IntakeForm, ask, done_keyboard
 from bot.input.callbacks import LanguageChoice
+from bot.runtime.update_work import UpdateWork
 from bot.views.keyboards import language_keyboard
 from bot.views.render import escape
 from core.organisation import Organisation
@@ -27,7 +28,7 @@ router = Router(name="private-common")
 @router.message(CommandStart())
 async def start(message: Message, state: FSMContext, db: Database, rules: Rules,
                 organisation: Organisation, person: Person | None, i18n: I18n,
-                reminder: IntakeReminder) -> None:
+                reminder: IntakeReminder, work: UpdateWork) -> None:
     user = message.from_user
     assert user is not None  # private chats always have a sender
     if await state.get_state() is not None:
@@ -49,7 +50,7 @@ async def start(message: Message, state: FSMContext, db: Database, rules: Rules,
           "/language changes the language, /help explains more.")
         .format(name=escape(user.first_name), organisation=escape(organisation.name))
     )
-    await begin(message, state, reminder, i18n.current_locale, person)
+    await begin(message, state, work, reminder, i18n.current_locale, person)
 
 
 @router.message(Command("help"))

@@ -11,13 +11,15 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.input.callbacks import CaseAddInfo, CaseView
+from bot.input.callbacks import CaseAddInfo, CaseView, Decision
 from bot.input.media import evidence_of
 from bot.views.dates import when
 from bot.views.labels import CUSTOMER_EVENTS, state_label
+from bot.views.notice_texts import render
 from bot.views.render import escape, shorten
 from core.domain import Action, Actor, Case, CaseState, Evidence
 from core.domain.deadlines import next_due
+from core.notices import Question
 from core.policy import Policy
 from core.ports import Database
 from core.services import handling, queries
@@ -52,6 +54,14 @@ async def status(message: Message, db: Database, rules: Rules, person: Person | 
         builder.button(text=str(case.number), callback_data=CaseView(case_id=case.id or 0))
     builder.adjust(3)
     await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+    # A question may never have reached them (they had blocked the bot): ask it here again,
+    # in the same words and with the same button, so it can still be answered.
+    for case in cases:
+        if case.pending_question and not case.state.is_closed:
+            text, markup = render(Question(case_id=case.id, customer_id=case.customer_id,
+                                           number=str(case.number),
+                                           question=case.pending_question), rules.policy)
+            await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(CaseView.filter())
@@ -80,6 +90,9 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
             # A dissatisfied answer reopens the case: say so, as a staff reopening would.
             lines.append(f"• {when(event.at, tz, locale)} — {CUSTOMER_EVENTS['reopen']}")
     builder = InlineKeyboardBuilder()
+    if case.pending_question and not case.state.is_closed:
+        builder.button(text=_("✍️ Answer"), callback_data=Decision(action="answer",
+                                                                  case_id=case.id or 0))
     if not case.state.is_closed:
         builder.button(text=_("➕ Add information"),
                        callback_data=CaseAddInfo(case_id=case.id or 0))

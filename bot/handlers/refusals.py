@@ -23,7 +23,7 @@ from bot.access.supervisor_access import refuse_desk
 from bot.actions.card import CARD, FILES
 from bot.actions.desk import DESK
 from bot.flows import staff_input, supervisor_input
-from bot.flows.staff_input import StaffInput
+from bot.flows.staff_input import DEMAND, STAFF_STATES, StaffInput
 from bot.flows.supervisor_input import SupervisorInput
 from bot.input.callbacks import StaffAction, SupervisorAction, SupervisorPage
 from bot.input.media import not_a_command
@@ -85,7 +85,7 @@ router.include_router(staff_doors)
 
 
 @staff_doors.callback_query(StaffAction.filter(
-    F.action.in_(CARD.codes | {"register", PHONE, FILES})))
+    F.action.in_(CARD.codes | {"register", DEMAND, PHONE, FILES})))
 async def staff_button(query: CallbackQuery) -> None:
     assert query.message is not None
     raise _not_staff(query.from_user, query.message.chat, f"button {query.data}")
@@ -96,13 +96,13 @@ async def staff_command(message: Message) -> None:
     raise _not_staff(message.from_user, message.chat, "/register")
 
 
-staff_doors.message(StateFilter(StaffInput.amount, StaffInput.text, StaffInput.caller),
-                    Command("cancel"))(staff_input.cancelled)
+staff_doors.message(StateFilter(*STAFF_STATES), Command("cancel"))(staff_input.cancelled)
 staff_doors.message(StaffInput.amount, not_a_command, answers_prompt())(
     staff_input.amount_typed)
 
 
-@staff_doors.message(StateFilter(StaffInput.text, StaffInput.caller), not_a_command,
+@staff_doors.message(StateFilter(StaffInput.text, StaffInput.caller, StaffInput.demand_text),
+                     not_a_command,
                      answers_prompt())
 async def staff_words(message: Message, state: FSMContext) -> None:
     if not (message.text or "").strip():

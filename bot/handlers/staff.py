@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.actions.card import CARD, FILES
+from bot.actions.card import CALL_ANSWERS, CARD, FILES
 from bot.actions.model import Given, ensure_possible
 from bot.delivery.evidence import send_evidence
 from bot.flows.staff_input import Asked, ask_amount, ask_caller, ask_words
@@ -62,6 +62,11 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     else:
         assert entry.perform is not None
         await entry.perform(db, rules, case_id, actor, Given(arg=arg, organisation=organisation))
+        if entry.code in CALL_ANSWERS:
+            # The customer's answer is on the record: the call task is done.
+            await message.edit_reply_markup(reply_markup=None)
+            await query.answer(_("Recorded for the customer."))
+            return
     await query.answer()
 
 

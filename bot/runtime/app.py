@@ -15,21 +15,26 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.delivery.already_done import AlreadyDone
+from bot.delivery.flood_wait import WaitOutFloods
 from bot.delivery.reminders import IntakeReminder
 from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
 from bot.runtime.middlewares import ActorMiddleware
-from bot.runtime.update_batch import UpdateBatchMiddleware
+from bot.runtime.update_work import UpdateWorkMiddleware
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.services.rules import Rules
 
 
-def build_bot(token: str, api_url: str) -> Bot:
+def build_bot(token: str, api_url: str, *, conversational: bool = False) -> Bot:
+    """``conversational``: the bot the handlers answer people with, which waits out a 429
+    (``bot.delivery.flood_wait``); the background workers' bot postpones instead."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
+    if conversational:
+        session.middleware(WaitOutFloods())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -58,8 +63,8 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
     # Update level, so the error handlers see the same person and locale as the handlers.
     dispatcher.update.outer_middleware(actors)
     dispatcher.update.outer_middleware(locale)
-    # Inside the FSM's per-person lock: the update's closing writes, in one transaction.
-    dispatcher.update.outer_middleware(UpdateBatchMiddleware(db))
+    # Inside the FSM's per-person lock: the update's unit of work, committed once.
+    dispatcher.update.outer_middleware(UpdateWorkMiddleware(db))
     dispatcher.include_routers(*build_routers())
     run_filters_inline(dispatcher)
     return dispatcher

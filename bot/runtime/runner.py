@@ -41,7 +41,11 @@ class BotProcess:
         self.db = Database(settings.database_url, **settings.pool_options())
         self.rules = Rules.build(organisation.policy, clock or self._clock())
         self.i18n = make_i18n(organisation.default_language)
-        self.bot: Bot = build_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+        token, api = settings.bot_token.get_secret_value(), settings.telegram_api_url
+        # Two sessions: handlers wait out flood control for the person in front of them;
+        # the outbox and the jobs put a notice back in line and serve other chats meanwhile.
+        self.bot: Bot = build_bot(token, api, conversational=True)
+        self.worker_bot: Bot = build_bot(token, api)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: Dispatcher = build_dispatcher(
             db=self.db, rules=self.rules, organisation=organisation,
@@ -49,9 +53,9 @@ class BotProcess:
             isolation=make_isolation(storage, settings.update_lease_seconds),
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
-        self.jobs = JobRunner(self.bot, self.db, self.rules, self.dispatcher.storage,
+        self.jobs = JobRunner(self.worker_bot, self.db, self.rules, self.dispatcher.storage,
                               self.i18n, self.dispatcher["reminder"], staff=organisation.staff)
-        self.sender = OutboxSender(self.bot, self.db, self.rules, organisation, self.i18n,
+        self.sender = OutboxSender(self.worker_bot, self.db, self.rules, organisation, self.i18n,
                                    pacer=Pacer(),
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))
         self._workers: list[asyncio.Task[None]] = []
@@ -89,6 +93,7 @@ class BotProcess:
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
+        await self.worker_bot.session.close()
 
     async def prepare(self) -> None:
         """Before receiving updates, in either mode: everything it needs answers (else a
@@ -105,6 +110,7 @@ class BotProcess:
                                           settings.bot_api_backoff_seconds)
         except BaseException:
             await self.bot.session.close()
+            await self.worker_bot.session.close()
             await self.dispatcher.storage.close()
             await self.db.dispose()
             raise

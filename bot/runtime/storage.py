@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -16,9 +17,10 @@ from aiogram.fsm.storage.base import (
 )
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
-from bot.runtime import update_batch
+from bot.runtime.update_work import UNCHANGED, Staged
 from core.db.conversations import ConversationStore
 from core.db.uow import Database
+from core.db.update_writes import UpdateWrites
 
 
 class SqlStorage(BaseStorage):
@@ -26,10 +28,10 @@ class SqlStorage(BaseStorage):
 
     One process owns a conversation at a time (polling has one consumer; a fleet keeps
     conversations in Redis instead), so this process's cache is the truth and reads need
-    no query. Inside an update the writes join the update's closing transaction
-    (``bot.runtime.update_batch``), still under the person's lock; outside one (the reminder job)
-    every write goes straight through. Data is cached as JSON, so nobody can
-    change a cached conversation by mutating what they were given.
+    no query. An update's writes join its closing transaction (``commit_staged``, called
+    by ``bot.runtime.update_work``), still under the person's lock; outside an update (the
+    reminder job) every write goes straight through. Data is cached as JSON, so nobody
+    can change a cached conversation by mutating what they were given.
     """
 
     def __init__(self, db: Database, cache_size: int = 4096) -> None:
@@ -52,24 +54,35 @@ class SqlStorage(BaseStorage):
             self._cache.popitem(last=False)
         return value
 
-    async def _write(self, key: str, state: Any = ..., data: Any = ...) -> None:
+    async def _changed(self, key: str, state: Any, data: Any) -> tuple[str | None, str] | None:
+        """The conversation after the write, or None when it changes nothing."""
         old_state, old_data = await self._load(key)
-        new = (old_state if state is ... else state,
-               old_data if data is ... else json.dumps(dict(data), sort_keys=True))
-        if new == (old_state, old_data):
+        new = (old_state if state is UNCHANGED else state,
+               old_data if data is UNCHANGED else json.dumps(dict(data), sort_keys=True))
+        return None if new == (old_state, old_data) else new
+
+    async def _write(self, key: str, state: Any = UNCHANGED, data: Any = UNCHANGED) -> None:
+        new = await self._changed(key, state, data)
+        if new is None:
             return
         self._remember(key, new)
-        writes = update_batch.current()
-        if writes is not None:
-            if key not in writes.conversations:  # unsure what was stored: read it again
-                writes.on_failure.append(lambda: self._cache.pop(key, None))
-            writes.conversations[key] = (new[0], json.loads(new[1]))
-            return
         try:
             await self.store.put(key, new[0], json.loads(new[1]))
         except Exception:
             self._cache.pop(key, None)
             raise
+
+    async def commit_staged(self, staged: Mapping[StorageKey, Staged],
+                            writes: UpdateWrites) -> None:
+        for storage_key, entry in staged.items():
+            key = self.keys.build(storage_key)
+            new = await self._changed(key, entry.state, entry.data)
+            if new is None:
+                continue
+            self._remember(key, new)
+            # Should the transaction fail, what it held never reached the database.
+            writes.on_failure.append(functools.partial(self._cache.pop, key, None))
+            writes.conversations[key] = (new[0], json.loads(new[1]))
 
     async def set_state(self, key: StorageKey, state: str | State | None = None) -> None:
         await self._write(self.keys.build(key),

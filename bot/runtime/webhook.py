@@ -28,8 +28,8 @@ from aiohttp import web
 from sqlalchemy import text
 from yarl import URL
 
-from bot.runtime import update_batch
 from bot.runtime.runner import IN_FLIGHT_GRACE, BotProcess
+from bot.runtime.update_work import FinishMark
 from core.db.updates import Claim, UpdateClaims
 
 if TYPE_CHECKING:
@@ -67,8 +67,9 @@ class ClaimingRequestHandler(SimpleRequestHandler):
         heartbeat = asyncio.create_task(self._renew(update_id))
         try:
             # The "handled" mark goes into the update's closing transaction when it can.
-            with update_batch.finishing(update_id) as mark:
-                result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(bot, raw, **self.data)
+            mark = FinishMark(update_id)
+            result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+                bot, raw, finish_mark=mark, **self.data)
         except Exception:
             await self.claims.release(update_id)  # a retry may succeed; let it run at once
             raise

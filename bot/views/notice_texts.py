@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import Decision, SurveyAnswer
+from bot.views import call_texts  # noqa: F401  (registers the desk's call tasks and alerts)
 from bot.views.labels import RATINGS, remedy_label, settled_by
 from bot.views.notice_registry import Rendered, buttons, render, renders
 from bot.views.render import escape, shorten

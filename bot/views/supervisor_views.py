@@ -19,7 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.actions.desk import DESK
 from bot.actions.model import Audience
-from bot.delivery.card_sender import EVENTS
+from bot.delivery.card_sender import CUSTOMERS_STEPS, EVENTS
 from bot.input.callbacks import SupervisorAction, SupervisorPage
 from bot.views.cards import DEADLINES, SEVERITIES, card_text, event_note
 from bot.views.dates import when
@@ -175,6 +175,8 @@ def _event_line(number: int, event: CaseEvent, page: HistoryPage, rules: Rules,
                 locale: str) -> str:
     role = event.actor.role.value
     who = page.names.get(event.actor.person_id or 0) or str(ROLES.get(role, role))
+    if event.action.value in CUSTOMERS_STEPS and role not in ("customer", "system"):
+        who = _("{name}, for the customer").format(name=who)  # the caller's answer, by phone
     label = _("filed the complaint") if event.action.value == "file" else EVENTS.get(
         event.action.value) or event.action.value
     head = (f"<b>{number}.</b> {when(event.at, rules.calendar.tz, locale)} · "

@@ -1,4 +1,8 @@
-"""Group bindings made in chat and the cards posted in groups, inside a unit of work."""
+"""Group bindings made in chat and the cards posted in groups, inside a unit of work.
+
+A row the bot bound nobody (``bound_by`` empty) stands for a group of the organisation
+file while the bot is out of it: asleep like a chat binding, and gone again once the bot
+is back, so the file stays in charge of that group."""
 
 from __future__ import annotations
 
@@ -49,6 +53,18 @@ class GroupRepository:
         if row is None or row.active == active:
             return None
         row.active = active
+        record = _group(row)
+        if active and row.bound_by is None:  # the file's group is back: the file decides
+            await self.session.delete(row)
+        return record
+
+    async def absent(self, chat_id: int, binding: str, now: datetime, *, is_forum: bool,
+                     language: str | None) -> GroupRecord | None:
+        if await self.session.get(GroupBindingRow, chat_id) is not None:
+            return None
+        row = GroupBindingRow(chat_id=chat_id, binding=binding, language=language,
+                              is_forum=is_forum, active=False, bound_by=None, bound_at=now)
+        self.session.add(row)
         return _group(row)
 
     async def card(self, case_id: int, chat_id: int) -> CardRecord | None:

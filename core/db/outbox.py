@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.leases import LEASE, LeaseQueue
-from core.db.models import NotificationRow
+from core.db.models import CaseRow, NotificationRow
+from core.domain.states import OPEN_STATES
 from core.notices import Notice, Route, UnreadableNotice, load
 
 __all__ = ["LEASE", "MAX_ATTEMPTS", "OutboxQueue", "OutboxWriter", "Outgoing", "add_notices"]
@@ -84,6 +85,19 @@ class OutboxWriter:
                                              NotificationRow.kind == kind,
                                              NotificationRow.created_at >= since).limit(1))
         return found.first() is not None
+
+    async def redeliver_cards(self, audience: str, address: str, now: datetime) -> int:
+        """Cards a group missed (it was unbound or the bot was out of it) go out again,
+        in the order they were made; a closed case's card has nothing left to act on."""
+        open_cases = select(CaseRow.id).where(CaseRow.state.in_(sorted(s.value for s in OPEN_STATES)))
+        done = await self.session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.kind == "card", NotificationRow.status == "unreachable",
+                   NotificationRow.audience == audience, NotificationRow.address == address,
+                   NotificationRow.case_id.in_(open_cases))
+            .values(status="pending", attempts=0, due_at=now)
+            .execution_options(synchronize_session=False))
+        return int(getattr(done, "rowcount", 0) or 0)
 
 
 class OutboxQueue(LeaseQueue):

@@ -15,6 +15,7 @@ from core.notices.base import (
 )
 from core.notices.events import cards_for, notices_for
 from core.notices.kinds import (
+    CallCustomer,
     Card,
     CardEvent,
     Closed,
@@ -37,12 +38,14 @@ from core.notices.kinds import (
     SolutionProposed,
     Survey,
     SurveyReminder,
+    Undelivered,
 )
 
 __all__ = [
     "DESK",
     "STAFF",
     "SUPERVISORS",
+    "CallCustomer",
     "Card",
     "CardEvent",
     "Closed",
@@ -67,6 +70,7 @@ __all__ = [
     "SolutionProposed",
     "Survey",
     "SurveyReminder",
+    "Undelivered",
     "UnreadableNotice",
     "cards_for",
     "department",

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from core.notices.base import STAFF, SUPERVISORS, Notice, Route
+from core.notices.base import DESK, STAFF, SUPERVISORS, Notice, Route
 
 __all__ = [
-    "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice", "DeadlineBreach",
-    "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou", "ForStaffMember",
-    "GroupBack", "GroupLost", "Implemented", "Invalid", "MajorCase", "MonthlyReport",
-    "OverdueDigest", "Question", "SolutionProposed", "Survey", "SurveyReminder",
+    "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
+    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
+    "ForStaffMember", "GroupBack", "GroupLost", "Implemented", "Invalid", "MajorCase",
+    "MonthlyReport", "OverdueDigest", "Question", "SolutionProposed", "Survey",
+    "SurveyReminder", "Undelivered",
 ]
 
 
@@ -277,3 +278,36 @@ class MonthlyReport(ForSupervisors):
 
     kind = "monthly_report"
     period: str  # Period label
+
+
+# --- what reaches nobody ---------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class CallCustomer(Notice):
+    """A customer notice nobody can read in Telegram (a phone or walk-in caller, or one who
+    blocked the bot), turned into a task for the desk: call them and tell them. ``about``
+    and ``said`` are the customer notice's kind and payload, so the desk reads the same
+    words and gets buttons to record the customer's answer (``core.services.reach``)."""
+
+    kind = "call_customer"
+    number: str
+    name: str
+    phone: str  # "" when the case has no number to call
+    about: str  # the customer notice's kind
+    said: dict[str, Any]  # its payload
+
+    def route(self) -> Route:
+        return DESK
+
+
+@dataclass(frozen=True, kw_only=True)
+class Undelivered(Routed):
+    """A notice for a group that has no chat (no group bound, or the bot was removed):
+    told to the desk (or, for the desk's own, the supervisors) instead of said to nobody."""
+
+    kind = "undelivered"
+    about: str  # the undelivered notice's kind
+    audience_of: str  # who it was for: customer | desk | department | supervisors
+    address_of: str  # the department's code, the customer's person id, or ""
+    number: str  # the case's number, "" when it is about no case
+    reason: str

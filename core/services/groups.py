@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain import DomainError
-from core.notices import GroupBack, GroupLost
+from core.notices import GroupBack, GroupLost, Route, department
 from core.organisation import GroupBinding, Organisation
 from core.ports import CardRecord, Database, GroupRecord
 
@@ -44,6 +44,9 @@ async def bind(db: Database, organisation: Organisation, chat_id: int, binding: 
     async with db.uow() as uow:
         await uow.groups.bind(chat_id, binding, by_telegram_id, now, is_forum=is_forum,
                               language=language)
+        # Cards that found no group for this part (none was bound) come to the new one.
+        route = route_of(binding)
+        await uow.outbox.redeliver_cards(route.audience, route.address, now)
         await uow.commit()
     return Group(chat_id, binding, language, is_forum)
 
@@ -57,18 +60,39 @@ async def unbind(db: Database, organisation: Organisation, chat_id: int,
         await uow.commit()
 
 
-async def set_active(db: Database, chat_id: int, active: bool, now: datetime) -> Group | None:
-    """The bot was removed from (or came back to) a group; its binding sleeps meanwhile,
-    and the supervisors are told in the same transaction."""
+async def set_active(db: Database, organisation: Organisation, chat_id: int, active: bool,
+                     now: datetime) -> Group | None:
+    """The bot was removed from (or came back to) a group, bound in chat or in the
+    organisation file; its binding sleeps meanwhile, and the supervisors are told in the
+    same transaction. Back, the group gets the cards it missed meanwhile."""
+    listed = _listed(organisation, chat_id)
     async with db.uow() as uow:
         row = await uow.groups.set_active(chat_id, active)
+        if row is None and listed is not None and not active:
+            row = await uow.groups.absent(chat_id, listed.binding, now, is_forum=listed.forum,
+                                          language=listed.language)
         if row is None:
             return None
         kind = GroupBack if active else GroupLost
-        await uow.outbox.add([kind(binding=row.binding, chat_id=chat_id)],
-                             now, anchor=int(now.timestamp()))
+        # Keyed by the moment and the chat: two groups lost in the same second (an admin
+        # tidying up) are two alerts, not a clash of keys.
+        await uow.outbox.add([kind(binding=row.binding, chat_id=chat_id)], now,
+                             anchor=int(now.timestamp()) * 10**15 + abs(chat_id) % 10**15)
+        if active:
+            route = route_of(row.binding)
+            await uow.outbox.redeliver_cards(route.audience, route.address, now)
         await uow.commit()
         return Group(row.chat_id, row.binding, row.language, row.is_forum)
+
+
+def route_of(binding: str) -> Route:
+    """Whom the notices for a group's part are addressed to."""
+    kind, _sep, code = binding.partition(":")
+    return department(code) if kind == "department" else Route(kind)
+
+
+def _listed(organisation: Organisation, chat_id: int) -> GroupBinding | None:
+    return next((g for g in organisation.groups if g.chat_id == chat_id), None)
 
 
 def _group(row: GroupRecord | None, listed: GroupBinding | None) -> Group | None:
@@ -81,7 +105,7 @@ def _group(row: GroupRecord | None, listed: GroupBinding | None) -> Group | None
 async def group_of(db: Database, organisation: Organisation, chat_id: int) -> Group | None:
     async with db.uow(read_only=True) as uow:
         row = await uow.groups.get(chat_id)
-    return _group(row, next((g for g in organisation.groups if g.chat_id == chat_id), None))
+    return _group(row, _listed(organisation, chat_id))
 
 
 async def group_for(db: Database, organisation: Organisation, binding: str) -> Group | None:

@@ -22,6 +22,7 @@ from bot.views.notice_registry import render, renderer_for
 from core.notices import (
     DESK,
     SUPERVISORS,
+    CallCustomer,
     Card,
     CardEvent,
     Closed,
@@ -44,6 +45,7 @@ from core.notices import (
     SolutionProposed,
     Survey,
     SurveyReminder,
+    Undelivered,
     department,
     load,
     notice_kinds,
@@ -100,6 +102,29 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
     GroupLost: [GroupLost(binding="department:quality", chat_id=-100902)],
     GroupBack: [GroupBack(binding="desk", chat_id=-100901)],
     MonthlyReport: [MonthlyReport(period="2026-10")],
+    CallCustomer: [
+        CallCustomer(case_id=7, number="2611-0007", name="Liu Yang", phone="13900139000",
+                     about="solution_proposed", said=SolutionProposed(
+                         **CUSTOMER, remedy="exchange", amount="", currency="",
+                         text="A new kettle.", department="quality").payload),
+        CallCustomer(case_id=7, number="2611-0007", name="Liu Yang", phone="13900139000",
+                     about="survey", said={"round": 1, "number": "2611-0007"}),
+        CallCustomer(case_id=7, number="2611-0007", name="Liu Yang", phone="13900139000",
+                     about="question", said={"question": "Which shop?",
+                                             "number": "2611-0007"}),
+        CallCustomer(case_id=7, number="2611-0007", name="Liu Yang", phone="13900139000",
+                     about="implemented", said={"note": "", "number": "2611-0007"}),
+    ],
+    Undelivered: [
+        Undelivered(case_id=7, to=DESK, about="card", audience_of="department",
+                    address_of="quality", number="2611-0007", reason="no chat"),
+        Undelivered(to=SUPERVISORS, about="digest", audience_of="desk", address_of="",
+                    number="", reason="no chat"),
+        Undelivered(case_id=7, to=DESK, about="survey", audience_of="customer",
+                    address_of="41", number="2611-0007", reason="no chat"),
+        Undelivered(case_id=7, to=DESK, about="escalated_to_you", audience_of="staff",
+                    address_of="302", number="2611-0007", reason="no chat"),
+    ],
 }
 
 

@@ -93,3 +93,20 @@ async def test_a_customer_who_blocked_the_bot_is_marked_unreachable(
     sender.rules.clock.advance(hours=1)  # type: ignore[attr-defined]
     await sender.run_once()  # never retried
     assert await OutboxQueue(sender.db).counts(audience="customer") == {"unreachable": 1}
+
+
+async def test_a_customer_who_blocked_the_bot_becomes_a_call_and_no_group_an_alert(
+    sender: OutboxSender, emulator: Emulator
+) -> None:
+    await invalid_case(sender)
+    emulator.state.block_bot(USER)
+    await sender.run_once()
+    await sender.run_once()
+    await sender.run_once()
+    queue = OutboxQueue(sender.db)
+    # The desk would have called her; with no desk group, the supervisors would have heard;
+    # with none at all, only the log is left — and nothing loops.
+    assert await queue.counts(kind="call_customer", audience="desk") == {"unreachable": 1}
+    # (the desk's two cards of the case, filing and invalid, and the call)
+    assert await queue.counts(kind="undelivered", audience="supervisors") == {"unreachable": 3}
+    assert await queue.counts(status="pending") == {}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Contact
 
 from bot.input.callbacks import CaseView
+from core.db.uow import Database
+from core.organisation import Organisation
+from core.services import handling, queries
 from tests.bot.conftest import Chatter, RecordingSession, person
+from tests.bot.test_decisions import DESK, staff_for
 from tests.bot.test_intake import photo
 
 
@@ -53,3 +58,31 @@ async def test_nobody_sees_a_case_that_is_not_theirs(chat: Chatter,
     assert isinstance(refusal, AnswerCallbackQuery)
     assert refusal.text == "That case is not one of yours."
     assert len(session.sent_texts()) == before, session.sent_texts()[before:]
+
+
+async def test_an_open_question_shows_in_status_and_can_be_answered_there(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    ann = person(24, "en", "Ann")
+    await chat.say(ann, "/start")
+    staff = staff_for(bot, bot_db, dispatcher, organisation)
+    case_id = await staff.case_for(24)
+    assert staff.member is not None
+    # Asked while the question could not reach her: nothing is sent meanwhile.
+    await handling.ask_customer(bot_db.uow(), staff.rules, case_id, staff.member,
+                                "What is the best-before date?")
+    await chat.say(ann, "/status")
+    assert session.sent_texts()[-2].startswith("Your complaints:\n<b>2611-0001</b>")
+    assert session.sent_texts()[-1] == ("<b>Case 2611-0001</b>\nA colleague handling your "
+                                        "complaint asks:\nWhat is the best-before date?")
+    await chat.press_button(ann, session, "2611-0001")  # the case's page offers it too
+    assert "✍️ Answer" in str(session.requests[-1])
+    await chat.press_button(ann, session, "✍️ Answer")
+    await chat.say(ann, "12 November")
+    assert session.sent_texts()[-1] == "Thank you, your answer has been passed on."
+    case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.pending_question is None
+    assert (history[-1].action.value, history[-1].note) == ("answer_question", "12 November")
+    await chat.say(ann, "/status")  # answered: asked no more
+    assert session.sent_texts()[-1].startswith("Your complaints:")

@@ -6,13 +6,13 @@ import os
 from datetime import timedelta
 
 import pytest
-from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from sqlalchemy import select
 
 from bot.delivery.reminders import IntakeReminder
-from bot.runtime import update_batch
 from bot.runtime.storage import SqlStorage, make_storage
-from bot.runtime.update_batch import UpdateBatchMiddleware
+from bot.runtime.update_work import FinishMark, UpdateWork, UpdateWorkMiddleware
 from core.db import update_writes
 from core.db.models import JobRow, ProcessedUpdateRow
 from core.db.uow import Database
@@ -20,6 +20,12 @@ from core.db.updates import UpdateClaims
 from core.services.rules import Rules
 
 KEY = StorageKey(bot_id=4242, chat_id=11, user_id=11)
+
+
+def _update_data(storage: BaseStorage, key: StorageKey = KEY, **extra: object
+                 ) -> dict[str, object]:
+    """What aiogram's FSM middleware hands ours: the store and the person's conversation."""
+    return {"fsm_storage": storage, "state": FSMContext(storage=storage, key=key), **extra}
 
 
 async def test_state_and_answers_survive_a_new_process(bot_db: Database) -> None:
@@ -48,6 +54,12 @@ async def test_clearing_a_conversation_leaves_no_row(bot_db: Database) -> None:
                 ).scalar_one() == 0
 
 
+def _state(data: dict[str, object]) -> FSMContext:
+    state = data["state"]
+    assert isinstance(state, FSMContext)
+    return state
+
+
 async def _stored(db: Database) -> tuple[str | None, dict[str, object]]:
     """What a restarted process would read."""
     fresh = SqlStorage(db)
@@ -59,14 +71,16 @@ async def test_an_updates_writes_reach_the_database_together_when_it_is_done(
     storage = SqlStorage(bot_db)
     seen_midway: list[tuple[str | None, dict[str, object]]] = []
 
-    async def handler(_event: object, _data: dict[str, object]) -> str:
-        await storage.set_state(KEY, "Intake:listening")
-        await storage.update_data(KEY, {"story": ["The milk was sour."]})
-        await storage.update_data(KEY, {"photos": 1})
+    async def handler(_event: object, data: dict[str, object]) -> str:
+        state = data["state"]
+        assert isinstance(state, FSMContext)
+        await state.set_state("Intake:listening")
+        await state.update_data({"story": ["The milk was sour."]})
+        await state.update_data({"photos": 1})
         seen_midway.append(await _stored(bot_db))
         return "handled"
 
-    assert await UpdateBatchMiddleware(bot_db)(handler, None, {}) == "handled"
+    assert await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage)) == "handled"
     assert seen_midway == [(None, {})]
     assert await _stored(bot_db) == ("Intake:listening",
                                      {"story": ["The milk was sour."], "photos": 1})
@@ -75,12 +89,12 @@ async def test_an_updates_writes_reach_the_database_together_when_it_is_done(
 async def test_a_failing_update_still_keeps_what_it_wrote(bot_db: Database) -> None:
     storage = SqlStorage(bot_db)
 
-    async def handler(_event: object, _data: dict[str, object]) -> None:
-        await storage.set_state(KEY, "Intake:listening")
+    async def handler(_event: object, data: dict[str, object]) -> None:
+        await _state(data).set_state("Intake:listening")
         raise RuntimeError("the handler broke")
 
     with pytest.raises(RuntimeError):
-        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+        await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage))
     assert (await _stored(bot_db))[0] == "Intake:listening"
 
 
@@ -91,15 +105,17 @@ async def test_the_conversation_its_reminder_and_the_handled_mark_commit_togethe
     claims = UpdateClaims(bot_db, timedelta(seconds=60))
     await claims.claim(901, rules.now())
 
-    async def handler(_event: object, _data: dict[str, object]) -> None:
-        await storage.set_state(KEY, "Intake:listening")
-        await reminder.arm(KEY.bot_id, KEY.chat_id, KEY.user_id, "intake-1", "en")
+    async def handler(_event: object, data: dict[str, object]) -> None:
+        await _state(data).set_state("Intake:listening")
+        work = data["work"]
+        assert isinstance(work, UpdateWork)
+        work.schedule(reminder.job(KEY.bot_id, KEY.chat_id, KEY.user_id, "intake-1", "en"))
         async with bot_db.uow() as uow:  # nothing of it is visible before the end
             assert await uow.session.get(ProcessedUpdateRow, 901) is not None
             assert (await uow.session.execute(select(JobRow))).first() is None
 
-    with update_batch.finishing(901) as mark:
-        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+    mark = FinishMark(901)
+    await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage, finish_mark=mark))
     assert mark.done
     assert (await _stored(bot_db))[0] == "Intake:listening"
     async with bot_db.uow() as uow:
@@ -115,12 +131,12 @@ async def test_a_closing_write_that_fails_leaves_nothing_cached(
     async def database_down(*_args: object) -> None:
         raise ConnectionError("database went away")
 
-    async def handler(_event: object, _data: dict[str, object]) -> None:
-        await storage.set_state(KEY, "Intake:listening")
+    async def handler(_event: object, data: dict[str, object]) -> None:
+        await _state(data).set_state("Intake:listening")
 
     monkeypatch.setattr(update_writes.conversations, "write_all", database_down)
     with pytest.raises(ConnectionError):
-        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+        await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage))
     monkeypatch.undo()
     assert await storage.get_state(KEY) is None  # read again: it never got stored
 
@@ -158,16 +174,17 @@ async def test_in_redis_an_updates_writes_wait_for_its_end(bot_db: Database) -> 
     key = StorageKey(bot_id=4242, chat_id=9911, user_id=9911)
     seen_midway: list[object] = []
 
-    async def handler(_event: object, _data: dict[str, object]) -> None:
-        await storage.set_state(key, "IntakeForm:asking")
-        await storage.update_data(key, {"story": ["The milk was sour."]})
-        seen_midway.append((await storage.get_state(key), await storage.get_data(key)))
+    async def handler(_event: object, data: dict[str, object]) -> None:
+        state = _state(data)
+        await state.set_state("IntakeForm:asking")
+        await state.update_data({"story": ["The milk was sour."]})
+        seen_midway.append((await state.get_state(), await state.get_data()))
         seen_midway.append(await other_instance.get_state(key))  # a crash now loses nothing
 
     try:
         await storage.set_state(key, "IntakeForm:listening")  # outside an update: at once
         assert await other_instance.get_state(key) == "IntakeForm:listening"
-        await UpdateBatchMiddleware(bot_db)(handler, None, {})
+        await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage, key))
         assert seen_midway == [("IntakeForm:asking", {"story": ["The milk was sour."]}),
                                "IntakeForm:listening"]
         assert await other_instance.get_state(key) == "IntakeForm:asking"

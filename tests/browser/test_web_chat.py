@@ -129,6 +129,8 @@ async def test_a_complaint_in_zh_hans_from_filing_to_an_accepted_solution_and_a_
     await chat.bot_says("第一行写来电人的姓名和电话")
     await page.locator("#replybar:not([hidden])").wait_for()
     await chat.say("刘洋 13900139000\n酸奶还没到保质期就胀袋了。")
+    await chat.bot_says("来电人希望我们怎样处理")  # what the caller wants
+    await chat.press("换货")
     await chat.bot_says("已登记，投诉编号")
     await chat.press("✅ 有效 → 品管部")
     await page.locator(".msg.bot .text", has_text="刘洋").filter(

@@ -134,6 +134,7 @@ async def test_staff_register_a_phone_complaint_at_the_desk(desk: Desk) -> None:
     await desk.press_in(DESK_CHAT, WANG, "服务质量或员工态度")
     await desk.reply_in(DESK_CHAT, WANG, "第一行写来电人的姓名和电话",
                         "Liu Yang 13900139000\nThe delivery man shouted at my mother.")
+    await desk.press_in(DESK_CHAT, WANG, "给我一个解释")  # what the caller wants
     await desk.wait_for(DESK_CHAT, lambda m: m.get("text", "").startswith("已登记，投诉编号 "))
     card = await desk.wait_for(DESK_CHAT, lambda m: is_card(m) and "Liu Yang" in m["text"])
     assert "13900139000" in card["text"]

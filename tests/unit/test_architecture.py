@@ -41,8 +41,9 @@ BOT = CORE.parent / "bot"
 # The composition root builds the concrete Database; the rest are adapters of their own
 # (FSM storage, the update batch, the outbox sender) or compute in SQL (the report).
 BOT_MAY_IMPORT_CORE_DB = {
-    "bot/runtime/app.py", "bot/runtime/runner.py", "bot/runtime/webhook.py", "bot/cli.py", "bot/runtime/settings.py",
-    "bot/runtime/storage.py", "bot/runtime/update_batch.py", "bot/delivery/outbox_sender.py",
+    "bot/runtime/app.py", "bot/runtime/runner.py", "bot/runtime/webhook.py", "bot/cli.py",
+    "bot/runtime/settings.py", "bot/runtime/storage.py", "bot/runtime/update_work.py",
+    "bot/runtime/redis_storage.py", "bot/delivery/outbox_sender.py",
     "bot/delivery/report_sender.py", "bot/handlers/report.py",
 }
 
@@ -65,3 +66,14 @@ def test_only_the_listed_bot_modules_import_core_db() -> None:
                for name in imported_modules(path))
     }
     assert importing <= BOT_MAY_IMPORT_CORE_DB, importing - BOT_MAY_IMPORT_CORE_DB
+
+
+def test_no_context_variable_carries_writes_between_modules() -> None:
+    """An update's writes travel in its explicit unit of work (``bot.runtime.update_work``)."""
+    offenders = {
+        str(path.relative_to(CORE.parent))
+        for root in (BOT, CORE)
+        for path in root.rglob("*.py")
+        if "contextvars" in imported_modules(path)
+    }
+    assert not offenders, offenders

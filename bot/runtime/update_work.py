@@ -1,0 +1,146 @@
+"""One unit of work per update, opened by a thin middleware and committed once.
+
+The middleware hands every handler an explicit ``work`` (``UpdateWork``) and a conversation
+(``state``) whose writes wait in it. When the handler is done, the conversation, the jobs
+it scheduled and — in webhook mode — the update's "handled" mark are committed in one
+transaction (``core.db.update_writes``): they can no longer part company in a crash, and
+a transaction costs far more than a statement. Nothing travels in context variables: what
+a handler leaves to write is in its signature.
+
+A conversation store outside the database (Redis) cannot join the transaction: its writes
+go out just before it, so a crash in between replays the update rather than loses it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+
+from core.db.uow import Database
+from core.db.update_writes import UpdateWrites
+from core.records import JobToSchedule
+
+UNCHANGED: Any = object()
+
+
+@dataclass
+class Staged:
+    """A conversation's pending state and data; UNCHANGED where the update left it alone."""
+
+    state: str | None = UNCHANGED
+    data: dict[str, Any] = UNCHANGED
+
+
+@runtime_checkable
+class CommitsStaged(Protocol):
+    """A conversation store that takes an update's staged writes at its end."""
+
+    async def commit_staged(self, staged: Mapping[StorageKey, Staged],
+                            writes: UpdateWrites) -> None: ...
+
+
+class StagingStorage(BaseStorage):
+    """The update's view of the conversation store: it reads its own writes, which wait
+    for the update's end. Data is kept as a copy, so mutating what a handler read changes
+    nothing until it is saved."""
+
+    def __init__(self, store: BaseStorage) -> None:
+        self.store = store
+        self.staged: dict[StorageKey, Staged] = {}
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        self.staged.setdefault(key, Staged()).state = (
+            state.state if isinstance(state, State) else state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        entry = self.staged.get(key)
+        if entry is not None and entry.state is not UNCHANGED:
+            return entry.state
+        return await self.store.get_state(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        self.staged.setdefault(key, Staged()).data = _copy(data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        entry = self.staged.get(key)
+        if entry is not None and entry.data is not UNCHANGED:
+            return _copy(entry.data)
+        return await self.store.get_data(key)
+
+    async def close(self) -> None:
+        """The store belongs to the process, not to one update."""
+
+
+def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(json.dumps(dict(data))))
+
+
+@dataclass
+class FinishMark:
+    """Webhook mode's "handled" mark for an update, passed in as ``finish_mark``."""
+
+    update_id: int
+    done: bool = False  # committed with the update's writes; else the caller marks it
+
+
+@dataclass
+class UpdateWork:
+    store: BaseStorage
+    conversations: StagingStorage
+    writes: UpdateWrites = field(default_factory=UpdateWrites)
+
+    @classmethod
+    def open(cls, store: BaseStorage) -> UpdateWork:
+        return cls(store, StagingStorage(store))
+
+    def schedule(self, job: JobToSchedule) -> None:
+        """A durable job, committed with the conversation it belongs to."""
+        self.writes.schedule(job)
+
+    def context(self, state: FSMContext) -> FSMContext:
+        """``state``'s conversation, written through this update."""
+        return FSMContext(storage=self.conversations, key=state.key)
+
+    async def commit(self, db: Database, finished_update: int | None = None) -> None:
+        staged = self.conversations.staged
+        if staged:
+            if isinstance(self.store, CommitsStaged):
+                await self.store.commit_staged(staged, self.writes)
+            else:  # a store of aiogram's own (tests): straight through
+                for key, entry in staged.items():
+                    if entry.state is not UNCHANGED:
+                        await self.store.set_state(key, entry.state)
+                    if entry.data is not UNCHANGED:
+                        await self.store.set_data(key, entry.data)
+        self.writes.finished_update = finished_update
+        await self.writes.commit(db)
+
+
+class UpdateWorkMiddleware:
+    """Runs inside the FSM's per-person lock, so the closing writes are still under it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(self, handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
+                       event: Any, data: dict[str, Any]) -> Any:
+        work = UpdateWork.open(data["fsm_storage"])
+        data["work"] = work
+        if data.get("state") is not None:
+            data["state"] = work.context(data["state"])
+        try:
+            result = await handler(event, data)
+        except BaseException:
+            await work.commit(self.db)  # what the customer told us is kept regardless
+            raise
+        mark: FinishMark | None = data.get("finish_mark")
+        await work.commit(self.db, mark.update_id if mark else None)
+        if mark is not None:
+            mark.done = True
+        return result

@@ -1,0 +1,49 @@
+"""Telegram's flood control delays what the bot says in a conversation; it never breaks it.
+
+With flood limits on, 4 of 6 intakes used to end in "Sorry, something went wrong" and then
+"I did not understand" to everything until /start: the conversation had moved a step ahead
+of what the customer was shown.
+"""
+
+from __future__ import annotations
+
+from sandbox.script import play, settle
+from tests.e2e.conftest import Desk
+from tests.e2e.test_customer_intake import ZH_HANS_INTAKE, step
+
+LI_LEI = 1001
+BROKEN = ("抱歉，我们这边出了点问题", "抱歉，我没有理解")
+
+
+def _refused_with_429(desk: Desk, method: str) -> int:
+    return sum(1 for entry in desk.state.requests(method) if entry.get("error_code") == 429)
+
+
+async def test_an_intake_under_telegrams_flood_limits_files_the_case(desk: Desk) -> None:
+    desk.state.set_flood_limits(True)  # Telegram's own: one message a second per chat
+    desk.start_bot()
+    await desk.wait_until_started()
+    await play(desk.state, [*ZH_HANS_INTAKE, step("li_lei", press="✅ 对，没错")])
+    await settle(desk.state)
+    texts = [m.get("text", "") for m in desk.state.bot_messages(LI_LEI)]
+    assert _refused_with_429(desk, "sendMessage") > 0, "the limits never bit: nothing shown"
+    assert not [t for t in texts if t.startswith(BROKEN)], texts
+    assert texts[-1].startswith("谢谢。您的投诉已登记，投诉编号 "), texts[-3:]
+
+
+async def test_a_reply_refused_with_429_arrives_after_the_wait_and_the_talk_goes_on(
+        desk: Desk) -> None:
+    desk.start_bot()
+    await desk.wait_until_started()
+    await desk.say(LI_LEI, "/start")
+    desk.state.fail_next("sendMessage", code=429, retry_after=2)
+    [answer] = await desk.say(LI_LEI, "上周六买的鲜牛奶，打开就是酸的。")
+    assert _refused_with_429(desk, "sendMessage") == 1
+    assert not answer.startswith(BROKEN)
+    # The conversation is where the customer sees it: more words join the story, and
+    # "done" moves on to the questions.
+    await play(desk.state, [step("li_lei", say="瓶子还鼓起来了。"),
+                            step("li_lei", press="✅ 说完了")])
+    texts = [m.get("text", "") for m in desk.state.bot_messages(LI_LEI)]
+    assert not [t for t in texts if t.startswith(BROKEN)], texts
+    assert texts[-2:] == ["谢谢，我都记下了。接下来问您几个简单的问题。", "这是关于哪方面的问题？"]
