@@ -55,6 +55,8 @@ class Organisation(BaseModel):
     policy: Policy
     staff: tuple[StaffMember, ...] = ()
     groups: tuple[GroupBinding, ...] = ()
+    # How long an invitation to join as staff (``/invite``) can be opened.
+    invitation_hours: int = Field(default=24, ge=1, le=24 * 30)
 
     @model_validator(mode="after")
     def _refers_to_policy(self) -> Organisation:

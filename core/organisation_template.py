@@ -84,13 +84,16 @@ preset = {_toml_string(preset.stem)}
 
 # Telegram user ids of the administrators: they bind the bot's groups (/bind in a group).
 admins = [{admin}]
+# invitation_hours = 24           # how long a staff invitation link (/invite) can be opened
 
 # Change what differs from the preset here; a key replaces the preset's, e.g.
 # [policy]
 # desk_step = false               # complaints go straight to the department
 # digest_time = "off"             # no daily report to the supervisors
 
-# Staff: one [[staff]] table per person, found by their Telegram user id.
+# Staff: one [[staff]] table per person, found by their Telegram user id. Or, with no
+# edit here: an administrator or supervisor sends the bot /invite (e.g. /invite department
+# {department} {levels[0]}) and passes on the link; /staff changes rungs and removes people.
 #   role:       specialist (the customer-service desk), department (works the cases of
 #               one department, named in `department`) or supervisor
 #   department: a department code above (for role = "department")

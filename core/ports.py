@@ -21,11 +21,13 @@ from core.records import (
     EventMark,
     FoundCase,
     GroupRecord,
+    Invitation,
     Job,
     JobToSchedule,
     OpenCase,
     Person,
     ReadOnlyError,
+    StaffRecord,
     WeekFigures,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "FoundCase",
     "GroupRecord",
     "GroupRepository",
+    "Invitation",
     "Job",
     "JobQueue",
     "JobToSchedule",
@@ -50,6 +53,8 @@ __all__ = [
     "Person",
     "PersonRepository",
     "ReadOnlyError",
+    "StaffRecord",
+    "StaffRepository",
     "UnitOfWork",
     "WeekFigures",
 ]
@@ -144,6 +149,21 @@ class GroupRepository(Protocol):
         ...
 
 
+class StaffRepository(Protocol):
+    """Staff added or changed in chat, and the invitations to join."""
+
+    async def get(self, telegram_id: int) -> StaffRecord | None: ...
+    async def all(self) -> list[StaffRecord]: ...
+    async def put(self, member: StaffRecord, by_telegram_id: int, now: datetime) -> None: ...
+    async def invite(self, token_hash: str, role: str, department: str | None,
+                     level: str | None, by_telegram_id: int, now: datetime,
+                     expires_at: datetime) -> Invitation: ...
+    async def invitation(self, token_hash: str) -> Invitation | None: ...
+    async def use(self, invitation_id: int, by_telegram_id: int, now: datetime) -> bool:
+        """Spend an invitation; False if it was spent meanwhile."""
+        ...
+
+
 class CaseQueries(Protocol):
     """Bounded reads across cases (pages, limits, indexed ranges) for the desk and jobs."""
 
@@ -176,6 +196,8 @@ class UnitOfWork(Protocol):
     def jobs(self) -> Jobs: ...
     @property
     def groups(self) -> GroupRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...
     @property
     def queries(self) -> CaseQueries: ...
 

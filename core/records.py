@@ -18,12 +18,39 @@ class ReadOnlyError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class StaffRecord:
+    """A staff member as added or changed in chat; wins over the organisation file."""
+
+    telegram_id: int
+    name: str
+    role: str  # specialist | department | supervisor
+    department: str | None
+    level: str | None
+    active: bool = True  # False: removed (even if the organisation file lists them)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation to join as staff (its token is never stored, only its hash)."""
+
+    id: int
+    role: str
+    department: str | None
+    level: str | None
+    created_by: int
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Person:
     id: int
     telegram_id: int | None
     name: str | None
     language: str | None
     phone: str | None = None
+    # Their row in staff_members, read with the person on every update (None: none).
+    staff: StaffRecord | None = None
 
 
 @dataclass(frozen=True)

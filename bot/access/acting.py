@@ -1,10 +1,11 @@
 """Who is acting in an update, worked out once (``ActorMiddleware`` calls ``resolve``).
 
 Authority comes from the organisation, never from group membership: the organisation
-file names the staff (role, department, rung); everyone else is a customer, wherever they
-write, so a member of a bound group who is not listed meets the staff branches' refusals.
-This is the one place to extend when staff may also come from invitations. No Bot API call
-is made here. Staff get a ledger (people) row the first time they can act (a press, a
+file names the staff (role, department, rung), joined with staff added or removed in chat
+(``core.services.staff.member``: read with the person, on every update, so a removal
+counts at once on every instance); everyone else is a customer, wherever they write, so
+a member of a bound group who is not listed meets the staff branches' refusals. No Bot
+API call is made here. Staff get a ledger (people) row the first time they can act (a press, a
 command, a reply to the bot), under the organisation's name for them; ordinary chatter
 never costs a write; in a private chat only a supervisor acts as staff.
 """
@@ -19,7 +20,7 @@ from aiogram.types import Chat, Update, User
 from core.domain import Actor, Role
 from core.organisation import Organisation
 from core.ports import Database
-from core.services import people
+from core.services import people, staff
 from core.services.people import Person
 from core.services.rules import Rules
 
@@ -50,12 +51,12 @@ async def resolve(update: Update, user: User, chat: Chat | None, *, db: Database
                   rules: Rules, organisation: Organisation, bot: Bot) -> Acting:
     person = await people.find_by_telegram(db, user.id)
     person_id = person.id if person else None
-    actor = organisation.actor_for(user.id, person_id) or Actor(person_id, Role.CUSTOMER)
+    member = staff.member(organisation, user.id, person.staff if person else None)
+    actor = staff.actor(member, person_id) if member else Actor(person_id, Role.CUSTOMER)
     private = chat is None or chat.type == "private"
     if (not can_act(update, bot.id) or actor.role is Role.CUSTOMER or person is not None
             or (private and actor.role is not Role.SUPERVISOR)):
         return Acting(person, actor)
-    staff = organisation.staff_member(user.id)
-    name = staff.name if staff else user.full_name[:200]
+    name = member.name if member else user.full_name[:200]
     person_id = await people.customer_for_telegram(db.uow(), rules, user.id, name)
     return Acting(await people.find_by_telegram(db, user.id), replace(actor, person_id=person_id))

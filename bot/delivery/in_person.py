@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.views.render import escape
 from core.organisation import Organisation, StaffMember
 from core.ports import Database
-from core.services import groups
+from core.services import groups, staff
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ async def send_to_staff(bot: Bot, db: Database, organisation: Organisation, tele
     try:
         return (await bot.send_message(telegram_id, text, reply_markup=markup)).message_id
     except TelegramForbiddenError as refusal:
-        member = organisation.staff_member(telegram_id)
+        member = await staff.member_now(db, organisation, telegram_id)
         group = await groups.group_for(db, organisation, home(member)) if member else None
         if member is None or group is None:
             raise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -13,7 +12,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery import reminders
 from bot.delivery.reminders import IntakeReminder
-from core.organisation import StaffMember
+from core.organisation import Organisation
 from core.ports import Database, Job, JobToSchedule
 from core.reports import monthly
 from core.services import deadlines, digest, revisits
@@ -26,10 +25,10 @@ SWEEP_EVERY = timedelta(minutes=1)
 class JobRunner:
     def __init__(self, bot: Bot, db: Database, rules: Rules, storage: BaseStorage, i18n: I18n,
                  reminder: IntakeReminder, idle_pause: float = 5.0,
-                 staff: Sequence[StaffMember] = ()) -> None:
+                 organisation: Organisation | None = None) -> None:
         self.bot, self.db, self.rules, self.storage, self.i18n = bot, db, rules, storage, i18n
         self.reminder = reminder
-        self.staff = staff  # who stands on each escalation level (the organisation file)
+        self.organisation = organisation  # who stands on each escalation level
         self.queue = db.jobs
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
@@ -52,7 +51,8 @@ class JobRunner:
                 now = self.rules.now()
                 if self._wake.is_set() or last_sweep is None or now - last_sweep >= SWEEP_EVERY:
                     self._wake.clear()
-                    await deadlines.sweep(self.db, self.rules, now, staff=self.staff)
+                    await deadlines.sweep(self.db, self.rules, now,
+                                          organisation=self.organisation)
                     await digest.send_if_due(self.db, self.rules, now)
                     await monthly.queue_if_due(self.db, self.rules, now)
                     last_sweep = now

@@ -38,7 +38,7 @@ from core.db.uow import Database
 from core.notices import STAFF, Card, MonthlyReport, Notice
 from core.organisation import Organisation
 from core.reports import Period
-from core.services import groups, reach
+from core.services import groups, reach, staff
 from core.services.groups import Group
 from core.services.rules import Rules
 
@@ -128,7 +128,7 @@ class OutboxSender:
                 person = await uow.people.get(int(item.address))
                 return person.telegram_id, person.language or default, None
         if item.audience == STAFF:  # their private chat, in the language the file gives
-            member = self.organisation.staff_member(int(item.address))
+            member = await staff.member_now(self.db, self.organisation, int(item.address))
             return int(item.address), (member.language if member else None) or default, None
         wanted = {"desk": "desk", "supervisors": "supervisors"}.get(
             item.audience, f"department:{item.address}")

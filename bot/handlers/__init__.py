@@ -1,6 +1,8 @@
 """The routers, nested by who is acting, in the order they are tried.
 
     errors                 refused commands and failures, answered where the person acted
+    staffing               /invite, /staff and their buttons (administrators, supervisors),
+                           and opening an invitation (/start with its token)
     groups   [group chat]  binding (/bind, /unbind, the bot's own membership), group /help
     supervisor [UsesDesk]  a supervisor in the supervisors' group or a private chat:
                            desk commands and buttons, typed comments, /report
@@ -34,6 +36,7 @@ from bot.handlers import (
     refusals,
     report,
     staff,
+    staffing,
     supervisor,
     supervisor_actions,
 )
@@ -53,10 +56,11 @@ def _branch(name: str, who: Filter, *routers: Router) -> Router:
 
 def build_routers() -> list[Router]:
     """The top of the tree, for ``Dispatcher.include_routers``; the catch-all is last."""
-    for router in (errors.router, refusals.router, fallback.router):
+    for router in (errors.router, staffing.router, refusals.router, fallback.router):
         router._parent_router = None
     return [
         errors.router,
+        staffing.router,
         _branch("groups", InGroup(), binding.router, groups.router),
         _branch("supervisor", UsesDesk(), supervisor.router, supervisor_actions.router,
                 supervisor_input.router, report.router),

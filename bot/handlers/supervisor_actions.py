@@ -21,6 +21,7 @@ from bot.views.supervisor_views import HISTORY_PAGE, case_view, choices, history
 from core.domain import Actor, DomainError, Evidence
 from core.organisation import Organisation
 from core.ports import Database
+from core.services import staff
 from core.services import supervision_queries as desk
 from core.services.rules import Rules
 from core.services.supervision_queries import HistoryPage
@@ -76,6 +77,8 @@ async def pressed(query: CallbackQuery, callback_data: SupervisorAction, state: 
     entry, case, arg = DESK.get(callback_data.action), page.case, callback_data.arg
     case_id, locale = callback_data.case_id, i18n.current_locale
     actor = actor.seeing(callback_data.version)  # as the view or sub-menu showed the case
+    # Reassigning names people: those invited or removed in chat count too.
+    organisation = await staff.with_roster(db, organisation)
     if entry.accepts is not None and not entry.accepts(arg):
         raise DomainError("bad_choice")
     if entry.asks_first:

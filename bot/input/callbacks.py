@@ -94,3 +94,24 @@ class SupervisorPage(CallbackData, prefix="sp"):
     """Prev / next on the list of overdue cases."""
 
     page: Page
+
+
+# Indexes into the policy's departments and escalation chain (-1: not chosen yet) keep
+# the data short whatever the organisation's codes are.
+Index = Annotated[int, Field(ge=-1, le=999)]
+
+
+class InviteStep(CallbackData, prefix="iv"):
+    """/invite by buttons: each press fills one more field; the last one makes the link."""
+
+    role: Literal["", "specialist", "department", "supervisor"] = ""
+    department: Index = -1
+    level: Index = -1
+
+
+class StaffEdit(CallbackData, prefix="sf"):
+    """/staff: show the list, choose a rung for someone, set it, or remove them."""
+
+    op: Literal["list", "rung", "set", "remove"]
+    telegram_id: Id = 0
+    level: Index = -1

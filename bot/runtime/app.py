@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -21,6 +21,7 @@ from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
 from bot.runtime.middlewares import ActorMiddleware
+from bot.runtime.polling import InboxDispatcher
 from bot.runtime.update_work import UpdateWorkMiddleware
 from core.db.uow import Database
 from core.organisation import Organisation
@@ -52,10 +53,10 @@ def _fast_json() -> dict[str, Any]:
 def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
                      storage: BaseStorage, i18n: I18n,
                      reminder_delay: timedelta = timedelta(minutes=30),
-                     isolation: BaseEventIsolation | None = None) -> Dispatcher:
+                     isolation: BaseEventIsolation | None = None) -> InboxDispatcher:
     # One update at a time per person and chat: a double tap on "confirm" cannot race.
     # (``bot.runtime.storage.make_isolation`` shares the lock across a fleet's instances.)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation(),
+    dispatcher = InboxDispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation(),
                             db=db, rules=rules, organisation=organisation, i18n=i18n,
                             reminder=IntakeReminder(db, rules, reminder_delay))
     actors = ActorMiddleware(db, organisation)

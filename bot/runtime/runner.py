@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,11 +17,13 @@ from bot.runtime import preflight
 from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.commands import set_commands
 from bot.runtime.i18n import make_i18n
+from bot.runtime.polling import InboxDispatcher
 from bot.runtime.settings import Settings
 from bot.runtime.storage import make_isolation, make_storage
 from core.clock import OffsetClock, SystemClock
 from core.db.migrate import upgrade
 from core.db.uow import Database
+from core.db.updates import UpdateClaims, UpdateInbox
 from core.organisation import Organisation
 from core.ports import Clock
 from core.services.rules import Rules
@@ -47,14 +49,15 @@ class BotProcess:
         self.bot: Bot = build_bot(token, api, conversational=True)
         self.worker_bot: Bot = build_bot(token, api)
         storage = make_storage(self.db, settings.redis_url)
-        self.dispatcher: Dispatcher = build_dispatcher(
+        self.dispatcher: InboxDispatcher = build_dispatcher(
             db=self.db, rules=self.rules, organisation=organisation,
             storage=storage, i18n=self.i18n,
             isolation=make_isolation(storage, settings.update_lease_seconds),
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
         self.jobs = JobRunner(self.worker_bot, self.db, self.rules, self.dispatcher.storage,
-                              self.i18n, self.dispatcher["reminder"], staff=organisation.staff)
+                              self.i18n, self.dispatcher["reminder"],
+                              organisation=organisation)
         self.sender = OutboxSender(self.worker_bot, self.db, self.rules, organisation, self.i18n,
                                    pacer=Pacer(),
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))
@@ -117,6 +120,12 @@ class BotProcess:
 
     async def run_polling(self) -> None:
         await self.prepare()
+        # Every update recorded before it is confirmed; a crash mid-update costs a replay
+        # at the next start, never the update (bot.runtime.polling).
+        self.dispatcher.inbox = UpdateInbox(self.db, started=datetime.now(UTC))
+        lease = timedelta(seconds=self.settings.update_lease_seconds)
+        pruner = asyncio.create_task(UpdateClaims(self.db, lease).prune_forever(),
+                                     name="prune-update-records")
         try:
             await self.dispatcher.start_polling(
                 self.bot,
@@ -125,4 +134,6 @@ class BotProcess:
                 handle_signals=True,
             )
         finally:
+            pruner.cancel()
+            await asyncio.gather(pruner, return_exceptions=True)
             await self.db.dispose()

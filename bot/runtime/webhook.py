@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from aiogram.methods import TelegramMethod
 
 log = logging.getLogger(__name__)
-PRUNE_EVERY = 600.0  # seconds between removals of update claims Telegram can no longer redeliver
 READY_TIMEOUT = 2.0  # a database slower than this to answer SELECT 1 counts as not ready
 
 
@@ -117,17 +116,6 @@ def build_app(process: BotProcess, claims: UpdateClaims, secret: str, path: str
     return app
 
 
-async def _prune(claims: UpdateClaims) -> None:
-    while True:
-        try:
-            removed = await claims.prune(_now())
-            if removed:
-                log.info("pruned %d old update claim(s)", removed)
-        except Exception:  # a passing database fault; try again next round
-            log.exception("pruning update claims failed")
-        await asyncio.sleep(PRUNE_EVERY)
-
-
 async def run_webhook(process: BotProcess) -> None:
     settings = process.settings
     assert settings.webhook_url and settings.webhook_secret, "checked by the command"
@@ -160,7 +148,7 @@ async def run_webhook(process: BotProcess) -> None:
                               drop_pending_updates=False)
         log.info("webhook mode: listening on %s:%s for %s", settings.webhook_host,
                  settings.webhook_port, settings.webhook_url)
-        pruner = asyncio.create_task(_prune(claims), name="prune-update-claims")
+        pruner = asyncio.create_task(claims.prune_forever(), name="prune-update-claims")
         await stop.wait()
         log.info("stopping: no new requests; waiting for updates in flight")
     finally:

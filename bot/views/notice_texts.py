@@ -2,7 +2,8 @@
 
 This module holds the customer's notices; ``bot.views.staff_notice_texts`` the staff groups'.
 Each renderer is registered for its notice kind with ``@renders`` (``bot.views.notice_registry``);
-importing this module registers them all.
+importing this module registers them all (``bot.views.staff_views`` has the one for
+someone who joined as staff).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.views.labels import RATINGS, remedy_label, settled_by
 from bot.views.notice_registry import Rendered, buttons, render, renders
 from bot.views.render import escape, shorten
 from bot.views.staff_notice_texts import _duration, binding_label
+from bot.views.staff_views import staff_joined  # registers the "staff joined" words
 from core.notices import (
     Closed,
     ClosedSatisfied,
@@ -29,7 +31,8 @@ from core.notices import (
 )
 from core.policy import Policy
 
-__all__ = ["_duration", "binding_label", "render"]  # _duration: supervisor_views reads it
+# _duration: supervisor_views reads it
+__all__ = ["_duration", "binding_label", "render", "staff_joined"]
 
 
 def _head(notice: CustomerNotice) -> str:

@@ -44,6 +44,16 @@ ERRORS = {
                            "in a private chat with me."),
     "not_in_department": __("That person does not work in this case's department."),
     "bad_choice": __("That choice is not available."),
+    "not_a_staff_manager": __("Only an administrator or a supervisor can do that."),
+    "staff_in_private": __("Please send me that in a private chat: invitations and the staff "
+                           "list are not for a group."),
+    "bad_invitation": __("Use /invite specialist RUNG, /invite department CODE RUNG or "
+                         "/invite supervisor RUNG, or just /invite for buttons."),
+    "unknown_level": __("There is no rung {level} on the escalation chain."),
+    "not_staff": __("That person is not staff."),
+    "invitation_unknown": __("This invitation link is not valid. Please ask for a new one."),
+    "invitation_used": __("This invitation has already been used. Please ask for a new one."),
+    "invitation_expired": __("This invitation has expired. Please ask for a new one."),
     "search_too_short": __("Please give at least two characters to look for."),
 }
 

@@ -211,7 +211,8 @@ class JobRow(Base):
 
 
 class ProcessedUpdateRow(Base):
-    """A Telegram update_id some webhook instance took on (see ``core.db.updates``).
+    """A Telegram update_id a webhook instance took on, or polling recorded (see
+    ``core.db.updates``).
 
     ``finished_at`` empty means "being handled since ``claimed_at``": a redelivery waits
     until that claim is older than the lease, so a crash mid-update loses nothing.
@@ -221,3 +222,5 @@ class ProcessedUpdateRow(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
+    # Polling mode keeps the update itself until it is handled (``UpdateInbox``).
+    payload: Mapped[dict[str, Any] | None]

@@ -13,9 +13,10 @@ from core.db import dialect
 from core.db.conflicts import as_conflict
 from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
 from core.db.models import CaseEventRow, CaseRow, EvidenceRow, PersonRow
+from core.db.staff_models import StaffMemberRow
 from core.domain import Case, CaseEvent, NotFound
 from core.domain.deadlines import next_due
-from core.records import EventMark, Person
+from core.records import EventMark, Person, StaffRecord
 
 
 class CaseRepository:
@@ -130,14 +131,25 @@ async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> P
     """A Telegram user we know, on a bare connection: the bot asks this for nearly every
     update."""
     row = (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()
-    return None if row is None else Person(row.id, row.telegram_id, row.name, row.language,
-                                           row.phone)
+    if row is None:
+        return None
+    staff = None if row.staff_role is None else StaffRecord(
+        row.telegram_id, row.staff_name, row.staff_role, row.staff_department,
+        row.staff_level, row.staff_active)
+    return Person(row.id, row.telegram_id, row.name, row.language, row.phone, staff)
 
 
 _PEOPLE = PersonRow.__table__
+_STAFF = StaffMemberRow.__table__
+# Staff added or removed in chat come with the person, in the same statement: every
+# instance of a fleet sees a change on the next update, at no extra round trip.
 _person_by_telegram = (
     select(_PEOPLE.c.id, _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language,
-           _PEOPLE.c.phone).where(_PEOPLE.c.telegram_id == bindparam("telegram_id")))
+           _PEOPLE.c.phone, _STAFF.c.name.label("staff_name"),
+           _STAFF.c.role.label("staff_role"), _STAFF.c.department.label("staff_department"),
+           _STAFF.c.level.label("staff_level"), _STAFF.c.active.label("staff_active"))
+    .select_from(_PEOPLE.outerjoin(_STAFF, _STAFF.c.telegram_id == _PEOPLE.c.telegram_id))
+    .where(_PEOPLE.c.telegram_id == bindparam("telegram_id")))
 
 
 def _person(row: PersonRow) -> Person:

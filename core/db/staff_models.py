@@ -41,3 +41,35 @@ class CaseCardRow(Base):
     rendered: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("case_id", "chat_id"),)
+
+
+class StaffMemberRow(Base):
+    """Staff added or changed in chat (an invitation, ``/staff``); a row here wins over the
+    organisation file's entry for the same person, and ``active`` False removes them."""
+
+    __tablename__ = "staff_members"
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # specialist | department | supervisor
+    department: Mapped[str | None] = mapped_column(String(32))
+    level: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    changed_by: Mapped[int | None] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime]
+
+
+class StaffInvitationRow(Base):
+    """An invitation to join as staff. Only the token's SHA-256 is kept, so a copy of the
+    database lets nobody join."""
+
+    __tablename__ = "staff_invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(32))
+    level: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None]

@@ -26,6 +26,7 @@ from core.db.groups import GroupRepository
 from core.db.jobs import JobQueue, JobWriter
 from core.db.outbox import OutboxWriter
 from core.db.repositories import CaseRepository, PersonRepository, person_by_telegram
+from core.db.staff import StaffRepository
 from core.records import Person, ReadOnlyError
 
 
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
     outbox: OutboxWriter
     jobs: JobWriter
     groups: GroupRepository
+    staff: StaffRepository
     queries: CaseQueries
     session: AsyncSession
 
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.outbox = OutboxWriter(self.session)
         self.jobs = JobWriter(self.session)
         self.groups = GroupRepository(self.session)
+        self.staff = StaffRepository(self.session)
         self.queries = CaseQueries(self.session)
         self._committed = False
         return self

@@ -16,8 +16,10 @@ Rows are only needed while Telegram may still redeliver (it keeps updates 24 hou
 
 from __future__ import annotations
 
+import asyncio
 import enum
-from datetime import datetime, timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Executable, bindparam, delete, select, update
@@ -28,6 +30,8 @@ from core.db.models import ProcessedUpdateRow, table_of
 from core.db.uow import Database
 
 KEEP = timedelta(hours=25)  # Telegram gives up on an update after 24 hours
+PRUNE_EVERY = 600.0  # seconds between removals of records Telegram can no longer redeliver
+log = logging.getLogger(__name__)
 
 
 class Claim(enum.Enum):
@@ -92,6 +96,17 @@ class UpdateClaims:
                                            .where(ProcessedUpdateRow.claimed_at < now - KEEP))
             return int(result.rowcount or 0)
 
+    async def prune_forever(self, every: float = PRUNE_EVERY) -> None:
+        """Until cancelled: remove, now and then, what Telegram can no longer redeliver."""
+        while True:
+            try:
+                removed = await self.prune(datetime.now(UTC))
+                if removed:
+                    log.info("pruned %d old update record(s)", removed)
+            except Exception:  # a passing database fault; try again next round
+                log.exception("pruning update records failed")
+            await asyncio.sleep(every)
+
     async def _run(self, statement: Executable) -> None:
         async with self.db.autocommit.connect() as connection:
             await connection.execute(statement)
@@ -100,3 +115,60 @@ class UpdateClaims:
 async def mark_finished(connection: AsyncConnection, update_id: int, now: datetime) -> None:
     """In the caller's transaction: with what handling the update wrote, ideally."""
     await connection.execute(_mark_finished, {"done_id": update_id, "done_at": now})
+
+
+@dialect.built_once
+def _record(insert: Any) -> Any:
+    # New: recorded and ours. Known and unfinished from before this run: ours again (a
+    # poller has no rival: Telegram gives a second one 409). Finished, or taken in this
+    # run already (replayed from the inbox): not again.
+    return (insert(TABLE).values(update_id=bindparam("record_id"), claimed_at=bindparam("now"),
+                                 payload=bindparam("payload"))
+            .on_conflict_do_update(
+                index_elements=[TABLE.c.update_id], set_={"claimed_at": bindparam("now")},
+                where=TABLE.c.finished_at.is_(None) & (TABLE.c.claimed_at < bindparam("run")))
+            .returning(TABLE.c.update_id))
+
+
+class UpdateInbox:
+    """Polling mode's inbox: each update is recorded before Telegram is told it arrived.
+
+    aiogram confirms an update (the next ``getUpdates`` offset) as soon as it has handed it
+    to a handler task, so a crash mid-update used to lose it. Recorded first, an update
+    cut off by a crash is handled when the bot starts again (``unfinished``), exactly once:
+    its "handled" mark commits with what handling it wrote (``mark_finished``).
+    """
+
+    def __init__(self, db: Database, started: datetime) -> None:
+        self.db = db
+        self.started = started  # this run: claims older than it belong to a dead process
+
+    async def record(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
+        """True when this run should handle the update."""
+        async with self.db.autocommit.connect() as connection:
+            taken = (await connection.execute(_record(connection), {
+                "record_id": update_id, "now": now, "payload": payload,
+                "run": self.started})).first()
+        return taken is not None
+
+    async def unfinished(self, now: datetime) -> list[dict[str, Any]]:
+        """Updates a previous run recorded and never finished, oldest first, now claimed
+        by this run."""
+        async with self.db.sessions() as session, session.begin():
+            rows = (await session.execute(
+                select(ProcessedUpdateRow.update_id, ProcessedUpdateRow.payload)
+                .where(ProcessedUpdateRow.finished_at.is_(None),
+                       ProcessedUpdateRow.payload.is_not(None),
+                       ProcessedUpdateRow.claimed_at < self.started)
+                .order_by(ProcessedUpdateRow.update_id))).all()
+            if rows:
+                await session.execute(update(ProcessedUpdateRow)
+                                      .where(ProcessedUpdateRow.update_id.in_(
+                                          [row.update_id for row in rows]))
+                                      .values(claimed_at=now))
+        return [dict(row.payload) for row in rows]
+
+    async def finish(self, update_id: int, now: datetime) -> None:
+        """Handling failed and was answered: nothing to replay."""
+        async with self.db.autocommit.connect() as connection:
+            await mark_finished(connection, update_id, now)

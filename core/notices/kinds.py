@@ -16,8 +16,8 @@ __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
     "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
     "ForStaffMember", "GroupBack", "GroupLost", "Implemented", "Invalid", "MajorCase",
-    "MonthlyReport", "OverdueDigest", "Question", "SolutionProposed", "Survey",
-    "SurveyReminder", "Undelivered",
+    "MonthlyReport", "OverdueDigest", "Question", "SolutionProposed", "StaffJoined",
+    "Survey", "SurveyReminder", "Undelivered",
 ]
 
 
@@ -270,6 +270,17 @@ class GroupBack(ForSupervisors):
     kind = "group_back"
     binding: str
     chat_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffJoined(Routed):
+    """Someone opened an invitation and is now staff; told to the group they work in."""
+
+    kind = "staff_joined"
+    name: str
+    role: str  # specialist | department | supervisor
+    department: str  # "" unless role is department
+    level: str  # "" when the invitation named no rung
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,6 @@ finds the alerts remembered (the row lock makes it wait for the first to commit)
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,9 +31,10 @@ from core import alerts
 from core.domain import Action, Actor
 from core.domain.deadlines import refresh_deadlines
 from core.notices import notices_for
-from core.organisation import StaffMember
+from core.organisation import Organisation
 from core.policy import Deadline
 from core.ports import Database
+from core.services import staff
 from core.services.revisits import awaiting_survey_answer, follow_up_jobs
 from core.services.rules import Rules
 
@@ -75,10 +75,10 @@ class SweepResult:
 
 
 async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE,
-                staff: Sequence[StaffMember] = ()) -> SweepResult:
+                organisation: Organisation | None = None) -> SweepResult:
     """Warn, alert and escalate for every case whose clocks call for it at ``now``.
-    ``staff`` (the organisation file's) says who stands on each escalation level: a
-    breach that escalates a case is told to each of them as well."""
+    With ``organisation``, a breach that escalates a case is also told to each person on
+    the new level (its staff as they are now, ``core.services.staff``)."""
     until = alerts.horizon(rules.policy, rules.calendar, now)
     result = SweepResult(now, until)
     after: tuple[datetime, int] | None = None
@@ -93,7 +93,7 @@ async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE,
             if not alerts.owed(row.deadlines, row.alerts_said, now, until):
                 continue
             try:
-                await _attend(db, rules, row.id, now, until, result, staff)
+                await _attend(db, rules, row.id, now, until, result, organisation)
             except Exception as exc:  # one bad case must not stop the sweep
                 log.exception("deadline sweep: case %s failed", row.id)
                 result.failures.append((row.id, f"{type(exc).__name__}: {exc}"))
@@ -103,7 +103,7 @@ async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE,
 
 
 async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until: datetime,
-                  result: SweepResult, staff: Sequence[StaffMember]) -> None:
+                  result: SweepResult, organisation: Organisation | None) -> None:
     policy, calendar = rules.policy, rules.calendar
     async with db.uow() as uow:
         case = await uow.cases.get(case_id)  # row lock: a second sweeper waits here
@@ -135,8 +135,11 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         else:
             version = await uow.cases.touch(case_id)  # deadline_alerts only; bumps it too
         deliver = alerts.deliver_at(case, calendar, now)
+        # Who stands on the new level, read in this transaction: invited staff too.
+        people = (await staff.roster_in(uow, organisation)
+                  if escalated and organisation is not None else [])
         outgoing = alerts.notices(case, due_now, policy, now, tz=calendar.tz,
-                                  escalated=escalated, calendar=calendar, staff=staff)
+                                  escalated=escalated, calendar=calendar, staff=people)
         if events:  # as handling._change does: anchored on the change's newest audit row
             await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
         # A warning alone writes no audit row, so the alerts are anchored on the case's

@@ -43,6 +43,7 @@ from core.notices import (
     Question,
     Route,
     SolutionProposed,
+    StaffJoined,
     Survey,
     SurveyReminder,
     Undelivered,
@@ -125,6 +126,10 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
         Undelivered(case_id=7, to=DESK, about="escalated_to_you", audience_of="staff",
                     address_of="302", number="2611-0007", reason="no chat"),
     ],
+    StaffJoined: [StaffJoined(to=department("quality"), name="Lin Yu", role="department",
+                              department="quality", level="specialist"),
+                  StaffJoined(to=SUPERVISORS, name="Ma Li", role="supervisor", department="",
+                              level="")],
 }
 
 

@@ -43,7 +43,7 @@ BOT = CORE.parent / "bot"
 BOT_MAY_IMPORT_CORE_DB = {
     "bot/runtime/app.py", "bot/runtime/runner.py", "bot/runtime/webhook.py", "bot/cli.py",
     "bot/runtime/settings.py", "bot/runtime/storage.py", "bot/runtime/update_work.py",
-    "bot/runtime/redis_storage.py", "bot/delivery/outbox_sender.py",
+    "bot/runtime/redis_storage.py", "bot/runtime/polling.py", "bot/delivery/outbox_sender.py",
     "bot/delivery/report_sender.py", "bot/handlers/report.py",
 }
 
