@@ -208,7 +208,7 @@ def _run_due(args: argparse.Namespace) -> None:
             outcomes = await revisits.run_due_jobs(db, rules, now)
             for outcome in outcomes:
                 print(f"job {outcome.kind} {outcome.key}: {outcome.text}")
-            swept = await deadlines.sweep(db, rules, now)
+            swept = await deadlines.sweep(db, rules, now, organisation=organisation)
         for alert in swept.alerts:
             print(f"{alert.stage} {alert.number} {alert.clock} due {_when(alert.due, tz)} "
                   f"-> {', '.join(alert.audiences)} at {_when(alert.deliver_at, tz)}")

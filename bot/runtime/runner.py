@@ -57,7 +57,8 @@ class BotProcess:
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
         self.jobs = JobRunner(self.worker_bot, self.db, self.rules, self.dispatcher.storage,
-                              self.i18n, self.dispatcher["reminder"])
+                              self.i18n, self.dispatcher["reminder"],
+                              organisation=organisation)
         self.sender = OutboxSender(self.worker_bot, self.db, self.rules, organisation, self.i18n,
                                    pacer=pacer,
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))

@@ -4,6 +4,7 @@ in the outbox as kind + recipient + JSON payload (``base``), derived from case e
 
 from core.notices.base import (
     DESK,
+    STAFF,
     SUPERVISORS,
     Notice,
     Route,
@@ -24,6 +25,8 @@ from core.notices.kinds import (
     DeadlineWarning,
     Digest,
     DigestLine,
+    EscalatedToYou,
+    ForStaffMember,
     GroupBack,
     GroupLost,
     Implemented,
@@ -41,6 +44,7 @@ from core.notices.kinds import (
 
 __all__ = [
     "DESK",
+    "STAFF",
     "SUPERVISORS",
     "CallCustomer",
     "Card",
@@ -52,6 +56,8 @@ __all__ = [
     "DeadlineWarning",
     "Digest",
     "DigestLine",
+    "EscalatedToYou",
+    "ForStaffMember",
     "GroupBack",
     "GroupLost",
     "Implemented",
