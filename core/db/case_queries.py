@@ -131,6 +131,7 @@ class CaseQueries:
 
     async def find(self, text: str, limit: int) -> tuple[list[FoundCase], int]:
         statement = search_query(text, dialect.dialect_of(self.session))
+        await dialect.plan_each_search(self.session)
         total = int((await self.session.execute(
             select(func.count()).select_from(statement.subquery()))).scalar_one())
         rows = (await self.session.execute(

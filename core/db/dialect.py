@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, literal_column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
@@ -94,6 +94,14 @@ def narrowed_by_text(dialect_name: str, fts: str, key: QueryableAttribute[Any],
     rowids: Select[Any] = (select(literal_column("rowid")).select_from(table(fts))
                            .where(literal_column(fts).op("MATCH")(query)))
     return [key.in_(rowids)]
+
+
+async def plan_each_search(session: AsyncSession) -> None:
+    """PostgreSQL: plan this transaction's statements for their own values. After five
+    runs a prepared statement may switch to a generic plan, which cannot tell a rare
+    word from '%' and so scans every case instead of using the trigram indexes."""
+    if _dialect(session) == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def dialect_of(session: AsyncSession) -> str:
