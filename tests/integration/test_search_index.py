@@ -4,11 +4,13 @@ goes with its migration."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from sqlalchemy import inspect, update
 
+from core.db.copy import copy_database
 from core.db.dialect import is_search_object
 from core.db.migrate import alembic_config, upgrade
 from core.db.models import CaseRow, PersonRow
@@ -103,5 +105,28 @@ async def test_the_migration_indexes_cases_filed_before_it_and_goes_away_cleanly
     try:
         assert await numbers_found(database, "before the index") == [number]
         assert await numbers_found(database, "13800138000") == [number]
+    finally:
+        await database.dispose()
+
+
+async def test_a_copy_into_a_migrated_sqlite_database_is_searchable(
+        tmp_path: Path, rules: Rules) -> None:
+    source, target = (f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("a.db", "b.db"))
+    await upgrade(source)
+    await upgrade(target)  # its FTS tables hold bookkeeping rows: still an empty desk
+    database = Database(source)
+    try:
+        async with database.uow() as uow:
+            uow.session.add(PersonRow(id=CUSTOMER.person_id, phone="+8613700137000",
+                                      created_at=rules.now()))
+            await uow.commit()
+        number = await file(database, rules, description="Moved with its index.")
+    finally:
+        await database.dispose()
+    await copy_database(source, target)
+    database = Database(target)
+    try:
+        assert await numbers_found(database, "with its index") == [number]
+        assert await numbers_found(database, "13700137000") == [number]
     finally:
         await database.dispose()
