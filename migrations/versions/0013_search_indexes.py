@@ -72,5 +72,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'sqlite':
         _sqlite_downgrade()
         return
+    # pg_trgm stays: other databases' objects or a DBA's own indexes may use it.
     for name in TRIGRAM_INDEXES:
         op.execute(f'DROP INDEX IF EXISTS {name}')
