@@ -15,6 +15,7 @@ from core.services.rules import Rules
 from sandbox.script import play
 from tests.e2e.conftest import ROOT, Desk
 from tests.e2e.test_customer_intake import step
+from tests.e2e.test_staff_cards import DESK_CHAT, QUALITY_CHAT, is_card
 
 ANN = 1003
 DESK = Actor(None, Role.SPECIALIST, level="specialist")
@@ -51,6 +52,10 @@ async def test_reject_then_accept_then_a_dissatisfied_survey_reopens(desk: Desk)
         await desk.wait_for(ANN, lambda m: "proposes this solution" in m.get("text", ""))
         await play(desk.state, [step("ann", press="✖️ I do not accept"),
                                 step("ann", say="It broke at once; I want it repaired.")])
+        # Issue 17: the department and the desk read her verdict in her words.
+        for chat in (QUALITY_CHAT, DESK_CHAT):
+            await desk.wait_for(chat, lambda m: is_card(m) and (
+                "客户意见：不接受方案——“It broke at once; I want it repaired.”" in m["text"]))
         await handling.propose_solution(db.uow(), rules, case_id, member, Remedy(
             RemedyKind.REPAIR, "Free repair; a courier collects it tomorrow."))
         await desk.wait_for(ANN, lambda m: "Free repair" in m.get("text", ""))
@@ -61,6 +66,16 @@ async def test_reject_then_accept_then_a_dissatisfied_survey_reopens(desk: Desk)
         await play(desk.state, [step("ann", press="Dissatisfied")])
         reopened = await desk.wait_for(ANN, lambda m: "reopening case" in m.get("text", ""))
         assert reopened["text"].startswith("We are sorry the result did not satisfy you.")
+        # The reopened case reaches the department with the verdict on its card, and her
+        # /status history shows the reopening.
+        await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and "客户意见：不满意" in m["text"])
+        await desk.say(ANN, "/status")
+        listing = desk.state.bot_messages(ANN)[-1]
+        [case_button] = [b for row in listing["reply_markup"]["inline_keyboard"] for b in row]
+        after = desk.last_id(ANN)
+        desk.state.press_button(ANN, listing["message_id"], data=case_button["callback_data"])
+        [page] = await desk.replies(ANN, after)
+        assert "— Reopened" in page["text"], page["text"]
         case, history = await queries.case_with_history(db.uow(), case_id, DESK)
         assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
         assert [e.action.value for e in history].count("customer_reject") == 1
