@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import Decision, SurveyAnswer
 from bot.input.media import not_a_command
@@ -117,17 +118,38 @@ async def rated(query: CallbackQuery, callback_data: SurveyAnswer, state: FSMCon
     changed = await handling.record_revisit(db.uow(), rules, callback_data.case_id, actor,
                                             rating)
     message = await _mark(query, str(RATINGS[rating.value]))
-    if rating.is_dissatisfied:
+    if rating.is_dissatisfied and not changed.case.state.is_closed:
         await message.answer(_("We are sorry the result did not satisfy you. We are reopening "
                                "case {number}, and a colleague will look into it again.")
                              .format(number=changed.case.number))
-    else:
-        await message.answer(_("Thank you for telling us."))
+        # The case is open again and we just asked what went wrong: their next words are
+        # about it, and the answer says where they went.
+        await state.update_data(decision_case=callback_data.case_id,
+                                resume_state=await state.get_state())
+        await state.set_state(Waiting.survey_comment)
+        await message.answer(_("Would you like to add a comment? Just write it; or carry on "
+                               "with anything else."))
+        return
+    await message.answer(_("Thank you for telling us."))
+    # Otherwise a comment only through its button: whatever else they write next is theirs
+    # to route (``bot.flows.follow_up``), never a note slipped under a closed case.
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("💬 Add a comment"),
+                   callback_data=Decision(action="comment", case_id=callback_data.case_id))
+    await message.answer(_("If you would like to add a comment to case {number}, press the "
+                           "button.").format(number=changed.case.number),
+                         reply_markup=builder.as_markup())
+
+
+@router.callback_query(Decision.filter(F.action == "comment"))
+async def comment_asked(query: CallbackQuery, callback_data: Decision, state: FSMContext,
+                        db: Database, actor: Actor) -> None:
+    await queries.case_with_history(db.uow(read_only=True), callback_data.case_id, actor, limit=1)
     await state.update_data(decision_case=callback_data.case_id,
                             resume_state=await state.get_state())
     await state.set_state(Waiting.survey_comment)
-    await message.answer(_("Would you like to add a comment? Just write it; or carry on with "
-                           "anything else."))
+    message = await _mark(query, _("💬 Add a comment"))
+    await message.answer(_("Please write your comment."))
 
 
 @router.message(Waiting.survey_comment, not_a_command)
