@@ -50,6 +50,15 @@ class MajorTrigger(StrEnum):
     STAFF_ATTITUDE = "staff_attitude"
 
 
+class OutsideRoute(StrEnum):
+    """Where a customer may take a complaint we cannot settle together (委婉答复 names it)."""
+
+    MARKET_REGULATION = "market_regulation"  # the 12315 complaint line
+    CONSUMER_ASSOCIATION = "consumer_association"
+    ARBITRATION = "arbitration"
+    COURT = "court"
+
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|h|m)\s*$")
 
 
@@ -164,6 +173,8 @@ class Policy(_Strict):
         lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v
     )] = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     severity_labels: dict[str, str] = {}  # e.g. 003's "class 1" for major
+    # Named to a customer whose complaint was found invalid, as the document names them.
+    outside_routes: tuple[OutsideRoute, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

@@ -56,9 +56,11 @@ async def begin(message: Message, state: FSMContext, work: UpdateWork,
     known = {"name": person.name, "phone": person.phone} if person and person.phone else {}
     await state.update_data({"intake_id": intake_id, "story": [], "evidence": [], "albums": [],
                              **known, **touched(reminder.rules.now())})
-    assert message.bot is not None and message.from_user is not None
-    work.schedule(reminder.job(message.bot.id, message.chat.id,
-                               user_id or message.from_user.id, intake_id, locale))
+    assert message.bot is not None
+    if user_id is None:
+        assert message.from_user is not None
+        user_id = message.from_user.id
+    work.schedule(reminder.job(message.bot.id, message.chat.id, user_id, intake_id, locale))
 
 
 @router.message(Command("new"))

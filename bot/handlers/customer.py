@@ -83,7 +83,8 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
     visible = [e for e in history if e.action.value in CUSTOMER_EVENTS][-15:]
     for event in visible:
         line = f"• {when(event.at, tz, locale)} — {CUSTOMER_EVENTS[event.action.value]}"
-        if event.action.value in ("invalidate", "ask_customer", "customer_reject") and event.note:
+        if event.action.value in ("invalidate", "ask_customer", "customer_reject",
+                                  "customer_object", "confirm_finding") and event.note:
             line += f": {escape(shorten(event.note, 300))}"
         lines.append(line)
         if event.action is Action.RECORD_REVISIT and event.to_state is CaseState.INVESTIGATING:

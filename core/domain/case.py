@@ -74,6 +74,7 @@ class Case:
     closed_at: datetime | None = None
     closure: str | None = None  # why a CLOSED case closed: external, withdrawn, no_answer
     instruction: str | None = None  # the supervisors' standing word to the department
+    objection: str | None = None  # the customer's words against an invalid finding, unanswered
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -298,6 +299,20 @@ class Case:
         self._move(Action.REOPEN, actor, now, note=reason, previous=self.department)
         self._reopen_fields()
 
+    def object_to_finding(self, actor: Actor, now: datetime, words: str) -> None:
+        """The customer disagrees with the invalid finding: the desk must answer it."""
+        words = check_text("objection", words, MAX_TEXT)
+        self._move(Action.CUSTOMER_OBJECT, actor, now, note=words)
+        self.objection = words
+
+    def confirm_finding(self, actor: Actor, now: datetime, reason: str) -> None:
+        """The desk looked again at an objection and the finding stands, for ``reason``."""
+        if self.objection is None:
+            raise DomainError("no_objection_pending")
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.CONFIRM_FINDING, actor, now, note=reason)
+        self.objection = None
+
     def _close(self, now: datetime, closure: str) -> None:
         self.closed_at, self.closure, self.pending_question = now, closure, None
 
@@ -305,7 +320,7 @@ class Case:
         """Back to step 2: a fresh investigation, the old solution void."""
         self.reopen_count += 1
         self.department = self.owner_id = self.remedy = self.approval_level = None
-        self.closed_at = self.closure = None
+        self.closed_at = self.closure = self.objection = None
         self.revisits_done = 0
 
     # -- anytime ------------------------------------------------------------------------
@@ -357,6 +372,9 @@ class Case:
     def add_evidence(self, actor: Actor, now: datetime, evidence: Evidence) -> None:
         if len(self.evidence) >= 50:
             raise DomainError("too_much_evidence", limit=50)
+        if self.state is CaseState.CLOSED_INVALID and self.objection is None:
+            raise DomainError("invalid_transition", action=Action.ADD_EVIDENCE.value,
+                              state=self.state.value)
         check_text("file_ref", evidence.file_ref, 512)
         caption = check_text("caption", evidence.caption, MAX_TEXT, required=False)
         item = Evidence(evidence.kind, evidence.file_ref, caption, now, actor.person_id)

@@ -14,7 +14,8 @@ from core.notices.base import DESK, SUPERVISORS, Notice, Route
 
 __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
-    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "GroupBack", "GroupLost",
+    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "FindingConfirmed",
+    "FindingReopened", "GroupBack", "GroupLost",
     "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "Question",
     "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
 ]
@@ -70,6 +71,22 @@ class SurveyReminder(CustomerNotice):
 class Invalid(CustomerNotice):
     kind = "invalid"
     finding: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindingConfirmed(CustomerNotice):
+    """The desk looked again at the customer's objection; the finding stands."""
+
+    kind = "finding_confirmed"
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindingReopened(CustomerNotice):
+    """The desk looked again at the customer's objection and reopened the case (its
+    reason is an internal note, not said)."""
+
+    kind = "finding_reopened"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -152,6 +152,20 @@ async def reopen(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          lambda case, now: case.reopen(actor, now, reason))
 
 
+async def customer_objects(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                           words: str) -> Changed:
+    """The customer disagrees with the invalid finding: the desk reopens or confirms it."""
+    return await _change(uow, rules, case_id, Action.CUSTOMER_OBJECT,
+                         lambda case, now: case.object_to_finding(actor, now, words))
+
+
+async def confirm_finding(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                          reason: str) -> Changed:
+    """The desk looked again and the finding stands; the customer hears why."""
+    return await _change(uow, rules, case_id, Action.CONFIRM_FINDING,
+                         lambda case, now: case.confirm_finding(actor, now, reason))
+
+
 async def escalate(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                    reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.ESCALATE,

@@ -129,3 +129,84 @@ async def test_something_new_in_english_starts_an_intake_with_those_words(desk: 
     assert "That's everything" in listening
     [asked] = await desk.say(ANN, "/done", count=1)
     assert asked == "Thank you, I have it all. A few short questions now."
+
+
+# -- an invalid finding: polite, with the outside routes, and open to an objection ------
+
+WANG = 201
+RECALLED = "该批次牛奶已于10月召回并全部退款。"
+
+
+def with_outside_routes(desk: Desk) -> str:
+    """The demo organisation naming 12315 and the consumer association (as 001 does)."""
+    text = (ROOT / "sandbox" / "demo_organisation.toml").read_text(encoding="utf-8")
+    path = desk.tmp_path / "organisation.toml"
+    path.write_text(text + '\n[policy]\noutside_routes = ["market_regulation", '
+                    '"consumer_association"]\n', encoding="utf-8")
+    return str(path)
+
+
+async def test_an_objection_to_an_invalid_finding_reaches_the_desk_which_confirms_it(
+        desk: Desk) -> None:
+    desk.start_bot(CONFIG_FILE=with_outside_routes(desk))
+    await desk.wait_until_started()
+    await play(desk.state, [*ZH_HANS_INTAKE, step("li_lei", press="✅ 对，没错")])
+    await desk.press_in(DESK_CHAT, WANG, "✖️ 无效投诉")
+    await desk.reply_in(DESK_CHAT, WANG, "为什么判定为无效投诉", RECALLED)
+    finding = await desk.wait_for(LI, has_button("🙋 我有异议"))
+    text = finding["text"]
+    assert text.split("\n")[1] == "感谢您告诉我们这件事，也感谢您在我们核查期间的耐心等待。"
+    assert RECALLED in text
+    assert "如果我们仍无法达成一致，您也可以向以下渠道反映：" in text
+    assert "• 市场监督管理部门投诉举报电话 12315" in text and "• 消费者协会" in text
+    assert await desk.press(LI, "🙋 我有异议") == [
+        "请用您自己的话告诉我们，您为什么有不同看法。也可以发送照片或文件。"]
+    await play(desk.state, [step("li_lei", photo="")])
+    await desk.wait_for(LI, lambda m: m.get("text", "").startswith("收到，已经保存。"))
+    objection = "我是11月1日买的，不在召回批次里。"
+    assert (await desk.say(LI, objection))[0].startswith("谢谢。您的异议已转给客服部")
+    card = await desk.wait_for(DESK_CHAT, lambda m: is_card(m) and objection in m["text"]
+                               and has_button("✔️ 维持结论")(m))
+    assert "顾客对核查结论有异议" in card["text"] and has_button("↩️ 重新受理")(card)
+    await desk.press_in(DESK_CHAT, WANG, "✔️ 维持结论")
+    reason = "小票日期是11月2日，那瓶牛奶属于已召回的批次。"
+    await desk.reply_in(DESK_CHAT, WANG, "为什么维持原结论", reason)
+    stands = await desk.wait_for(LI, lambda m: "维持原来的结论" in m.get("text", ""))
+    assert reason in stands["text"] and "12315" in stands["text"]
+    db = Database(desk.database_url)
+    try:
+        [case_id] = await case_ids(db)  # the objection never became a new complaint
+        case, history = await queries.case_with_history(db.uow(), case_id, DESK)
+        assert case.state is CaseState.CLOSED_INVALID and case.objection is None
+        assert len(case.evidence) == 2  # the intake's photo and the objection's
+        assert [e.note for e in history if e.action.value == "customer_object"] == [objection]
+    finally:
+        await db.dispose()
+
+
+async def test_in_english_the_desk_reopens_a_case_the_customer_disagrees_with(
+        desk: Desk) -> None:
+    desk.start_bot()
+    await desk.wait_until_started()
+    await play(desk.state, ANN_FILES)
+    await desk.press_in(DESK_CHAT, WANG, "✖️ 无效投诉")
+    await desk.reply_in(DESK_CHAT, WANG, "为什么判定为无效投诉",
+                        "The batch was recalled and refunded in October.")
+    finding = await desk.wait_for(ANN, has_button("🙋 I disagree"))
+    assert finding["text"].split("\n")[1].startswith("Thank you for telling us about this")
+    assert "you are free to turn to" not in finding["text"]  # the demo policy names none
+    await desk.press(ANN, "🙋 I disagree")
+    [passed] = await desk.say(ANN, "My pot is from November, not from that batch.")
+    assert passed.startswith("Thank you. We have passed your objection on")
+    await desk.wait_for(DESK_CHAT, lambda m: is_card(m) and has_button("↩️ 重新受理")(m))
+    await desk.press_in(DESK_CHAT, WANG, "↩️ 重新受理")
+    await desk.reply_in(DESK_CHAT, WANG, "为什么重新受理", "Batch number differs; check again.")
+    reopened = await desk.wait_for(ANN, lambda m: "reopened your complaint" in m.get("text", ""))
+    assert "Batch number differs" not in reopened["text"]  # the desk's note stays inside
+    db = Database(desk.database_url)
+    try:
+        [case_id] = await case_ids(db)
+        case, _history = await queries.case_with_history(db.uow(), case_id, DESK, limit=1)
+        assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
+    finally:
+        await db.dispose()

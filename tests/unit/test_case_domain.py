@@ -223,6 +223,24 @@ def test_closed_cases_accept_no_more_work_but_can_be_reopened() -> None:
     assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
 
 
+def test_an_objection_to_an_invalid_finding_waits_for_the_desk_to_answer() -> None:
+    case = filed()
+    case.invalidate(SPECIALIST, NOW, "The product was bought 2 years ago.")
+    photo = Evidence("photo", "AgACAgQAAxkB")
+    assert code_of(lambda: case.add_evidence(CUSTOMER, NOW, photo)) == "invalid_transition"
+    assert code_of(lambda: case.confirm_finding(SPECIALIST, NOW, "It stands.")) == (
+        "no_objection_pending")
+    assert code_of(lambda: case.object_to_finding(STRANGER, NOW, "No!")) == "not_your_case"
+    case.object_to_finding(CUSTOMER, NOW, "The receipt says last week.")
+    case.add_evidence(CUSTOMER, NOW, photo)  # files come with the objection
+    assert case.objection == "The receipt says last week." and len(case.evidence) == 1
+    case.confirm_finding(SPECIALIST, NOW, "The receipt is for another product.")
+    assert case.state is CaseState.CLOSED_INVALID and case.objection is None
+    case.object_to_finding(CUSTOMER, NOW, "Still no.")
+    case.reopen(SPECIALIST, NOW, "Check the receipt again.")
+    assert case.state is CaseState.INVESTIGATING and case.objection is None
+
+
 def test_case_numbers_are_year_month_serial_and_grow_past_9999() -> None:
     assert str(CaseNumber.for_month(NOW, 7)) == "2611-0007"
     assert str(CaseNumber.for_month(NOW, 12345)) == "2611-12345"
