@@ -175,6 +175,10 @@ class Policy(_Strict):
     severity_labels: dict[str, str] = {}  # e.g. 003's "class 1" for major
     # Named to a customer whose complaint was found invalid, as the document names them.
     outside_routes: tuple[OutsideRoute, ...] = ()
+    # A survey answer after the automatic "no answer" close is still recorded; a
+    # dissatisfied one reopens the case within this many calendar days of the close
+    # (None: never; it is recorded and the customer may write to us anew).
+    late_survey_reopen_days: int | None = Field(default=None, ge=1, le=366)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

@@ -131,7 +131,13 @@ async def rated(query: CallbackQuery, callback_data: SurveyAnswer, state: FSMCon
         await message.answer(_("Would you like to add a comment? Just write it; or carry on "
                                "with anything else."))
         return
-    await message.answer(_("Thank you for telling us."))
+    if rating.is_dissatisfied:  # late, after the survey closed unanswered, past the window
+        await message.answer(_("Thank you for telling us, and we are sorry. Case {number} "
+                               "was closed too long ago to reopen it; if something is still "
+                               "wrong, just write to me and we will take it up as a new "
+                               "complaint.").format(number=changed.case.number))
+    else:
+        await message.answer(_("Thank you for telling us."))
     # Otherwise a comment only through its button: whatever else they write next is theirs
     # to route (``bot.flows.follow_up``), never a note slipped under a closed case.
     builder = InlineKeyboardBuilder()

@@ -17,7 +17,7 @@ from bot.views.dates import when
 from bot.views.labels import CUSTOMER_EVENTS, state_label
 from bot.views.notice_texts import render
 from bot.views.render import escape, shorten
-from core.domain import Action, Actor, Case, CaseState, Evidence
+from core.domain import Action, Actor, Case, CaseState, Evidence, Rating
 from core.domain.deadlines import next_due
 from core.notices import Question
 from core.policy import Policy
@@ -82,7 +82,10 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
     lines += ["", _("What happened so far:")]
     visible = [e for e in history if e.action.value in CUSTOMER_EVENTS][-15:]
     for event in visible:
-        line = f"• {when(event.at, tz, locale)} — {CUSTOMER_EVENTS[event.action.value]}"
+        label = str(CUSTOMER_EVENTS[event.action.value])
+        if event.data.get("rating") == Rating.NO_ANSWER.value:
+            label = _("The survey closed without your answer")  # not "recorded": none was
+        line = f"• {when(event.at, tz, locale)} — {label}"
         if event.action.value in ("invalidate", "ask_customer", "customer_reject",
                                   "customer_object", "confirm_finding") and event.note:
             line += f": {escape(shorten(event.note, 300))}"

@@ -8,7 +8,7 @@ them to the outbox in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -265,10 +265,13 @@ class Case:
         self._move(Action.START_REVISIT, actor, now, round=self.revisits_done + 1)
 
     def record_revisit(self, actor: Actor, now: datetime, rating: Rating,
-                       comment: str | None = None) -> None:
+                       comment: str | None = None, policy: Policy | None = None) -> None:
         comment = check_text("comment", comment, MAX_TEXT, required=False)
         if rating is Rating.NO_ANSWER and actor.role is Role.CUSTOMER:
             raise DomainError("bad_rating")
+        if self.state is CaseState.CLOSED:
+            self._late_revisit(actor, now, rating, comment, policy)
+            return
         done = self.revisits_done + 1
         if rating.is_dissatisfied:
             target = CaseState.INVESTIGATING
@@ -287,6 +290,30 @@ class Case:
             self._reopen_fields()
         elif target.is_closed:
             self._close(now, "no_answer" if rating is Rating.NO_ANSWER else "satisfied")
+
+    def _late_revisit(self, actor: Actor, now: datetime, rating: Rating, comment: str | None,
+                      policy: Policy | None) -> None:
+        """The answer to a survey already closed as unanswered: recorded all the same; a
+        dissatisfied one reopens the case within the policy's window (000 第七步)."""
+        if self.closure != "no_answer" or rating is Rating.NO_ANSWER:
+            raise DomainError("invalid_transition", action=Action.RECORD_REVISIT.value,
+                              state=self.state.value)
+        window = policy.late_survey_reopen_days if policy else None
+        closed = self.closed_at or now
+        if not rating.is_dissatisfied:
+            target = CaseState.CLOSED_SATISFIED
+        elif window is not None and now - closed <= timedelta(days=window):
+            target = CaseState.INVESTIGATING
+        else:
+            target = CaseState.CLOSED  # too late to reopen; the rating is still kept
+        reopened = {"previous": self.department} if target is CaseState.INVESTIGATING else {}
+        self._move(Action.RECORD_REVISIT, actor, now, to=target, note=comment,
+                   rating=rating.value, round=self.revisits_done, late=True, **reopened)
+        self.last_rating = rating
+        if target is CaseState.INVESTIGATING:
+            self._reopen_fields()
+        elif target is CaseState.CLOSED_SATISFIED:
+            self.closure = "satisfied"
 
     def close(self, actor: Actor, now: datetime, outcome: str, note: str) -> None:
         outcome = check_text("outcome", outcome, 40)

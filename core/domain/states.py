@@ -92,8 +92,9 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.CUSTOMER_REJECT: ({S.AWAITING_CUSTOMER}, S.ACCEPTED, {Role.CUSTOMER, Role.SPECIALIST}),
     Action.MARK_IMPLEMENTED: ({S.IMPLEMENTING}, S.IMPLEMENTED, {Role.DEPARTMENT}),
     Action.START_REVISIT: ({S.IMPLEMENTED, S.REVISITING}, S.REVISITING, {Role.SYSTEM, Role.SPECIALIST}),
+    # From CLOSED only a late answer to a survey closed unanswered (``Case.record_revisit``).
     Action.RECORD_REVISIT: (
-        {S.IMPLEMENTED, S.REVISITING},
+        {S.IMPLEMENTED, S.REVISITING, S.CLOSED},
         DECIDED,
         {Role.CUSTOMER, Role.SPECIALIST, Role.SYSTEM},
     ),

@@ -135,9 +135,11 @@ async def start_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Acto
 
 async def record_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          rating: Rating, comment: str | None = None) -> Changed:
-    """Satisfied closes after the policy's number of revisits; dissatisfied reopens."""
+    """Satisfied closes after the policy's number of revisits; dissatisfied reopens (also
+    late, after the survey closed unanswered, within the policy's window)."""
     return await _change(uow, rules, case_id, Action.RECORD_REVISIT,
-                         lambda case, now: case.record_revisit(actor, now, rating, comment))
+                         lambda case, now: case.record_revisit(actor, now, rating, comment,
+                                                               rules.policy))
 
 
 async def close(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor, outcome: str,

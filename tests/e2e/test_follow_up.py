@@ -3,13 +3,15 @@ after a closed case is a new complaint; with an open case the customer says whic
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.db.models import CaseRow
 from core.db.uow import Database
 from core.domain import Actor, CaseState, Remedy, RemedyKind, Role
 from core.organisation import load_organisation
-from core.services import handling, queries
+from core.services import handling, queries, revisits
 from core.services.rules import Rules
 from sandbox.script import play
 from tests.e2e.conftest import ROOT, Desk
@@ -208,5 +210,74 @@ async def test_in_english_the_desk_reopens_a_case_the_customer_disagrees_with(
         [case_id] = await case_ids(db)
         case, _history = await queries.case_with_history(db.uow(), case_id, DESK, limit=1)
         assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
+    finally:
+        await db.dispose()
+
+
+# -- a survey answered after its automatic close -----------------------------------------
+
+async def close_unanswered(db: Database, rules: Rules, case_id: int) -> None:
+    """The survey's reminder and its "no answer" close, as the job runner does them."""
+    payload = {"case_id": case_id, "round": 1}
+    await revisits.run_survey_reminder(db, rules, payload)
+    await revisits.run_survey_no_answer(db, rules, payload)
+    case, _h = await queries.case_with_history(db.uow(), case_id, DESK, limit=1)
+    assert case.state is CaseState.CLOSED and case.closure == "no_answer"
+
+
+async def test_a_late_dissatisfied_answer_is_recorded_and_reopens_the_case(desk: Desk) -> None:
+    desk.start_bot()
+    await desk.wait_until_started()
+    await play(desk.state, [*ZH_HANS_INTAKE, step("li_lei", press="✅ 对，没错")])
+    db = Database(desk.database_url)
+    try:
+        rules = rules_of(desk)
+        [case_id] = await case_ids(db)
+        await to_survey(db, rules, case_id)
+        await desk.wait_for(LI, has_button("不满意"))
+        await close_unanswered(db, rules, case_id)
+        await desk.wait_for(LI, lambda m: m.get("text", "").endswith(
+            "温馨提醒：您对这次投诉的处理满意吗？"))
+        case, _h = await queries.case_with_history(db.uow(), case_id, DESK, limit=1)
+        await desk.say(LI, "/status")
+        [view] = await desk.press(LI, str(case.number))
+        assert "满意度调查已结束，未收到您的评价" in view
+        assert "已记录您的满意度评价" not in view  # nothing was recorded yet
+        [sorry, _comment] = await desk.press(LI, "不满意", count=2)
+        assert sorry.startswith(f"很抱歉结果没能让您满意。我们已重新受理投诉单 {case.number}")
+        case, history = await queries.case_with_history(db.uow(), case_id, DESK)
+        assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
+        assert case.last_rating is not None and case.last_rating.value == "dissatisfied"
+        assert history[-1].data.get("late") is True
+        await desk.wait_for(DESK_CHAT, lambda m: is_card(m) and str(case.number) in m["text"])
+    finally:
+        await db.dispose()
+
+
+async def test_in_english_a_late_answer_past_the_window_is_kept_without_reopening(
+        desk: Desk) -> None:
+    desk.start_bot()
+    await desk.wait_until_started()
+    await play(desk.state, ANN_FILES)
+    db = Database(desk.database_url)
+    try:
+        rules = rules_of(desk)
+        [case_id] = await case_ids(db)
+        await to_survey(db, rules, case_id)
+        await desk.wait_for(ANN, has_button("Dissatisfied"))
+        await close_unanswered(db, rules, case_id)
+        # The survey closed 31 days ago: past the demo's 30 days (preset 000).
+        assert rules.policy.late_survey_reopen_days == 30
+        async with db.uow() as uow:
+            row = await uow.session.get(CaseRow, case_id)
+            assert row is not None
+            row.closed_at = rules.now() - timedelta(days=31)
+            await uow.commit()
+        [answer, _comment] = await desk.press(ANN, "Dissatisfied", count=2)
+        assert answer.startswith("Thank you for telling us, and we are sorry. Case ")
+        assert "closed too long ago to reopen it" in answer
+        case, _h = await queries.case_with_history(db.uow(), case_id, DESK, limit=1)
+        assert case.state is CaseState.CLOSED
+        assert case.last_rating is not None and case.last_rating.value == "dissatisfied"
     finally:
         await db.dispose()

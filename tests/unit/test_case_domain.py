@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -197,6 +197,41 @@ def test_a_customer_cannot_record_no_answer() -> None:
     case.customer_accept(CUSTOMER, NOW)
     case.mark_implemented(QUALITY_MEMBER, NOW)
     assert code_of(lambda: case.record_revisit(CUSTOMER, NOW, Rating.NO_ANSWER)) == "bad_rating"
+
+
+def unanswered() -> Case:
+    """Carried out, surveyed, and closed when the survey went unanswered."""
+    case = accepted()
+    case.propose(QUALITY_MEMBER, NOW, Remedy(RemedyKind.EXPLANATION, "Explained."), POLICY)
+    case.customer_accept(CUSTOMER, NOW)
+    case.mark_implemented(QUALITY_MEMBER, NOW)
+    case.start_revisit(SYSTEM, NOW)
+    case.record_revisit(SYSTEM, NOW, Rating.NO_ANSWER)
+    assert case.state is CaseState.CLOSED and case.closure == "no_answer"
+    return case
+
+
+def test_a_late_survey_answer_is_recorded_and_reopens_only_within_the_window() -> None:
+    policy = POLICY.model_copy(update={"late_survey_reopen_days": 30})
+    case = unanswered()
+    case.record_revisit(CUSTOMER, NOW + timedelta(days=2), Rating.SATISFIED, policy=policy)
+    assert case.state is CaseState.CLOSED_SATISFIED and case.last_rating is Rating.SATISFIED
+    case = unanswered()
+    case.record_revisit(CUSTOMER, NOW + timedelta(days=30), Rating.DISSATISFIED, policy=policy)
+    assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
+    case = unanswered()
+    case.record_revisit(CUSTOMER, NOW + timedelta(days=31), Rating.DISSATISFIED, policy=policy)
+    assert case.state is CaseState.CLOSED and case.last_rating is Rating.DISSATISFIED
+    case = unanswered()  # a policy without a window never reopens late
+    case.record_revisit(CUSTOMER, NOW, Rating.VERY_DISSATISFIED, policy=POLICY)
+    assert case.state is CaseState.CLOSED
+
+
+def test_a_case_closed_otherwise_takes_no_survey_answer() -> None:
+    case = filed()
+    case.close(VICE_PRESIDENT, NOW, "external_court", "Settled in court.")
+    assert code_of(lambda: case.record_revisit(CUSTOMER, NOW, Rating.SATISFIED)) == (
+        "invalid_transition")
 
 
 def test_a_question_pauses_until_answered() -> None:
