@@ -24,7 +24,7 @@ working moment; a major case's go out at once (leadership must hear within 30 mi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, TypedDict
@@ -36,10 +36,12 @@ from core.notices import (
     SUPERVISORS,
     DeadlineBreach,
     DeadlineWarning,
+    EscalatedToYou,
     MajorCase,
     Notice,
     department,
 )
+from core.organisation import StaffMember
 from core.policy import Deadline, Policy, WorkingDuration
 
 WARNING = "warning"
@@ -47,7 +49,8 @@ BREACH = "breach"
 KIND_WARNING = DeadlineWarning.kind
 KIND_BREACH = DeadlineBreach.kind
 KIND_MAJOR = MajorCase.kind
-ALERT_KINDS = frozenset({KIND_WARNING, KIND_BREACH, KIND_MAJOR})
+KIND_ESCALATED = EscalatedToYou.kind
+ALERT_KINDS = frozenset({KIND_WARNING, KIND_BREACH, KIND_MAJOR, KIND_ESCALATED})
 
 # clock code -> {"due": ISO instant in UTC, "sent": ["warning", "breach"]}
 Said = dict[str, dict[str, Any]]
@@ -73,7 +76,7 @@ def warn_before(policy: Policy) -> WorkingDuration:
 
 def horizon(policy: Policy, calendar: BusinessCalendar, now: datetime) -> datetime:
     """Deadlines up to this instant are inside the warning window."""
-    return calendar.add_working(now, **warn_before(policy).as_kwargs())
+    return warn_before(policy).after(calendar, now)
 
 
 def already_said(said: Mapping[str, Any] | None, clock: Deadline, due: datetime) -> frozenset[str]:
@@ -147,18 +150,25 @@ class _About(TypedDict):
 
 
 def notices(case: Case, alerts: Iterable[Owed], policy: Policy, now: datetime, *,
-            tz: tzinfo | None = None, escalated: bool = False) -> list[Notice]:
+            tz: tzinfo | None = None, escalated: bool = False,
+            calendar: BusinessCalendar | None = None,
+            staff: Sequence[StaffMember] = ()) -> list[Notice]:
     """The outbox notices for ``alerts`` (``case`` as it is after any escalation).
 
     - warning: the responsible department ("desk" while the case has none); on a case
       already escalated (level >= 1), the supervisors as well;
-    - breach: the supervisors — everyone on the case's level after the escalation.
+    - breach: the supervisors' group; when it escalated the case, also each person of
+      ``staff`` (the organisation file's) on the new level, privately (``on_level``).
+
+    ``calendar`` gives the lateness in working time, which is what the deadline counts.
     """
     assert case.id is not None
     level = level_code(case, policy)
     out: list[Notice] = []
     for item in alerts:
         late = max(0, math.floor((now - item.due).total_seconds() / 60))
+        working = (math.floor(calendar.working_between(item.due, now).total_seconds() / 60)
+                   if calendar is not None and item.stage == BREACH else -1)
         left = max(0, math.ceil((item.due - now).total_seconds() / 60))
         about = _About(
             case_id=case.id,
@@ -174,13 +184,26 @@ def notices(case: Case, alerts: Iterable[Owed], policy: Policy, now: datetime, *
             department=case.department or "",
         )
         if item.stage == BREACH:
-            out.append(DeadlineBreach(**about))
+            told = on_level(staff, level, case.department) if about["escalated"] else []
+            named = tuple(member.name for member in told)
+            out.append(DeadlineBreach(**about, late_working_minutes=working, named=named))
+            out += [EscalatedToYou(telegram_id=member.telegram_id, **about,
+                                   late_working_minutes=working, named=named)
+                    for member in told]
             continue
         out.append(DeadlineWarning(
             to=department(case.department) if case.department else DESK, **about))
         if case.escalation_level >= 1:
             out.append(DeadlineWarning(to=SUPERVISORS, **about))
     return out
+
+
+def on_level(staff: Iterable[StaffMember], level: str, department: str | None
+             ) -> list[StaffMember]:
+    """Who stands on ``level`` for a case of ``department``: department staff of that
+    department only (another department's manager has no say in it), anyone else on it."""
+    return [member for member in staff if member.level == level
+            and (member.role != "department" or member.department == department)]
 
 
 MISSED = "deadline missed: "  # the audit note's fixed start; the bot puts it in words

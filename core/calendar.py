@@ -12,119 +12,19 @@ one tzinfo by wall clock, which is wrong across DST changes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from core.calendar_spec import CalendarSpec, Minutes
 
 __all__ = ["BusinessCalendar", "CalendarSpec"]
 
 _UTC = dt.UTC
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SUGAR = {"every_day": _DAYS, "weekdays": _DAYS[:5]}
-_PERIOD_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 # A year with no working time at all is a configuration error, not a long wait.
 _MAX_IDLE_DAYS = 3660
 
-Minutes = tuple[int, int]  # (start, end) minutes after local midnight; end may be 1440
-
-
-def _parse_periods(values: list[str], where: str) -> tuple[Minutes, ...]:
-    """Parse ["09:00-12:00", ...]; errors name the offending value and its key."""
-    out: list[Minutes] = []
-    for raw in values:
-        m = _PERIOD_RE.match(raw.strip()) if isinstance(raw, str) else None
-        if not m:
-            raise ValueError(f"{where}: period {raw!r} is not of the form 'HH:MM-HH:MM'")
-        h1, m1, h2, m2 = map(int, m.groups())
-        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
-            raise ValueError(f"{where}: period {raw!r} has an invalid time")
-        start, end = h1 * 60 + m1, h2 * 60 + m2
-        if start >= end:
-            raise ValueError(f"{where}: period {raw!r} must start before it ends")
-        if out and start < out[-1][1]:
-            raise ValueError(f"{where}: period {raw!r} overlaps or precedes the one before it")
-        out.append((start, end))
-    return tuple(out)
-
-
-class CalendarSpec(BaseModel):
-    """Calendar configuration as it appears in the organisation's TOML file."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    timezone: str = "Asia/Shanghai"
-    country: str | None = "CN"  # `holidays` country code; None = no public holidays
-    subdivision: str | None = None
-    # Keys: mon..sun, or sugar "weekdays"/"every_day"; specific days override sugar.
-    hours: dict[str, list[str]] = {"weekdays": ["09:00-17:00"]}
-    makeup_day_hours: list[str] | None = None  # default: Monday's (or first open day's)
-    observe_public_holidays: bool = True  # False for a 24-hour service
-    closed_days: list[dt.date] = []
-    open_days: list[dt.date] = []
-
-    @field_validator("timezone")
-    @classmethod
-    def _check_timezone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone {v!r} (IANA name, e.g. 'Asia/Shanghai')") from e
-        return v
-
-    @field_validator("country")
-    @classmethod
-    def _check_country(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                holidays.country_holidays(v)
-            except NotImplementedError as e:
-                raise ValueError(f"unknown holidays country code {v!r}") from e
-        return v
-
-    @field_validator("hours")
-    @classmethod
-    def _check_hours(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        for key, periods in v.items():
-            if key not in _DAYS and key not in _SUGAR:
-                allowed = ", ".join((*_DAYS, *_SUGAR))
-                raise ValueError(f"unknown day {key!r} in hours; use one of {allowed}")
-            _parse_periods(periods, f"hours.{key}")
-        return v
-
-    @model_validator(mode="after")
-    def _check_combinations(self) -> CalendarSpec:
-        self.makeup_periods()  # validates makeup_day_hours
-        if self.subdivision is not None:
-            if self.country is None:
-                raise ValueError(f"subdivision {self.subdivision!r} needs a country")
-            try:
-                holidays.country_holidays(self.country, subdiv=self.subdivision)
-            except NotImplementedError as e:
-                raise ValueError(
-                    f"unknown subdivision {self.subdivision!r} for country {self.country!r}"
-                ) from e
-        both = sorted(set(self.closed_days) & set(self.open_days))
-        if both:
-            raise ValueError(f"in both closed_days and open_days: {[d.isoformat() for d in both]}")
-        return self
-
-    def week(self) -> tuple[tuple[Minutes, ...], ...]:
-        """Opening periods for mon..sun after applying sugar keys (every_day < weekdays < day)."""
-        week: dict[str, tuple[Minutes, ...]] = {d: () for d in _DAYS}
-        for key in ("every_day", "weekdays", *_DAYS):
-            if key in self.hours:
-                periods = _parse_periods(self.hours[key], f"hours.{key}")
-                for day in _SUGAR.get(key, (key,)):
-                    week[day] = periods
-        return tuple(week[d] for d in _DAYS)
-
-    def makeup_periods(self) -> tuple[Minutes, ...]:
-        if self.makeup_day_hours is not None:
-            return _parse_periods(self.makeup_day_hours, "makeup_day_hours")
-        return next((p for p in self.week() if p), ())
 
 
 class BusinessCalendar:
@@ -230,6 +130,33 @@ class BusinessCalendar:
 
     def is_working_day(self, d: dt.date) -> bool:
         return bool(self._utc_periods(d))
+
+    def is_statutory_working_day(self, d: dt.date) -> bool:
+        """Mon–Fri minus public holidays plus official make-up workdays (调休).
+
+        The law's calendar, not the organisation's: opening hours, `observe_public_holidays`
+        and the organisation's own closed/open days do not change it, so a hotline open every
+        day still counts "3个工作日" as the document means them.
+        """
+        if self._country is not None:
+            days_off, workdays = self._year(d.year)
+            if d in workdays:
+                return True
+            if d in days_off:
+                return False
+        return d.weekday() < 5
+
+    def day_end(self, d: dt.date) -> dt.datetime:
+        """When a deadline counted in whole days ends on local date `d`.
+
+        The closing time that day; on a day the organisation is closed, the closing time it
+        usually has on that weekday (or on a make-up day), so the date people read is `d`.
+        """
+        periods = self._utc_periods(d)
+        if periods:
+            return periods[-1][1].astimezone(self.tz)
+        usual = self._week[d.weekday()] or self._makeup or ((0, 1440),)
+        return self._local(d, usual[-1][1]).astimezone(self.tz)
 
     def periods(self, d: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """Working periods of local date `d`, as aware datetimes in `tz`."""

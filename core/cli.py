@@ -89,7 +89,8 @@ def summarise(policy: Policy) -> str:
         f"{policy.calendar.country or 'no country'}",
         "departments: " + ", ".join(f"{d.code} ({d.name})" for d in policy.departments),
         "categories: " + ", ".join(f"{c.code} -> {c.department}" for c in policy.categories),
-        "deadlines: " + ", ".join(f"{clock.value} {value}" for clock, value in policy.sla.items()),
+        "deadlines:", *(f"  {clock.value} {value}: {value.in_words()}"
+                        for clock, value in policy.sla.items()),
         "escalation: " + " -> ".join(
             f"{level.code} (limit {level.compensation_limit if level.compensation_limit is not None else 'none'})"
             for level in policy.escalation
@@ -207,7 +208,7 @@ def _run_due(args: argparse.Namespace) -> None:
             outcomes = await revisits.run_due_jobs(db, rules, now)
             for outcome in outcomes:
                 print(f"job {outcome.kind} {outcome.key}: {outcome.text}")
-            swept = await deadlines.sweep(db, rules, now)
+            swept = await deadlines.sweep(db, rules, now, organisation=organisation)
         for alert in swept.alerts:
             print(f"{alert.stage} {alert.number} {alert.clock} due {_when(alert.due, tz)} "
                   f"-> {', '.join(alert.audiences)} at {_when(alert.deliver_at, tz)}")

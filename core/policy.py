@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import ErrorDetails
 
 from core.calendar import CalendarSpec
+from core.durations import Duration, DurationUnit, WorkingDuration
 
 
 class Deadline(StrEnum):
@@ -57,44 +57,6 @@ class OutsideRoute(StrEnum):
     CONSUMER_ASSOCIATION = "consumer_association"
     ARBITRATION = "arbitration"
     COURT = "court"
-
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|h|m)\s*$")
-
-
-class WorkingDuration(BaseModel):
-    """An SLA length in the business calendar's working time: "5d", "12h" or "30m"."""
-
-    model_config = ConfigDict(frozen=True)
-    amount: Decimal
-    unit: str  # "d" working days (ends at closing time), "h" hours, "m" minutes
-
-    def as_kwargs(self) -> dict[str, Any]:
-        if self.unit == "d":
-            return {"days": int(self.amount)}
-        if self.unit == "h":
-            return {"hours": float(self.amount)}
-        return {"minutes": float(self.amount)}
-
-    def __str__(self) -> str:
-        return f"{self.amount.normalize():f}{self.unit}"
-
-
-def _parse_duration(value: Any) -> Any:
-    if isinstance(value, (WorkingDuration, dict)):
-        return value
-    if isinstance(value, timedelta):
-        return {"amount": Decimal(value.total_seconds()) / 60, "unit": "m"}
-    match = _DURATION.match(str(value))
-    if not match or Decimal(match.group(1)) <= 0:
-        raise ValueError(f"{value!r} is not a duration like '5d', '12h' or '30m'")
-    amount, unit = Decimal(match.group(1)), match.group(2)
-    if unit == "d" and amount != amount.to_integral_value():
-        raise ValueError(f"{value!r}: working days must be a whole number")
-    return {"amount": amount, "unit": unit}
-
-
-Duration = Annotated[WorkingDuration, BeforeValidator(_parse_duration)]
 
 
 class _Strict(BaseModel):
@@ -161,7 +123,7 @@ class Policy(_Strict):
     departments: tuple[Department, ...]
     categories: tuple[Category, ...]
     sla: dict[Deadline, Duration]
-    warn_before: Duration = WorkingDuration(amount=Decimal(2), unit="h")
+    warn_before: Duration = WorkingDuration(amount=Decimal(2), unit=DurationUnit.HOURS)
     revisits_default: int = Field(default=1, ge=0, le=5)
     escalation: tuple[EscalationLevel, ...]
     major: MajorRules = MajorRules()

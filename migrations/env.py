@@ -7,6 +7,7 @@ from typing import Any
 
 from alembic import context
 
+from core.db.dialect import include_in_model_comparison
 from core.db.engine import make_engine, normalise_url
 from core.db.models import Base
 
@@ -20,6 +21,7 @@ def _configure(connection: Any) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only ALTER via copy-and-move
         compare_type=True,
+        include_name=include_in_model_comparison,  # the search indexes are not models
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -18,7 +18,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.delivery.evidence import send_file
 from bot.views.cards import card_buttons, card_text, event_note
-from bot.views.labels import RATINGS
+from bot.views.labels import RATINGS, level_label
 from bot.views.render import escape, shorten
 from bot.views.verdict import latest_verdict
 from core.domain import Evidence
@@ -152,6 +152,8 @@ def event_line(event: CardEvent, names: dict[int, str]) -> str | None:
     note = f"<b>{escape(who)}</b> {label}"
     if event.detail in RATINGS:
         note += f" ({RATINGS[event.detail]})"
+    elif event.event in ("escalate", "de_escalate") and event.detail:
+        note += " → " + escape(level_label(event.detail))  # which level has it now
     if event.note:
         note += ": " + escape(shorten(event_note(event.note), 500))
     return note

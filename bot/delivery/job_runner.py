@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery import reminders
 from bot.delivery.reminders import IntakeReminder
+from core.organisation import Organisation
 from core.ports import Database, Job, JobToSchedule
 from core.reports import monthly
 from core.services import deadlines, digest, revisits
@@ -23,9 +24,11 @@ SWEEP_EVERY = timedelta(minutes=1)
 
 class JobRunner:
     def __init__(self, bot: Bot, db: Database, rules: Rules, storage: BaseStorage, i18n: I18n,
-                 reminder: IntakeReminder, idle_pause: float = 5.0) -> None:
+                 reminder: IntakeReminder, idle_pause: float = 5.0,
+                 organisation: Organisation | None = None) -> None:
         self.bot, self.db, self.rules, self.storage, self.i18n = bot, db, rules, storage, i18n
         self.reminder = reminder
+        self.organisation = organisation  # who stands on each escalation level
         self.queue = db.jobs
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
@@ -48,7 +51,8 @@ class JobRunner:
                 now = self.rules.now()
                 if self._wake.is_set() or last_sweep is None or now - last_sweep >= SWEEP_EVERY:
                     self._wake.clear()
-                    await deadlines.sweep(self.db, self.rules, now)
+                    await deadlines.sweep(self.db, self.rules, now,
+                                          organisation=self.organisation)
                     await digest.send_if_due(self.db, self.rules, now)
                     await monthly.queue_if_due(self.db, self.rules, now)
                     last_sweep = now

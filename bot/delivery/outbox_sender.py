@@ -30,14 +30,15 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery import report_sender
 from bot.delivery.card_sender import CardSender
+from bot.delivery.in_person import send_to_staff
 from bot.delivery.pacing import Pacer
 from bot.views.notice_texts import render
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
-from core.notices import Card, MonthlyReport, Notice
+from core.notices import STAFF, Card, MonthlyReport, Notice
 from core.organisation import Organisation
 from core.reports import Period
-from core.services import groups, reach
+from core.services import groups, reach, staff
 from core.services.groups import Group
 from core.services.rules import Rules
 
@@ -126,6 +127,9 @@ class OutboxSender:
             async with self.db.uow() as uow:
                 person = await uow.people.get(int(item.address))
                 return person.telegram_id, person.language or default, None
+        if item.audience == STAFF:  # their private chat, in the language the file gives
+            member = await staff.member_now(self.db, self.organisation, int(item.address))
+            return int(item.address), (member.language if member else None) or default, None
         wanted = {"desk": "desk", "supervisors": "supervisors"}.get(
             item.audience, f"department:{item.address}")
         group = await groups.group_for(self.db, self.organisation, wanted)
@@ -140,6 +144,9 @@ class OutboxSender:
             if apart is not None:
                 return await apart(self, item, chat_id, group, locale)
             text, markup = render(item.notice, self.rules.policy)
+            if item.audience == STAFF:
+                return await send_to_staff(self.bot, self.db, self.organisation, chat_id,
+                                           text, markup)
             message = await self.bot.send_message(chat_id, text, reply_markup=markup)
             return message.message_id
 

@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 class Bucket:
     capacity: float
     per_second: float
-    tokens: float = -1.0
-    updated: datetime | None = None
+    tokens: float = 0.0  # below zero: slots reserved ahead (``Pacer.reserve``)
+    updated: datetime | None = None  # None: never used, so full
 
     def _refill(self, now: datetime) -> None:
-        if self.tokens < 0:
+        if self.updated is None:
             self.tokens = self.capacity
-        elif self.updated is not None:
+        else:
             elapsed = (now - self.updated).total_seconds()
             self.tokens = min(self.capacity, self.tokens + max(0.0, elapsed) * self.per_second)
         self.updated = now
@@ -40,11 +40,16 @@ class Bucket:
         self.tokens -= 1
 
 
+# Requests leave evenly spaced but reach Telegram with network jitter: spacing them 5%
+# wider than the limit keeps two of them from landing inside one window.
+MARGIN = 1.05
+
+
 @dataclass
 class Pacer:
-    private: tuple[float, float] = (1, 1.0)  # tokens held, tokens per second
-    group: tuple[float, float] = (1, 20 / 60)
-    overall: tuple[float, float] = (1, 30.0)
+    private: tuple[float, float] = (1, 1.0 / MARGIN)  # tokens held, tokens per second
+    group: tuple[float, float] = (1, 20 / 60 / MARGIN)
+    overall: tuple[float, float] = (1, 30.0 / MARGIN)
     _chats: dict[int, Bucket] = field(default_factory=dict)
     _all: Bucket | None = None
 
@@ -63,6 +68,15 @@ class Pacer:
         if self._all is None:
             self._all = Bucket(*self.overall)
         return self._all.wait(now)
+
+    def reserve_overall(self, now: datetime) -> float:
+        """Take the bot's next overall slot; the seconds until it comes. The bucket may go
+        below zero, so the next caller queues behind this one."""
+        if self._all is None:
+            self._all = Bucket(*self.overall)
+        pause = self._all.wait(now)
+        self._all.take(now)
+        return pause.total_seconds()
 
     def sent(self, chat_id: int, now: datetime, messages: int = 1) -> None:
         if self._all is None:

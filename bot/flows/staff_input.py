@@ -10,6 +10,7 @@ ordinary group chatter); only that person's reply to the prompt itself is the an
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -21,16 +22,17 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.actions.card import CALL_ANSWERS, CARD
-from bot.actions.model import CaseAction, Given
+from bot.actions.model import CaseAction, Given, ensure_possible
 from bot.input.callbacks import StaffAction
 from bot.input.media import not_a_command
+from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
 from bot.views.labels import REMEDIES
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
 from core.ports import Database
-from core.services import filing, people
+from core.services import filing, people, queries
 from core.services.rules import Rules
 
 router = Router(name="staff-input")
@@ -51,31 +53,53 @@ async def _ask(message: Message, state: FSMContext, step: State, text: str,
     await state.update_data({**data, PROMPT_KEY: asked.message_id})
 
 
-async def ask_words(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
-                    arg: str = "", amount: str | None = None) -> None:
+@dataclass(frozen=True)
+class Asked:
+    """What a prompt is for: the step, its case (number and version as the person saw it)
+    and the option chosen."""
+
+    entry: CaseAction
+    case_id: int
+    number: str
+    version: int
+    arg: str = ""
+
+
+async def ask_words(message: Message, state: FSMContext, asked: Asked,
+                    amount: str | None = None) -> None:
     """``message`` is the one pressed: a call task's buttons go once the answer is in."""
-    await _ask(message, state, StaffInput.text, str(entry.words), staff_action=entry.code,
-               staff_case=case_id, staff_arg=arg, staff_amount=amount,
-               staff_origin=message.message_id if entry.code in CALL_ANSWERS else None)
+    origin = message.message_id if asked.entry.code in CALL_ANSWERS else None
+    await _ask(message, state, StaffInput.text, for_case(str(asked.entry.words), asked.number),
+               staff_amount=amount, staff_origin=origin, **_remembered(asked))
 
 
-async def ask_amount(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
-                     arg: str) -> None:
+async def ask_amount(message: Message, state: FSMContext, asked: Asked) -> None:
     await _ask(message, state, StaffInput.amount,
-               _("What amount? Digits only, e.g. 800 (reply to this message)."),
-               staff_action=entry.code, staff_case=case_id, staff_arg=arg)
+               for_case(_("What amount? Digits only, e.g. 800 (reply to this message)."),
+                        asked.number), **_remembered(asked))
+
+
+def _remembered(asked: Asked) -> dict[str, object]:
+    return {"staff_action": asked.entry.code, "staff_case": asked.case_id,
+            "staff_number": asked.number, "staff_version": asked.version,
+            "staff_arg": asked.arg}
+
+
+def _asked(data: dict[str, object]) -> Asked | None:
+    """What the pending prompt was for; None for a step this version of the bot does not
+    have."""
+    code = data.get("staff_action")
+    if not isinstance(code, str) or code not in CARD.codes:
+        return None
+    return Asked(CARD.get(code), int(str(data.get("staff_case") or 0)),
+                 str(data.get("staff_number") or ""), int(str(data.get("staff_version") or 0)),
+                 str(data.get("staff_arg") or ""))
 
 
 async def ask_caller(message: Message, state: FSMContext, category: str | None) -> None:
     await _ask(message, state, StaffInput.caller,
                _("First line: the caller's name and phone number. Then, on the next lines, "
                  "what happened in their words (reply to this message)."), category=category)
-
-
-def _entry(data: dict[str, object]) -> CaseAction | None:
-    """The step a prompt was for; None for one this version of the bot does not have."""
-    code = data.get("staff_action")
-    return CARD.get(code) if isinstance(code, str) and code in CARD.codes else None
 
 
 STAFF_STATES = (StaffInput.amount, StaffInput.text, StaffInput.caller, StaffInput.demand,
@@ -90,7 +114,8 @@ async def cancelled(message: Message, state: FSMContext) -> None:
 
 
 @router.message(StaffInput.amount, not_a_command, answers_prompt())
-async def amount_typed(message: Message, state: FSMContext) -> None:
+async def amount_typed(message: Message, state: FSMContext, db: Database,
+                       actor: Actor) -> None:
     data = await state.get_data()
     try:
         amount = money((message.text or "").replace(",", "").strip())
@@ -98,12 +123,19 @@ async def amount_typed(message: Message, state: FSMContext) -> None:
         await message.reply(_("Please give an amount greater than zero, with at most two "
                               "decimals."))
         return
-    entry = _entry(data)
-    if entry is None:
+    asked = _asked(data)
+    if asked is None:
         await state.clear()
         return
-    await ask_words(message, state, entry, int(data.get("staff_case", 0)),
-                    str(data.get("staff_arg", "")), amount=str(amount))
+    if asked.version:  # the case moved on since: refused now, before the words are typed
+        case, _history = await queries.case_with_history(
+            db.uow(read_only=True), asked.case_id, actor, limit=1)
+        try:
+            ensure_possible(asked.entry, case, actor.seeing(asked.version))
+        except DomainError:
+            await state.clear()
+            raise
+    await ask_words(message, state, asked, amount=str(amount))
 
 
 @router.message(StaffInput.text, not_a_command, answers_prompt())
@@ -114,13 +146,15 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
     if not text:
         await message.reply(_("Please answer in words."))
         return
-    entry, case_id = _entry(data), int(data.get("staff_case", 0))
+    asked = _asked(data)
     await state.clear()
-    if entry is None or entry.words is None or entry.perform is None:
+    if asked is None or asked.entry.words is None or asked.entry.perform is None:
         return
     amount = data.get("staff_amount")
-    await entry.perform(db, rules, case_id, actor, Given(
-        arg=str(data.get("staff_arg", "")), text=text, amount=str(amount) if amount else None,
+    # As the prompt was made for the case: refused (in the change's own transaction) if
+    # the case has changed since it was asked.
+    await asked.entry.perform(db, rules, asked.case_id, actor.seeing(asked.version), Given(
+        arg=asked.arg, text=text, amount=str(amount) if amount else None,
         organisation=organisation))
     origin = data.get("staff_origin")
     if isinstance(origin, int) and message.bot is not None:

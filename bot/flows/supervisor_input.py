@@ -20,8 +20,9 @@ from bot.actions.desk import DESK
 from bot.actions.model import CaseAction, Given
 from bot.handlers.supervisor import send_case
 from bot.input.media import not_a_command
+from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
-from core.domain import Actor
+from core.domain import Actor, Case
 from core.organisation import Organisation
 from core.ports import Database
 from core.services.rules import Rules
@@ -33,12 +34,15 @@ class SupervisorInput(StatesGroup):
     text = State()
 
 
-async def prompt(message: Message, state: FSMContext, entry: CaseAction, case_id: int,
+async def prompt(message: Message, state: FSMContext, entry: CaseAction, case: Case,
                  arg: str = "") -> None:
-    asked = await message.answer(str(entry.words), reply_markup=ForceReply(selective=True))
+    """Ask for ``entry``'s words on ``case`` as it is now: the answer is refused if the
+    case changes before it comes."""
+    asked = await message.answer(for_case(str(entry.words), case.number),
+                                 reply_markup=ForceReply(selective=True))
     await state.set_state(SupervisorInput.text)
-    await state.update_data({"sup_action": entry.code, "sup_case": case_id, "sup_arg": arg,
-                             PROMPT_KEY: asked.message_id})
+    await state.update_data({"sup_action": entry.code, "sup_case": case.id, "sup_arg": arg,
+                             "sup_version": case.version, PROMPT_KEY: asked.message_id})
 
 
 @router.message(SupervisorInput.text, Command("cancel"))
@@ -57,11 +61,13 @@ async def typed(message: Message, state: FSMContext, db: Database, rules: Rules,
     data = await state.get_data()
     action, case_id, arg = data.get("sup_action"), int(data.get("sup_case", 0)), \
         str(data.get("sup_arg", ""))
+    version = int(data.get("sup_version") or 0)
     await state.clear()
     entry = DESK.get(action) if action in DESK.codes else None
     if entry is None or entry.words is None or entry.perform is None:
         return  # not a step that asks for words (a prompt from an older version)
-    await entry.perform(db, rules, case_id, actor, Given(arg=arg, text=text,
-                                                         organisation=organisation))
+    # Refused, in the change's own transaction, if the case changed since it was asked.
+    await entry.perform(db, rules, case_id, actor.seeing(version),
+                        Given(arg=arg, text=text, organisation=organisation))
     await message.reply(_("Done."))
     await send_case(message, db, rules, i18n.current_locale, case_id)

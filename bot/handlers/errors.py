@@ -12,6 +12,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.input.menus import mark_spent
 from bot.runtime.i18n import choose_locale
 from bot.views.texts import explain
 from core.domain import DomainError
@@ -20,12 +21,12 @@ log = logging.getLogger(__name__)
 router = Router(name="errors")
 
 
-async def _tell(event: ErrorEvent, text: str) -> None:
+async def _tell(event: ErrorEvent, text: str, *, alert: bool = False) -> None:
     """Answer where the person acted: a button's toast, or a reply in the chat."""
     update = event.update
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=len(text) > 60)
+            await update.callback_query.answer(text[:200], show_alert=alert or len(text) > 60)
         elif update.message is not None:
             await update.message.answer(text)
     except TelegramAPIError:
@@ -44,7 +45,11 @@ async def refused(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
             error.params["owner"] = owner.name or "?"
     # The handler's locale context has ended by now: choose it again from the same data.
     with i18n.context(), i18n.use_locale(choose_locale(data, i18n.default_locale)):
-        await _tell(event, explain(error))
+        # A spent menu: an alert to dismiss, not a toast missed while the menu changes.
+        await _tell(event, explain(error), alert=error.code == "moved_on")
+        query = event.update.callback_query
+        if error.code == "moved_on" and query is not None:
+            await mark_spent(query, str(error.params.get("number", "")))
 
 
 @router.errors()

@@ -14,8 +14,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.actions.card import CALL_ANSWERS, CARD, FILES
 from bot.actions.model import Given, ensure_possible
 from bot.delivery.evidence import send_evidence
-from bot.flows.staff_input import ask_amount, ask_caller, ask_words
+from bot.flows.staff_input import Asked, ask_amount, ask_caller, ask_words
 from bot.input.callbacks import StaffAction
+from bot.input.menus import for_case
 from bot.views.labels import category_label
 from core.domain import Actor, Case, DomainError
 from core.organisation import Organisation
@@ -31,27 +32,33 @@ router = Router(name="staff")
 async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: FSMContext,
                        db: Database, rules: Rules, actor: Actor,
                        organisation: Organisation) -> None:
-    """A step from the catalogue (``bot.actions.card``): a choice, a prompt, or the change."""
+    """A step from the catalogue (``bot.actions.card``): a choice, a prompt, or the change.
+    A menu's button acts on the case as the menu showed it (``callback_data.version``)."""
     entry, case_id, arg = CARD.get(callback_data.action), callback_data.case_id, \
         callback_data.arg
+    actor = actor.seeing(callback_data.version)
     message = query.message
     assert isinstance(message, Message)
     if entry.asks_first:
-        # Check the person may act on the case before asking them to type anything.
+        # Check the person may act on the case (as the menu showed it) before asking them
+        # to type anything; what they are asked then carries the case's version.
         case, _history = await queries.case_with_history(
             db.uow(read_only=True), case_id, actor, limit=1)
         ensure_possible(entry, case, actor)
+        asked = Asked(entry, case_id, str(case.number), case.version, arg)
         if entry.choice is not None:
             builder = InlineKeyboardBuilder()
             for code, label in entry.choice.options(case, rules, organisation):
                 builder.button(text=label, callback_data=StaffAction(
-                    action=entry.choice.then, case_id=case_id, arg=code))
+                    action=entry.choice.then, case_id=case_id, arg=code,
+                    version=case.version))
             builder.adjust(2)
-            await message.answer(str(entry.choice.question), reply_markup=builder.as_markup())
+            await message.answer(for_case(str(entry.choice.question), case.number),
+                                 reply_markup=builder.as_markup())
         elif arg in entry.amount_for:
-            await ask_amount(message, state, entry, case_id, arg)
+            await ask_amount(message, state, asked)
         else:
-            await ask_words(message, state, entry, case_id, arg)
+            await ask_words(message, state, asked)
     else:
         assert entry.perform is not None
         await entry.perform(db, rules, case_id, actor, Given(arg=arg, organisation=organisation))

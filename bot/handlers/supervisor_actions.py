@@ -76,6 +76,7 @@ async def pressed(query: CallbackQuery, callback_data: SupervisorAction, state: 
     message, page = await _open(query, callback_data, db)
     entry, case, arg = DESK.get(callback_data.action), page.case, callback_data.arg
     case_id, locale = callback_data.case_id, i18n.current_locale
+    actor = actor.seeing(callback_data.version)  # as the view or sub-menu showed the case
     # Reassigning names people: those invited or removed in chat count too.
     organisation = await staff.with_roster(db, organisation)
     if entry.accepts is not None and not entry.accepts(arg):
@@ -88,9 +89,9 @@ async def pressed(query: CallbackQuery, callback_data: SupervisorAction, state: 
             await query.answer(str(entry.choice.nothing), show_alert=True)
             return
         await show(message, case_view(page, rules, locale, rules.now())[0],
-                   choices(case_id, entry.choice.then, options))
+                   choices(case, entry.choice.then, options))
     elif entry.words is not None:
-        await prompt(message, state, entry, case_id, arg)
+        await prompt(message, state, entry, case, arg)
     else:
         assert entry.perform is not None
         await entry.perform(db, rules, case_id, actor, Given(

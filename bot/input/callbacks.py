@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
@@ -12,6 +12,17 @@ from pydantic import Field
 # a stale button, never with an overflow deep in the database driver.
 Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
 Page = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# The case's version a menu was made for (0: none, the button acts on the case as it is);
+# a press after the case changed is refused (``Actor.saw``).
+Version = Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+
+def _versioned(cls: type[CallbackData], value: str) -> str:
+    """Buttons sent before ``version`` was added (cards still on screen) lack it: read as
+    version 0, acting on the case as it is, as they always did."""
+    if value.count(cls.__separator__) == len(cls.model_fields) - 1:
+        return value + cls.__separator__ + "0"
+    return value
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -56,11 +67,17 @@ class SurveyAnswer(CallbackData, prefix="sv"):
 class StaffAction(CallbackData, prefix="st"):
     """A button on a task card. ``action`` is a code of ``bot.actions.card`` (or
     ``register``); the routers' filters let no other through. ``arg`` is a code
-    (department, remedy kind), never text."""
+    (department, remedy kind), never text. A card's own buttons carry no ``version`` (the
+    card is edited as the case moves); the menus and prompts they open do."""
 
     action: str
     case_id: Id
     arg: str = ""
+    version: Version = 0
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        return super().unpack(_versioned(cls, value))
 
 
 class SupervisorAction(CallbackData, prefix="su"):
@@ -73,6 +90,11 @@ class SupervisorAction(CallbackData, prefix="su"):
     case_id: Id
     arg: str = ""
     page: Page = 0
+    version: Version = 0
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        return super().unpack(_versioned(cls, value))
 
 
 class SupervisorPage(CallbackData, prefix="sp"):

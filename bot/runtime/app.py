@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -16,6 +17,8 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery.already_done import AlreadyDone
 from bot.delivery.flood_wait import WaitOutFloods
+from bot.delivery.paced_requests import PacedRequests
+from bot.delivery.pacing import Pacer
 from bot.delivery.reminders import IntakeReminder
 from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
@@ -28,14 +31,18 @@ from core.organisation import Organisation
 from core.services.rules import Rules
 
 
-def build_bot(token: str, api_url: str, *, conversational: bool = False) -> Bot:
-    """``conversational``: the bot the handlers answer people with, which waits out a 429
-    (``bot.delivery.flood_wait``); the background workers' bot postpones instead."""
+def build_bot(token: str, api_url: str, *,
+              paced_by: tuple[Pacer, Callable[[], datetime]] | None = None) -> Bot:
+    """``paced_by`` (a pacer and its clock): the bot the handlers answer people with. It
+    keeps to the flood budget it shares with the outbox (``bot.delivery.paced_requests``)
+    and waits out a 429 (``bot.delivery.flood_wait``); the background workers' bot
+    postpones a notice instead."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
-    if conversational:
+    if paced_by is not None:
         session.middleware(WaitOutFloods())
+        session.middleware(PacedRequests(*paced_by))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

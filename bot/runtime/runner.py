@@ -44,9 +44,10 @@ class BotProcess:
         self.rules = Rules.build(organisation.policy, clock or self._clock())
         self.i18n = make_i18n(organisation.default_language)
         token, api = settings.bot_token.get_secret_value(), settings.telegram_api_url
-        # Two sessions: handlers wait out flood control for the person in front of them;
-        # the outbox and the jobs put a notice back in line and serve other chats meanwhile.
-        self.bot: Bot = build_bot(token, api, conversational=True)
+        # Two sessions: handlers wait for the person in front of them (their budget, or a
+        # 429); the outbox and the jobs put a notice back in line and serve other chats.
+        pacer = Pacer()  # one flood budget for what handlers say and what the outbox sends
+        self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now))
         self.worker_bot: Bot = build_bot(token, api)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: InboxDispatcher = build_dispatcher(
@@ -56,9 +57,10 @@ class BotProcess:
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
         )
         self.jobs = JobRunner(self.worker_bot, self.db, self.rules, self.dispatcher.storage,
-                              self.i18n, self.dispatcher["reminder"])
+                              self.i18n, self.dispatcher["reminder"],
+                              organisation=organisation)
         self.sender = OutboxSender(self.worker_bot, self.db, self.rules, organisation, self.i18n,
-                                   pacer=Pacer(),
+                                   pacer=pacer,
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))
         self._workers: list[asyncio.Task[None]] = []
         self.dispatcher.startup.register(self._on_startup)

@@ -19,6 +19,7 @@ from bot.views.notice_registry import Rendered, buttons, render, renders
 from bot.views.render import escape
 from bot.views.staff_notice_texts import binding_label
 from core.notices import (
+    STAFF,
     CallCustomer,
     Question,
     Route,
@@ -48,6 +49,7 @@ _WHAT = {
     "overdue_digest": __("the daily list of overdue cases"),
     "deadline_warning": __("a deadline warning"),
     "deadline_breach": __("a deadline breach"),
+    "escalated_to_you": __("an escalation alert"),
     "major_case": __("a major-complaint alert"),
     "monthly_report": __("the monthly report"),
     "call_customer": __("a call to a customer"),
@@ -99,6 +101,8 @@ def call_customer(notice: CallCustomer, policy: Policy) -> Rendered:
 def _whom(notice: Undelivered, policy: Policy) -> str:
     if notice.audience_of == "customer":
         return _("the customer")
+    if notice.audience_of == STAFF:
+        return _("a colleague (Telegram id {id})").format(id=notice.address_of)
     binding = notice.audience_of
     if binding == "department":
         binding = f"department:{notice.address_of}"
@@ -114,6 +118,9 @@ def undelivered(notice: Undelivered, policy: Policy) -> Rendered:
     if notice.audience_of == "customer":
         why = _("The customer has no Telegram chat with us and no phone number to call: "
                 "please reach them another way.")
+    elif notice.audience_of == STAFF:
+        why = _("They have never written to me, so I cannot write to them, and I am in no "
+                "group of theirs: please tell them, and ask them to write to me once.")
     else:
         why = _("No group is bound for them, or the bot was removed from it: an "
                 "administrator can bind one with /bind.")

@@ -21,11 +21,13 @@ from core.notices import (
     DeadlineWarning,
     Digest,
     DigestLine,
+    EscalatedToYou,
     GroupBack,
     GroupLost,
     MajorCase,
     OverdueDigest,
 )
+from core.notices.kinds import DeadlineAlert
 from core.policy import Deadline, Policy
 
 
@@ -59,19 +61,74 @@ def deadline_warning(notice: DeadlineWarning, policy: Policy) -> Rendered:
     return text + _state(notice.state), None
 
 
+def _working(minutes: int) -> str:
+    """Lateness as the deadline counts it: working hours, never days (a working day is
+    not 24 hours)."""
+    hours, minutes = divmod(max(0, int(minutes)), 60)
+    if hours and minutes:
+        duration = _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    elif hours:
+        duration = _("{hours} h").format(hours=hours)
+    else:
+        duration = _("{minutes} min").format(minutes=minutes)
+    return _("{duration} of working time").format(duration=duration)
+
+
+def _late(notice: DeadlineAlert) -> str:
+    """In working time; an alert stored before that was recorded has only wall time."""
+    if notice.late_working_minutes >= 0:
+        return _working(notice.late_working_minutes)
+    return _duration(notice.late_by_minutes)
+
+
+def _due_at(notice: DeadlineAlert, policy: Policy) -> str:
+    return day_and_time(datetime.fromisoformat(notice.due), ZoneInfo(policy.calendar.timezone),
+                        get_i18n().current_locale)
+
+
+def _missed(notice: DeadlineAlert, policy: Policy) -> str:
+    """Which deadline, when it was due, how late (working time)."""
+    return _("Missed: {clock}, due {due}; {late} late.").format(
+        clock=_clock(notice.clock), due=_due_at(notice, policy), late=_late(notice))
+
+
+def _level(notice: DeadlineAlert) -> str:
+    level = escape(level_label(notice.level))
+    if not notice.named:
+        return _("Escalated to: {level}").format(level=level)
+    return _("Escalated to: {level} ({people})").format(
+        level=level, people=escape(", ".join(notice.named)))
+
+
 @renders(DeadlineBreach)
 def deadline_breach(notice: DeadlineBreach, policy: Policy) -> Rendered:
     """A clock run out: how late, who has it now; breaches go to the supervisors, so the
     button opens the case straight away."""
     text = _("🔴 <b>Case {number}</b>: {clock} is {late} late.").format(
-        number=escape(notice.number), clock=_clock(notice.clock),
-        late=_duration(notice.late_by_minutes))
+        number=escape(notice.number), clock=_clock(notice.clock), late=_late(notice))
+    text += "\n" + _("It was due {due}.").format(due=_due_at(notice, policy))
     if notice.escalated:
-        text += "\n" + _("Escalated to: {level}").format(level=escape(level_label(notice.level)))
+        text += "\n" + _level(notice)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🔎 Open the case"),
                    callback_data=SupervisorAction(action="view", case_id=notice.case_id or 0))
     return text + _state(notice.state), buttons(builder)
+
+
+@renders(EscalatedToYou)
+def escalated_to_you(notice: EscalatedToYou, policy: Policy) -> Rendered:
+    """To each person on the level a missed deadline moved the case up to, privately:
+    they now answer for it. No button: the desk's buttons are the supervisors' alone,
+    and department staff work it from their group's card."""
+    department = policy.department(notice.department)
+    lines = [
+        _("⬆️ <b>Case {number}</b> has been escalated to your level: {level}.").format(
+            number=escape(notice.number), level=escape(level_label(notice.level))),
+        _missed(notice, policy),
+        _("Department: {department}").format(
+            department=escape(department.name) if department else "—"),
+    ]
+    return "\n".join(lines) + _state(notice.state), None
 
 
 @renders(MajorCase)

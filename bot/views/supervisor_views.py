@@ -33,7 +33,7 @@ from bot.views.labels import (
 )
 from bot.views.notice_texts import _duration
 from bot.views.render import escape, shorten
-from core.domain import CaseEvent
+from core.domain import Case, CaseEvent
 from core.services.rules import Rules
 from core.services.supervision_queries import (
     PAGE,
@@ -120,24 +120,28 @@ def case_actions(page: HistoryPage, rules: Rules) -> InlineKeyboardMarkup:
     case, builder = page.case, InlineKeyboardBuilder()
     case_id = case.id or 0
 
-    def add(text: str, action: str) -> None:
-        builder.button(text=text, callback_data=SupervisorAction(action=action, case_id=case_id))
+    def add(text: str, action: str, version: int = 0) -> None:
+        builder.button(text=text, callback_data=SupervisorAction(action=action, case_id=case_id,
+                                                                 version=version))
 
+    # The steps act on the case as this view shows it; the views (history, files) on
+    # the case as it is.
     for entry, label, _arg in DESK.offered(case, Audience.SUPERVISORS, rules):
-        add(label, entry.code)
+        add(label, entry.code, case.version)
     add(_("📜 History"), "history")
     if case.evidence:
         add(_("📎 Files ({count})").format(count=len(case.evidence)), "evidence")
     return InlineKeyboardMarkup(inline_keyboard=builder.adjust(2).export())
 
 
-def choices(case_id: int, action: str, options: list[tuple[str, str]]
+def choices(case: Case, action: str, options: list[tuple[str, str]]
             ) -> InlineKeyboardMarkup:
-    """A sub-menu of the case view: one button per option, and back."""
-    builder = InlineKeyboardBuilder()
+    """A sub-menu of the case view: one button per option (for the case as shown), and
+    back."""
+    builder, case_id = InlineKeyboardBuilder(), case.id or 0
     for arg, label in options:
-        builder.button(text=label, callback_data=SupervisorAction(action=action,
-                                                                  case_id=case_id, arg=arg))
+        builder.button(text=label, callback_data=SupervisorAction(
+            action=action, case_id=case_id, arg=arg, version=case.version))
     builder.button(text=_("↩️ Back"), callback_data=SupervisorAction(action="view",
                                                                    case_id=case_id, arg="here"))
     return inline(builder.adjust(2))

@@ -10,6 +10,8 @@ from core.domain import DomainError
 ERRORS = {
     "role_not_allowed": __("Sorry, that is not something you can do here."),
     "invalid_transition": __("This case has moved on in the meantime; that step no longer applies."),
+    "moved_on": __("Case {number} has changed since this was asked, so nothing was done. "
+                   "Please start again from the case as it is now."),
     "not_your_case": __("That case is not one of yours."),
     "not_your_department": __("This case belongs to another department."),
     "not_the_owner": __("Only the colleague who took this case can do that."),

@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import dialect
 from core.db.models import CaseEventRow, CaseRow, PersonRow
 from core.domain import Action, CaseNumber, DomainError
 from core.domain.states import CLOSED_STATES
@@ -48,9 +49,16 @@ def due_query(until: datetime, after: tuple[datetime, int] | None = None,
     return statement.order_by(CaseRow.next_due, CaseRow.id).limit(limit)
 
 
-def search_query(text: str) -> Select[Any]:
+_SEARCHED = (CaseRow.description, CaseRow.product, CaseRow.contact_name,
+             CaseRow.demand_text, CaseRow.place)
+
+
+def search_query(text: str, dialect_name: str = "postgresql") -> Select[Any]:
     """Cases by number, by customer phone (the digits, at the end of the stored number,
-    so "13800138000" finds "+8613800138000"), or by words in the complaint."""
+    so "13800138000" finds "+8613800138000"), or by words in the complaint.
+
+    The ``LIKE``s say what matches; ``dialect.narrowed_by_text`` adds what lets SQLite's
+    FTS5 index find the candidates (PostgreSQL's trigram indexes serve the ``LIKE``s)."""
     text = text.strip()
     try:
         return select(CaseRow).where(CaseRow.number == str(CaseNumber.parse(text)))
@@ -58,15 +66,25 @@ def search_query(text: str) -> Select[Any]:
         pass
     digits = re.sub(r"\D", "", text)
     if re.fullmatch(r"\+?[\d\s\-()]+", text) and len(digits) >= 6:
-        customers = select(PersonRow.id).where(PersonRow.phone.like(f"%{digits}"))
-        return select(CaseRow).where(or_(CaseRow.contact_phone.like(f"%{digits}"),
-                                         CaseRow.customer_id.in_(customers)))
+        by_contact = select(CaseRow.id).where(
+            CaseRow.contact_phone.like(f"%{digits}"),
+            *dialect.narrowed_by_text(dialect_name, "cases_fts", CaseRow.id,
+                                      ["contact_phone"], digits))
+        customers = select(PersonRow.id).where(
+            PersonRow.phone.like(f"%{digits}"),
+            *dialect.narrowed_by_text(dialect_name, "people_fts", PersonRow.id, ["phone"],
+                                      digits))
+        by_customer = select(CaseRow.id).where(CaseRow.customer_id.in_(customers))
+        # A union, not an OR: each half is an index lookup, an OR of them may scan.
+        return select(CaseRow).where(CaseRow.id.in_(union(by_contact, by_customer)))
     if len(text) < 2:
         raise DomainError("search_too_short")
-    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text[:100]) + "%"
-    return select(CaseRow).where(or_(*(column.ilike(pattern, escape="\\") for column in (
-        CaseRow.description, CaseRow.product, CaseRow.contact_name, CaseRow.demand_text,
-        CaseRow.place))))
+    needle = text[:100]
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%"
+    return select(CaseRow).where(
+        or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED)),
+        *dialect.narrowed_by_text(dialect_name, "cases_fts", CaseRow.id,
+                                  [column.key for column in _SEARCHED], needle))
 
 
 class CaseQueries:
@@ -112,7 +130,8 @@ class CaseQueries:
         return {row.id: row.name for row in rows if row.name}
 
     async def find(self, text: str, limit: int) -> tuple[list[FoundCase], int]:
-        statement = search_query(text)
+        statement = search_query(text, dialect.dialect_of(self.session))
+        await dialect.plan_each_search(self.session)
         total = int((await self.session.execute(
             select(func.count()).select_from(statement.subquery()))).scalar_one())
         rows = (await self.session.execute(

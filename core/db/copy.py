@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import core.db  # noqa: F401  # registers every table on Base.metadata
+from core.db.dialect import is_search_object
 from core.db.engine import make_engine, normalise_url
 from core.db.migrate import current_revision, head_revision, upgrade
 from core.db.models import Base
@@ -40,7 +41,10 @@ class CopyReport:
 
 
 async def _table_names(connection: AsyncConnection) -> set[str]:
-    return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+    """The tables holding data; search indexes (SQLite's FTS5 tables) are derived from
+    them, and the target's own triggers fill its index as the rows arrive."""
+    names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    return {name for name in names if not is_search_object(name)}
 
 
 async def _rows_in(connection: AsyncConnection, names: set[str]) -> dict[str, int]:

@@ -111,6 +111,10 @@ class Case:
         before anyone types for nothing."""
         if _is_staff(actor) and actor.person_id == self.customer_id:
             raise DomainError("own_case")  # first: whatever the step, it is not theirs to take
+        if actor.saw is not None and actor.saw != self.version:
+            # A menu or prompt made for the case as it was: what it offered may no longer
+            # fit (checked under the row lock, in the transaction of the change).
+            raise DomainError("moved_on", number=str(self.number))
         sources, _target, roles = TRANSITIONS[action]
         if actor.role not in roles:
             raise DomainError("role_not_allowed", action=action.value, role=actor.role.value)

@@ -60,7 +60,7 @@ def refresh_deadlines(case: Case, action: Action, policy: Policy, calendar: Busi
         if duration is None or not running:
             case.deadlines.pop(clock, None)
         elif clock not in case.deadlines or clock in restarts:
-            case.deadlines[clock] = calendar.add_working(now, **duration.as_kwargs())
+            case.deadlines[clock] = duration.after(calendar, now)
 
 
 def next_due(case: Case) -> datetime | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -71,10 +71,17 @@ class Actor:
     role: Role
     department: str | None = None
     level: str | None = None  # their rung on the policy's escalation chain
+    # The case's version the person acts on, when they act from a menu or prompt made for
+    # it: the case must not have changed since (``Case.check_may``). None: as it is now.
+    saw: int | None = None
 
     @classmethod
     def system(cls) -> Actor:
         return cls(person_id=None, role=Role.SYSTEM)
+
+    def seeing(self, version: int) -> Actor:
+        """This actor, acting on the case as it was at ``version`` (0: as it is now)."""
+        return replace(self, saw=version or None)
 
 
 # The serial grows past 9999, but not past what a database integer holds (forged input).

@@ -4,6 +4,7 @@ in the outbox as kind + recipient + JSON payload (``base``), derived from case e
 
 from core.notices.base import (
     DESK,
+    STAFF,
     SUPERVISORS,
     Notice,
     Route,
@@ -24,8 +25,10 @@ from core.notices.kinds import (
     DeadlineWarning,
     Digest,
     DigestLine,
+    EscalatedToYou,
     FindingConfirmed,
     FindingReopened,
+    ForStaffMember,
     GroupBack,
     GroupLost,
     Implemented,
@@ -43,6 +46,7 @@ from core.notices.kinds import (
 
 __all__ = [
     "DESK",
+    "STAFF",
     "SUPERVISORS",
     "CallCustomer",
     "Card",
@@ -54,8 +58,10 @@ __all__ = [
     "DeadlineWarning",
     "Digest",
     "DigestLine",
+    "EscalatedToYou",
     "FindingConfirmed",
     "FindingReopened",
+    "ForStaffMember",
     "GroupBack",
     "GroupLost",
     "Implemented",

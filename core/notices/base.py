@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 
 __all__ = [
     "DESK",
+    "STAFF",
     "SUPERVISORS",
     "Notice",
     "Route",
@@ -29,14 +30,16 @@ __all__ = [
 @dataclass(frozen=True)
 class Route:
     """A logical recipient; the bot turns it into a chat. ``address`` is a person id for a
-    customer, a department code for a department, and empty for the desk and supervisors."""
+    customer, a department code for a department, a Telegram id for one staff member, and
+    empty for the desk and supervisors."""
 
-    audience: str  # customer | desk | department | supervisors
+    audience: str  # customer | desk | department | supervisors | staff
     address: str = ""
 
 
 DESK = Route("desk")
 SUPERVISORS = Route("supervisors")
+STAFF = "staff"  # one staff member's private chat; the address is their Telegram id
 
 
 def department(code: str) -> Route:

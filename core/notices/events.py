@@ -76,6 +76,13 @@ def _may_show(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> li
     return list(dict.fromkeys(routes))
 
 
+def _detail(event: CaseEvent) -> str:
+    """The code a card note names: a survey's rating, the level an escalation reached."""
+    if event.action in (Action.ESCALATE, Action.DE_ESCALATE):
+        return str(event.data.get("level") or "")
+    return str(event.data.get("rating") or "")
+
+
 def cards_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> list[Card]:
     """Staff cards to refresh, one per group, each with the events to note under it; every
     other group that shows a card of the case gets it refreshed too (no notes), so no card
@@ -87,7 +94,7 @@ def cards_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> li
             notes.setdefault(target, []).append(CardEvent(
                 event=event.action.value, note=event.note or "",
                 actor_id=event.actor.person_id, role=event.actor.role.value,
-                detail=str(event.data.get("rating") or ""), **_file(event)))
+                detail=_detail(event), **_file(event)))
     refreshed = [Card(to=to, case_id=case.id, number=str(case.number), events=(),
                       shown_only=True)
                  for to in _may_show(case, events) if to not in notes]

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from core.notices.base import DESK, SUPERVISORS, Notice, Route
+from core.notices.base import DESK, STAFF, SUPERVISORS, Notice, Route
 
 __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
-    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "FindingConfirmed",
-    "FindingReopened", "GroupBack", "GroupLost",
+    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
+    "FindingConfirmed", "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
     "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "Question",
     "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
 ]
@@ -176,6 +176,12 @@ class DeadlineAlert(Notice):
     severity: str
     state: str
     department: str
+    # How late in working time (the calendar's opening hours), which is what the
+    # deadline counts; -1 in alerts stored before it was recorded.
+    late_working_minutes: int = -1
+    # On an escalating breach: the people on the new level, by name (the organisation
+    # file's), so the group reads who now has it; () when none is listed.
+    named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,6 +192,30 @@ class DeadlineWarning(DeadlineAlert, Routed):
 @dataclass(frozen=True, kw_only=True)
 class DeadlineBreach(DeadlineAlert, ForSupervisors):
     kind = "deadline_breach"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForStaffMember(Notice):
+    """Said to one member of staff in their private chat with the bot (their Telegram id,
+    from the organisation file)."""
+
+    routing: ClassVar[frozenset[str]] = frozenset({"telegram_id"})
+    telegram_id: int
+
+    def route(self) -> Route:
+        return Route(STAFF, str(self.telegram_id))
+
+    @classmethod
+    def _routed(cls, route: Route) -> dict[str, Any]:
+        return {"telegram_id": int(route.address)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EscalatedToYou(DeadlineAlert, ForStaffMember):
+    """A missed deadline moved the case up to the recipient's rung of the escalation
+    chain: the breach, told to each person on the new level."""
+
+    kind = "escalated_to_you"
 
 
 @dataclass(frozen=True, kw_only=True)

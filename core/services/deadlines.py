@@ -31,8 +31,10 @@ from core import alerts
 from core.domain import Action, Actor
 from core.domain.deadlines import refresh_deadlines
 from core.notices import notices_for
+from core.organisation import Organisation
 from core.policy import Deadline
 from core.ports import Database
+from core.services import staff
 from core.services.revisits import awaiting_survey_answer, follow_up_jobs
 from core.services.rules import Rules
 
@@ -72,8 +74,11 @@ class SweepResult:
         return [a for a in self.alerts if a.stage == alerts.BREACH]
 
 
-async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE) -> SweepResult:
-    """Warn, alert and escalate for every case whose clocks call for it at ``now``."""
+async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE,
+                organisation: Organisation | None = None) -> SweepResult:
+    """Warn, alert and escalate for every case whose clocks call for it at ``now``.
+    With ``organisation``, a breach that escalates a case is also told to each person on
+    the new level (its staff as they are now, ``core.services.staff``)."""
     until = alerts.horizon(rules.policy, rules.calendar, now)
     result = SweepResult(now, until)
     after: tuple[datetime, int] | None = None
@@ -88,7 +93,7 @@ async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE) 
             if not alerts.owed(row.deadlines, row.alerts_said, now, until):
                 continue
             try:
-                await _attend(db, rules, row.id, now, until, result)
+                await _attend(db, rules, row.id, now, until, result, organisation)
             except Exception as exc:  # one bad case must not stop the sweep
                 log.exception("deadline sweep: case %s failed", row.id)
                 result.failures.append((row.id, f"{type(exc).__name__}: {exc}"))
@@ -98,7 +103,7 @@ async def sweep(db: Database, rules: Rules, now: datetime, *, page: int = PAGE) 
 
 
 async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until: datetime,
-                  result: SweepResult) -> None:
+                  result: SweepResult, organisation: Organisation | None) -> None:
     policy, calendar = rules.policy, rules.calendar
     async with db.uow() as uow:
         case = await uow.cases.get(case_id)  # row lock: a second sweeper waits here
@@ -130,8 +135,11 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         else:
             version = await uow.cases.touch(case_id)  # deadline_alerts only; bumps it too
         deliver = alerts.deliver_at(case, calendar, now)
+        # Who stands on the new level, read in this transaction: invited staff too.
+        people = (await staff.roster_in(uow, organisation)
+                  if escalated and organisation is not None else [])
         outgoing = alerts.notices(case, due_now, policy, now, tz=calendar.tz,
-                                  escalated=escalated)
+                                  escalated=escalated, calendar=calendar, staff=people)
         if events:  # as handling._change does: anchored on the change's newest audit row
             await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
         # A warning alone writes no audit row, so the alerts are anchored on the case's
@@ -148,8 +156,9 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         audiences = tuple(n.audience + (f":{n.address}" if n.address else "")
                           for n in outgoing
                           if n.payload["clock"] == item.clock.value
-                          and n.kind == (alerts.KIND_BREACH if item.stage == alerts.BREACH
-                                         else alerts.KIND_WARNING))
+                          and n.kind in ((alerts.KIND_BREACH, alerts.KIND_ESCALATED)
+                                         if item.stage == alerts.BREACH
+                                         else (alerts.KIND_WARNING,)))
         result.alerts.append(Alerted(case_id, str(case.number), item.clock.value, item.stage,
                                      item.due, audiences, deliver, level))
 

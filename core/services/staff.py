@@ -67,12 +67,24 @@ def check_level(organisation: Organisation, level: str | None) -> None:
 async def roster(db: Database, organisation: Organisation) -> list[StaffMember]:
     """Everyone who is staff now, by role and name."""
     async with db.uow(read_only=True) as uow:
-        records = {r.telegram_id: r for r in await uow.staff.all()}
+        return await roster_in(uow, organisation)
+
+
+async def roster_in(uow: UnitOfWork, organisation: Organisation) -> list[StaffMember]:
+    """``roster``, read in the caller's unit of work (the deadline sweep's)."""
+    records = {r.telegram_id: r for r in await uow.staff.all()}
     ids = [m.telegram_id for m in organisation.staff]
     ids += [tid for tid in records if tid not in set(ids)]
     found = [member(organisation, tid, records.get(tid)) for tid in ids]
     return sorted((m for m in found if m is not None),
                   key=lambda m: (ROLES.index(m.role), m.department or "", m.name))
+
+
+async def member_now(db: Database, organisation: Organisation, telegram_id: int
+                     ) -> StaffMember | None:
+    """One person as staff now (None: not, or no longer, staff)."""
+    async with db.uow(read_only=True) as uow:
+        return member(organisation, telegram_id, await uow.staff.get(telegram_id))
 
 
 async def with_roster(db: Database, organisation: Organisation) -> Organisation:

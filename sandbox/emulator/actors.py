@@ -207,8 +207,9 @@ class ActorsMixin(_Base):
         return self.send_text(user_id, text, **where)
 
     def press_button(self, user_id: int, message_id: int, *, data: str | None = None, text: str | None = None,
-                     chat_id: int | None = None) -> dict[str, Any]:
-        """Press an inline button (found by callback_data or by its label) -> callback_query update."""
+                     chat_id: int | None = None, forged: bool = False) -> dict[str, Any]:
+        """Press an inline button (found by callback_data or by its label) -> callback_query update.
+        ``forged``: send ``data`` whatever the message's buttons say, as a modified client can."""
         user = self.user(user_id)
         chat = self.private_chat(int(user_id)) if chat_id is None else self.chat(chat_id)
         stored = chat.messages.get(int(message_id))
@@ -219,6 +220,8 @@ class ActorsMixin(_Base):
                  or (text is not None and b.get("text") == text)]
         if data is None and text is None and len(buttons) == 1:
             match = buttons
+        if forged and data is not None:
+            match = [{"callback_data": data}]
         if not match or "callback_data" not in match[0]:
             labels = [b.get("text") for b in buttons]
             raise EmulatorError(f"no callback button {data or text!r} on message {message_id}; buttons: {labels}")

@@ -31,6 +31,7 @@ from core.notices import (
     DeadlineWarning,
     Digest,
     DigestLine,
+    EscalatedToYou,
     FindingConfirmed,
     FindingReopened,
     GroupBack,
@@ -42,6 +43,7 @@ from core.notices import (
     Notice,
     OverdueDigest,
     Question,
+    Route,
     SolutionProposed,
     StaffJoined,
     Survey,
@@ -89,7 +91,12 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
     DeadlineWarning: [DeadlineWarning(**{**ALERT, "due_in_minutes": 150},
                                       to=department("quality"))],
     DeadlineBreach: [DeadlineBreach(**{**ALERT, "late_by_minutes": 1500, "escalated": True}),
-                     DeadlineBreach(**{**ALERT, "late_by_minutes": 20})],
+                     DeadlineBreach(**{**ALERT, "late_by_minutes": 20}),
+                     DeadlineBreach(**{**ALERT, "late_by_minutes": 2460, "escalated": True,
+                                       "late_working_minutes": 540, "named": ("Zhao Min",)})],
+    EscalatedToYou: [EscalatedToYou(**{**ALERT, "late_by_minutes": 2460, "escalated": True,
+                                       "late_working_minutes": 540, "named": ("Zhao Min",)},
+                                    telegram_id=302)],
     MajorCase: [MajorCase(case_id=7, number="2611-0007", category="product_quality",
                           department="quality", triggers=("media",), complainants=7,
                           batch_units=None, claimed_amount="3000", channel="telegram")],
@@ -120,6 +127,8 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
                     number="", reason="no chat"),
         Undelivered(case_id=7, to=DESK, about="survey", audience_of="customer",
                     address_of="41", number="2611-0007", reason="no chat"),
+        Undelivered(case_id=7, to=DESK, about="escalated_to_you", audience_of="staff",
+                    address_of="302", number="2611-0007", reason="no chat"),
     ],
     StaffJoined: [StaffJoined(to=department("quality"), name="Lin Yu", role="department",
                               department="quality", level="specialist"),
@@ -222,6 +231,25 @@ def test_staff_notices_go_to_their_groups() -> None:
     assert SAMPLES[DeadlineBreach][0].route() == SUPERVISORS
     assert SAMPLES[DeadlineWarning][0].route() == department("quality")
     assert SAMPLES[Digest][0].payload.keys() == {"day", "cases", "total"}
+
+
+def test_an_escalation_is_told_privately_to_each_person_on_the_new_level() -> None:
+    assert SAMPLES[EscalatedToYou][0].route() == Route("staff", "302")
+
+
+def test_a_breach_says_which_deadline_when_it_was_due_and_the_lateness_in_working_time(
+        i18n: StrictI18n, policy: Policy) -> None:
+    # Due Thursday 17:00 (Shanghai); 41 hours later by the wall clock, but only the nine
+    # working hours of Friday have passed: that is the lateness the deadline counts.
+    supervisors = in_language(i18n, "zh_Hans", SAMPLES[DeadlineBreach][2], policy)[0]
+    private = in_language(i18n, "zh_Hans", SAMPLES[EscalatedToYou][0], policy)[0]
+    assert supervisors.startswith("🔴 <b>投诉单 2611-0007</b>：部门提出方案已超时 9 小时（工作时间）。\n"
+                                  "应于 11月5日周四 17:00 完成。")
+    assert "错过的期限：部门提出方案，应于 11月5日周四 17:00 完成；已超时 9 小时（工作时间）。" in private
+    for text in (supervisors, private):
+        assert "1 天" not in text
+    assert "已升级至：部门负责人（Zhao Min）" in supervisors
+    assert private.startswith("⬆️ <b>投诉单 2611-0007</b> 已升级到您所在的层级：部门负责人。")
 
 
 def test_digest_lines_name_the_deadline_its_weekday_and_flag_a_late_one(

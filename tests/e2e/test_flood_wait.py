@@ -1,4 +1,6 @@
-"""Telegram's flood control delays what the bot says in a conversation; it never breaks it.
+"""Telegram's flood control never breaks a conversation, and the bot does not draw it on
+itself: what handlers say keeps to the overall budget it shares with the outbox, and a
+429 that comes anyway (a chat's own limit) delays the reply.
 
 With flood limits on, 4 of 6 intakes used to end in "Sorry, something went wrong" and then
 "I did not understand" to everything until /start: the conversation had moved a step ahead
@@ -47,3 +49,21 @@ async def test_a_reply_refused_with_429_arrives_after_the_wait_and_the_talk_goes
     texts = [m.get("text", "") for m in desk.state.bot_messages(LI_LEI)]
     assert not [t for t in texts if t.startswith(BROKEN)], texts
     assert texts[-2:] == ["谢谢，我都记下了。接下来问您几个简单的问题。", "这是关于哪方面的问题？"]
+
+
+async def test_many_customers_writing_at_once_are_answered_inside_the_limits(
+        desk: Desk) -> None:
+    desk.state.set_flood_limits(True)
+    customers = [desk.state.create_user(f"Customer {n}", id=5100 + n, language_code="en")["id"]
+                 for n in range(40)]  # more than the thirty a second Telegram takes
+    desk.start_bot()
+    await desk.wait_until_started()
+    for customer in customers:  # all in the same moment, as after an outage
+        desk.state.send_text(customer, "The milk I bought on Saturday was sour.")
+    for customer in customers:
+        await desk.wait_for(customer, lambda m: bool(m.get("text")))
+    await settle(desk.state)
+    assert _refused_with_429(desk, "sendMessage") == 0
+    for customer in customers:
+        texts = [m.get("text", "") for m in desk.state.bot_messages(customer)]
+        assert texts and not [t for t in texts if t.startswith("Sorry, something went wrong")]

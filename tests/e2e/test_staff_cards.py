@@ -75,13 +75,16 @@ async def test_desk_to_department_to_customer_with_cards_edited_in_place(desk: D
     await play(desk.state, [step("ann", press="✅ I accept")])
     await desk.press_in(QUALITY_CHAT, zhang, "✅ 已落实")
     await desk.wait_for(ANN, lambda m: "has been carried out" in m.get("text", ""))
+    # Inside working hours the revisit survey goes out at once and the card moves on to it;
+    # outside them the card rests at "implemented" until the next working morning. The
+    # card is the group's, paced apart from what the customer reads: wait for it.
+    await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and (
+        "状态：方案已执行，待回访" in m["text"] or "状态：回访中" in m["text"]))
 
     # One card per group, edited in place at every step.
     quality_cards = [m for m in desk.state.transcript(QUALITY_CHAT)
                      if m["from"]["is_bot"] and "📋" in (m["text"] or "")]
     assert len(quality_cards) == 1 and len(quality_cards[0]["edits"]) >= 4
-    # Inside working hours the revisit survey goes out at once and the card moves on to it;
-    # outside them the card rests at "implemented" until the next working morning.
     assert ("状态：方案已执行，待回访" in quality_cards[0]["text"]
             or "状态：回访中" in quality_cards[0]["text"])
     desk_cards = [m for m in desk.state.transcript(DESK_CHAT)

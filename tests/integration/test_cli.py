@@ -51,3 +51,26 @@ def test_check_config_summarises_a_good_file(capsys: pytest.CaptureFixture[str])
     assert main(["check-config", str(path)]) == 0
     out = capsys.readouterr().out
     assert "departments:" in out and out.strip().endswith("OK")
+
+
+def test_check_config_describes_each_deadline_unit_in_words(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path(__file__).resolve().parents[2] / "presets" / "002_food.toml"
+    assert main(["check-config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "whole_case 3wd: 3 working days (statutory calendar" in out
+    assert "first_response 24ch: 24 hours on the clock" in out
+    assert "handover 30m: 30 minutes of opening hours" in out
+
+
+def test_check_config_still_accepts_days_without_a_unit_of_their_own(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    org = tmp_path / "org.toml"
+    org.write_text(
+        'name = "old"\n[[departments]]\ncode = "q"\nname = "Q"\n'
+        '[[categories]]\ncode = "other"\ndepartment = "q"\n'
+        '[sla]\ncustomer_answer = "5d"\n[[escalation]]\ncode = "boss"\n', encoding="utf-8")
+    assert main(["check-config", str(org)]) == 0
+    out = capsys.readouterr().out
+    assert "customer_answer 5d: 5 days the organisation is open" in out
+    assert out.strip().endswith("OK")

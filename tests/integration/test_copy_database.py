@@ -21,6 +21,7 @@ from core.db.uow import Database
 from core.db.updates import UpdateClaims
 from core.domain import Remedy, RemedyKind
 from core.services import filing, handling, queries
+from core.services import supervision_queries as desk
 from core.services.rules import Rules
 from tests.conftest import POSTGRES_URL, SHANGHAI, _admin
 from tests.factories import CUSTOMER, KNOWN_PEOPLE, QUALITY_MEMBER, SPECIALIST, make_intake
@@ -91,6 +92,9 @@ async def test_a_sqlite_desk_is_copied_whole_and_keeps_working_in_postgres(
         case, history = await queries.case_with_history(db.uow(), proposed.id, SPECIALIST)
         assert case.remedy is not None and case.remedy.text == "A fresh bottle."
         assert case.filed_at.tzinfo is not None and len(history) >= 4
+        # The search indexes are the target's own, built as the rows arrived.
+        found, total = await desk.find(db, "Store 1")
+        assert total == 1 and found[0].number == str(numbers[1])
         async with db.sessions() as session:
             claim = await session.get(ProcessedUpdateRow, 4242)
             assert claim is not None and claim.claimed_at == clock.now()

@@ -266,3 +266,48 @@ async def test_a_major_complaint_has_an_alert_for_the_supervisors_at_filing(
     assert notice.payload["triggers"] == ["media"] and notice.payload["complainants"] == 7
     case, _ = await queries.case_with_history(database.uow(), minor.case_id, SPECIALIST)
     assert alerts_for_major(case) == []
+
+
+async def test_an_escalating_breach_is_told_privately_to_each_person_on_the_new_level(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    from core.organisation import Organisation, StaffMember
+    from core.ports import StaffRecord
+
+    staff = (
+        StaffMember(telegram_id=501, name="Head of quality", role="department",
+                    department="quality", level="department_head"),
+        StaffMember(telegram_id=502, name="Head of logistics", role="department",
+                    department="logistics", level="department_head"),
+        StaffMember(telegram_id=503, name="Duty supervisor", role="supervisor",
+                    level="department_head"),
+        StaffMember(telegram_id=504, name="Quality specialist", role="department",
+                    department="quality", level="specialist"),
+    )
+    async with database.uow() as uow:  # changed in chat: one invited, one removed
+        await uow.staff.put(StaffRecord(505, "Invited deputy", "department", "quality",
+                                        "department_head"), 100, at(2, 9))
+        await uow.staff.put(StaffRecord(503, "Duty supervisor", "supervisor", None,
+                                        "department_head", active=False), 100, at(2, 9))
+        await uow.commit()
+    await file_and_assign(database, rules)  # the solution is due Thursday 17:00
+    # Friday 10:00: 17 hours late by the wall clock, one working hour by the calendar.
+    clock.set(at(6, 10))
+    organisation = Organisation(policy=rules.policy, staff=staff)
+    swept = await deadlines.sweep(database, rules, at(6, 10), organisation=organisation)
+    assert swept.escalations and swept.escalations[0][1] == "department_head"
+    [alert] = swept.alerts
+    assert set(alert.audiences) == {"supervisors", "staff:501", "staff:505"}
+    async with database.sessions() as session:
+        rows = list((await session.execute(select(NotificationRow).where(
+            NotificationRow.kind.in_(("deadline_breach", "escalated_to_you")))
+            .order_by(NotificationRow.id))).scalars())
+    assert [(r.kind, r.audience, r.address) for r in rows] == [
+        ("deadline_breach", "supervisors", ""), ("escalated_to_you", "staff", "501"),
+        ("escalated_to_you", "staff", "505")]
+    for row in rows:
+        assert row.payload["clock"] == "department_solution"
+        assert datetime.fromisoformat(row.payload["due"]) == at(5, 17)
+        assert row.payload["late_working_minutes"] == 60
+        assert row.payload["late_by_minutes"] == 17 * 60
+        assert row.payload["named"] == ["Head of quality", "Invited deputy"]

@@ -95,6 +95,17 @@ def test_the_person_who_accepts_owns_the_case_and_only_they_propose() -> None:
     assert code_of(lambda: case.propose(QUALITY_OTHER, NOW, remedy, POLICY)) == "not_the_owner"
 
 
+def test_a_step_from_a_menu_made_for_an_older_version_of_the_case_is_refused() -> None:
+    case = accepted()
+    case.version = 7
+    remedy = Remedy(RemedyKind.EXPLANATION, "It was fine.")
+    stale = QUALITY_MEMBER.seeing(6)
+    assert code_of(lambda: case.propose(stale, NOW, remedy, POLICY)) == "moved_on"
+    assert case.state is CaseState.ACCEPTED and case.remedy is None
+    case.propose(QUALITY_MEMBER.seeing(7), NOW, remedy, POLICY)  # as it is: taken
+    assert case.state is not CaseState.ACCEPTED
+
+
 def test_a_customer_cannot_answer_for_someone_elses_case() -> None:
     case = accepted()
     case.propose(QUALITY_MEMBER, NOW, Remedy(RemedyKind.EXPLANATION, "It was fine."), POLICY)

@@ -23,8 +23,7 @@ def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> dt.datetime:
 
 def due(policy: Policy, clock: Deadline, start: dt.datetime) -> dt.datetime:
     """The deadline of ``clock`` for a case filed at ``start``, as the domain computes it."""
-    calendar = BusinessCalendar.from_spec(policy.calendar)
-    return calendar.add_working(start, **policy.sla[clock].as_kwargs())
+    return policy.sla[clock].after(BusinessCalendar.from_spec(policy.calendar), start)
 
 
 def level(policy: Policy, code: str) -> int:
@@ -173,12 +172,24 @@ def test_food_hotline_is_open_every_day_including_weekends_and_national_day():
     assert due(policy, Deadline.HANDOVER, at(2026, 10, 1, 21, 50)) == at(2026, 10, 2, 8, 20)
 
 
-def test_food_visit_within_24_hours_and_whole_case_within_3_days():
+def test_food_visit_within_24_hours_and_whole_case_within_3_working_days():
     policy = load_preset("002_food")
-    # §7.2: one full 14-hour hotline day = the same hour next day.
+    # §7.2 "24小时之内": 24 hours on the clock, the same hour next day.
     assert due(policy, Deadline.FIRST_RESPONSE, at(2026, 11, 2, 10)) == at(2026, 11, 3, 10)
-    # §7.1: three days, counted on the every-day hotline calendar (Sat, Sun, Mon).
-    assert due(policy, Deadline.WHOLE_CASE, at(2026, 11, 6, 10)) == at(2026, 11, 9, 22)
+    # §7.1 "3个工作日": Mon, Tue, Wed — the hotline's open weekend does not count.
+    assert due(policy, Deadline.WHOLE_CASE, at(2026, 11, 6, 10)) == at(2026, 11, 11, 22)
+
+
+def test_food_complaint_late_on_thursday_is_settled_by_tuesday_not_sunday():
+    policy = load_preset("002_food")
+    # Thu 3 Dec 22:18: Fri 4, Mon 7, Tue 8 — at the hotline's 22:00 close.
+    assert due(policy, Deadline.WHOLE_CASE, at(2026, 12, 3, 22, 18)) == at(2026, 12, 8, 22)
+
+
+def test_food_complaint_on_the_eve_of_national_day_counts_working_days_after_it():
+    policy = load_preset("002_food")
+    # Oct 1–7 are public holidays though the hotline answers: Oct 8, 9, 10 (调休 Saturday).
+    assert due(policy, Deadline.WHOLE_CASE, at(2026, 9, 30, 15, 30)) == at(2026, 10, 10, 22)
 
 
 @pytest.mark.parametrize(
@@ -249,8 +260,24 @@ def test_property_handover_to_customer_service_within_30_minutes():
     assert due(policy, Deadline.HANDOVER, at(2026, 11, 4, 10)) == at(2026, 11, 4, 10, 30)
     # Ten minutes before the centre closes at 17:30; twenty more after 08:30 next day.
     assert due(policy, Deadline.HANDOVER, at(2026, 11, 4, 17, 20)) == at(2026, 11, 5, 8, 50)
-    # The front desk works weekends too.
-    assert due(policy, Deadline.HANDOVER, at(2026, 11, 7, 9)) == at(2026, 11, 7, 9, 30)
+    # 流程规范 1.4 "工作时间之外(放假、下班、周末等)": a Saturday complaint waits for Monday.
+    assert due(policy, Deadline.HANDOVER, at(2026, 11, 7, 9)) == at(2026, 11, 9, 9)
+
+
+def test_property_department_answers_in_three_calendar_days_even_over_national_day():
+    policy = load_preset("003_property")
+    # 000 §Ⅳ "答復時間最長不應超過三天": Oct 1, 2, 3 — calendar days, not office days (Oct 9).
+    filed = at(2026, 9, 30, 10)
+    assert due(policy, Deadline.DEPARTMENT_SOLUTION, filed) == at(2026, 10, 3, 17, 30)
+    assert due(policy, Deadline.DEPARTMENT_SOLUTION, at(2026, 11, 6, 10)) == at(2026, 11, 9, 17, 30)
+
+
+def test_property_revisit_within_a_week_and_answer_within_five_working_days():
+    policy = load_preset("003_property")
+    # 000 §Ⅳ "維修後一星期之內": seven calendar days, Fri to Fri.
+    assert due(policy, Deadline.REVISIT, at(2026, 11, 6, 16)) == at(2026, 11, 13, 17, 30)
+    # 000 §Ⅱ "5個工作日": Oct 8, 9, 10 (调休 Saturday), 12, 13.
+    assert due(policy, Deadline.CUSTOMER_ANSWER, at(2026, 9, 30, 10)) == at(2026, 10, 13, 17, 30)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,68 @@
+"""What handlers say keeps to the bot's overall flood budget, shared with the outbox, so
+the bot does not draw Telegram's 429s on itself.
+
+After an outage the backlog of updates is handled at once, and every handler answering
+at once overran Telegram's overall limit (thirty messages a second) and drew 429s by the
+dozen. Each message now reserves its slot in the process's ``Pacer`` — the outbox
+sender's too — and waits for it, a few milliseconds per message ahead of it.
+
+A chat's own limit is not paced here: it is counted over a sliding window, which only an
+even spacing keeps (``bot.delivery.pacing``), and a second's pause between the two
+messages of one answer would cost every person in front of us more than the rare 429
+does; that one is waited out (``bot.delivery.flood_wait``). The outbox, which nobody
+watches, paces each chat too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import (
+    CopyMessage,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    ForwardMessage,
+    SendAnimation,
+    SendAudio,
+    SendContact,
+    SendDocument,
+    SendLocation,
+    SendMediaGroup,
+    SendMessage,
+    SendPhoto,
+    SendSticker,
+    SendVideo,
+    SendVoice,
+    TelegramMethod,
+)
+
+from bot.delivery.pacing import Pacer
+
+# The requests Telegram counts against the flood limits.
+COUNTED = (SendMessage, SendPhoto, SendDocument, SendVoice, SendVideo, SendAudio,
+           SendAnimation, SendSticker, SendMediaGroup, SendLocation, SendContact,
+           EditMessageText, EditMessageCaption, EditMessageReplyMarkup, CopyMessage,
+           ForwardMessage)
+
+
+class PacedRequests(BaseRequestMiddleware):
+    def __init__(self, pacer: Pacer, now: Callable[[], datetime]) -> None:
+        self.pacer = pacer
+        self.now = now  # the clock the outbox sender paces by: one budget, one clock
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
+                       method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, COUNTED):
+            pause = self.pacer.reserve_overall(self.now())
+            if pause > 0:
+                await asyncio.sleep(pause)
+        return await make_request(bot, method)
