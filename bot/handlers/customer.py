@@ -17,7 +17,7 @@ from bot.views.dates import when
 from bot.views.labels import CUSTOMER_EVENTS, state_label
 from bot.views.notice_texts import render
 from bot.views.render import escape, shorten
-from core.domain import Action, Actor, Case, CaseState, Evidence, Rating
+from core.domain import Action, Actor, Case, CaseState, DomainError, Evidence, Rating
 from core.domain.deadlines import next_due
 from core.notices import Question
 from core.policy import Policy
@@ -128,6 +128,11 @@ async def add_info(message: Message, db: Database, rules: Rules, actor: Actor,
         await state.clear()
         await message.answer(_("Nothing was added."))
         return
+    case, _history = await queries.case_with_history(db.uow(read_only=True), case_id, actor,
+                                                     limit=1)
+    if case.state.is_closed:  # closed since they pressed: nothing goes under it unasked
+        await state.clear()
+        raise DomainError("invalid_transition", action="add_note", state=case.state.value)
     if item is not None:
         changed = await handling.add_evidence(db.uow(), rules, case_id, actor,
                                               Evidence(item[0], item[1], item[2]))

@@ -327,7 +327,10 @@ class Case:
 
     def reopen(self, actor: Actor, now: datetime, reason: str) -> None:
         reason = check_text("reason", reason, MAX_TEXT)
-        self._move(Action.REOPEN, actor, now, note=reason, previous=self.department)
+        # ``objected``: reopened on the customer's objection to an invalid finding, so they
+        # are told (``core.notices.events``).
+        objected: dict[str, Any] = {"objected": True} if self.objection is not None else {}
+        self._move(Action.REOPEN, actor, now, note=reason, previous=self.department, **objected)
         self._reopen_fields()
 
     def object_to_finding(self, actor: Actor, now: datetime, words: str) -> None:

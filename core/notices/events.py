@@ -121,9 +121,8 @@ def _for_customer(case: Case, event: CaseEvent) -> Notice | None:
         return Invalid(**to, finding=event.note or "")
     if action is Action.CONFIRM_FINDING:
         return FindingConfirmed(**to, reason=event.note or "")
-    if action is Action.REOPEN and event.from_state is CaseState.CLOSED_INVALID:
-        # Looked at again, as the customer asked (or on the desk's own second thoughts).
-        return FindingReopened(**to)
+    if action is Action.REOPEN and event.data.get("objected"):
+        return FindingReopened(**to)  # looked at again, as the customer asked
     if action in (Action.PROPOSE, Action.APPROVE) and (
         event.to_state is CaseState.AWAITING_CUSTOMER
     ):

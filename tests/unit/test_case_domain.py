@@ -22,6 +22,7 @@ from core.domain import (
 )
 from core.domain.states import TRANSITIONS
 from core.domain.values import MAX_DESCRIPTION, check_phone, money
+from core.notices import notices_for
 from core.policy import MajorTrigger
 from tests.factories import (
     CUSTOMER,
@@ -285,6 +286,22 @@ def test_an_objection_to_an_invalid_finding_waits_for_the_desk_to_answer() -> No
     case.object_to_finding(CUSTOMER, NOW, "Still no.")
     case.reopen(SPECIALIST, NOW, "Check the receipt again.")
     assert case.state is CaseState.INVESTIGATING and case.objection is None
+
+
+def test_the_customer_hears_of_a_reopening_only_when_they_had_objected() -> None:
+    def told(case: Case) -> list[str]:
+        case.id, case.number = 1, CaseNumber.for_month(NOW, 1)
+        case.events.clear()
+        case.reopen(SPECIALIST, NOW, "Check the receipt again.")
+        return [n.kind for n in notices_for(case, case.events) if n.kind != "card"]
+
+    case = filed()
+    case.invalidate(SPECIALIST, NOW, "The product was bought 2 years ago.")
+    assert told(case) == []  # the desk's own second thoughts: nothing to thank them for
+    case = filed()
+    case.invalidate(SPECIALIST, NOW, "The product was bought 2 years ago.")
+    case.object_to_finding(CUSTOMER, NOW, "The receipt says last week.")
+    assert told(case) == ["finding_reopened"]
 
 
 def test_case_numbers_are_year_month_serial_and_grow_past_9999() -> None:
