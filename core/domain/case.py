@@ -72,7 +72,8 @@ class Case:
     last_rating: Rating | None = None
     first_response_at: datetime | None = None
     closed_at: datetime | None = None
-    closure: str | None = None  # why a CLOSED case closed: external, withdrawn, no_answer
+    closure: str | None = None  # why a CLOSED case closed: external, withdrawn, no_answer,
+    # answered_late (a dissatisfied answer too late to reopen)
     instruction: str | None = None  # the supervisors' standing word to the department
     objection: str | None = None  # the customer's words against an invalid finding, unanswered
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
@@ -318,6 +319,8 @@ class Case:
             self._reopen_fields()
         elif target is CaseState.CLOSED_SATISFIED:
             self.closure = "satisfied"
+        else:
+            self.closure = "answered_late"  # one late answer per survey, like an on-time one
 
     def close(self, actor: Actor, now: datetime, outcome: str, note: str) -> None:
         outcome = check_text("outcome", outcome, 40)

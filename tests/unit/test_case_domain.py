@@ -234,6 +234,8 @@ def test_a_late_survey_answer_is_recorded_and_reopens_only_within_the_window() -
     case = unanswered()
     case.record_revisit(CUSTOMER, NOW + timedelta(days=31), Rating.DISSATISFIED, policy=policy)
     assert case.state is CaseState.CLOSED and case.last_rating is Rating.DISSATISFIED
+    assert code_of(lambda: case.record_revisit(CUSTOMER, NOW, Rating.SATISFIED,
+                                               policy=policy)) == "invalid_transition"
     case = unanswered()  # a policy without a window never reopens late
     case.record_revisit(CUSTOMER, NOW, Rating.VERY_DISSATISFIED, policy=POLICY)
     assert case.state is CaseState.CLOSED
