@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from bot.delivery.job_runner import JobRunner
 from bot.delivery.outbox_sender import OutboxSender
 from bot.delivery.pacing import Pacer
+from bot.delivery.wakeups import OutboxWakeups
 from bot.runtime import preflight
 from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.commands import set_commands
@@ -62,7 +63,10 @@ class BotProcess:
         self.sender = OutboxSender(self.worker_bot, self.db, self.rules, organisation, self.i18n,
                                    pacer=pacer,
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))
+        self.wakeups = OutboxWakeups(self.sender.wake, settings.redis_url)
+        self.db.notices_committed.append(self.wakeups.committed)
         self._workers: list[asyncio.Task[None]] = []
+        self._listener: asyncio.Task[None] | None = None
         self.dispatcher.startup.register(self._on_startup)
         self.dispatcher.shutdown.register(self._on_shutdown)
 
@@ -81,6 +85,7 @@ class BotProcess:
             await bot.delete_webhook(drop_pending_updates=False)
         self._workers = [asyncio.create_task(self.sender.run(), name="outbox-sender"),
                          asyncio.create_task(self.jobs.run(), name="job-runner")]
+        self._listener = asyncio.create_task(self.wakeups.listen(), name="outbox-wakeups")
 
     async def _on_shutdown(self, dispatcher: Dispatcher, **_: Any) -> None:
         """Let updates being handled finish, so nothing is left half-done."""
@@ -90,6 +95,9 @@ class BotProcess:
             await asyncio.wait(tasks, timeout=IN_FLIGHT_GRACE)
         # The workers finish the round in progress; one still busy after the grace (a long
         # flood wait) is cancelled, and what it held is claimed again after its lease.
+        if self._listener is not None:  # only waits on Redis: nothing to finish
+            self._listener.cancel()
+            await asyncio.gather(self._listener, return_exceptions=True)
         self.sender.stop()
         self.jobs.stop()
         if self._workers:

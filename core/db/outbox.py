@@ -74,10 +74,13 @@ class OutboxWriter:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.queued = False  # something for the sender, once the transaction commits
 
     async def add(self, notices: Iterable[Notice], now: datetime, anchor: int, *,
                   created_at: datetime | None = None) -> None:
+        notices = list(notices)
         add_notices(self.session, notices, now, anchor, created_at=created_at)
+        self.queued = self.queued or bool(notices)
 
     async def said_since(self, case_id: int, kind: str, since: datetime) -> bool:
         found = await self.session.execute(
@@ -97,7 +100,9 @@ class OutboxWriter:
                    NotificationRow.case_id.in_(open_cases))
             .values(status="pending", attempts=0, due_at=now)
             .execution_options(synchronize_session=False))
-        return int(getattr(done, "rowcount", 0) or 0)
+        count = int(getattr(done, "rowcount", 0) or 0)
+        self.queued = self.queued or count > 0
+        return count
 
 
 class OutboxQueue(LeaseQueue):

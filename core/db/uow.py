@@ -8,6 +8,8 @@ in it fails at once with ``ReadOnlyError`` (or the database's own refusal).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +31,7 @@ from core.db.repositories import CaseRepository, PersonRepository, person_by_tel
 from core.db.staff import StaffRepository
 from core.records import Person, ReadOnlyError
 
+log = logging.getLogger(__name__)
 
 class _ReadOnlySession(Session):
     """Refuses to flush changes: the unit of work was opened to read."""
@@ -50,10 +53,12 @@ class SqlUnitOfWork:
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[Any], *,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False,
+                 on_notices: Callable[[], None] | None = None) -> None:
         self._factory = session_factory
         self._committed = False
         self.read_only = read_only
+        self._on_notices = on_notices
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
@@ -82,6 +87,8 @@ class SqlUnitOfWork:
         with as_conflict():
             await self.session.commit()
         self._committed = True
+        if self.outbox.queued and self._on_notices is not None:
+            self._on_notices()
 
 
 class Database:
@@ -99,11 +106,21 @@ class Database:
             self.engine.execution_options(**read_only_options(self.engine)),
             expire_on_commit=False, autoflush=False, sync_session_class=_ReadOnlySession)
         self.jobs = JobQueue(self)
+        # Told when a unit of work commits notices: the sender goes at once instead of at
+        # its next look (``bot.delivery.wakeups``).
+        self.notices_committed: list[Callable[[], None]] = []
 
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
         if read_only:
             return SqlUnitOfWork(self.readers, read_only=True)
-        return SqlUnitOfWork(self.sessions)
+        return SqlUnitOfWork(self.sessions, on_notices=self._tell_notices_committed)
+
+    def _tell_notices_committed(self) -> None:
+        for listener in self.notices_committed:
+            try:
+                listener()
+            except Exception:  # the sender's own look finds them anyway
+                log.exception("a listener for committed notices failed")
 
     async def person_by_telegram(self, telegram_id: int) -> Person | None:
         async with self.autocommit.connect() as connection:
