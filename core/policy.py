@@ -50,6 +50,15 @@ class MajorTrigger(StrEnum):
     STAFF_ATTITUDE = "staff_attitude"
 
 
+class OutsideRoute(StrEnum):
+    """Where a customer may take a complaint we cannot settle together (委婉答复 names it)."""
+
+    MARKET_REGULATION = "market_regulation"  # the 12315 complaint line
+    CONSUMER_ASSOCIATION = "consumer_association"
+    ARBITRATION = "arbitration"
+    COURT = "court"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -126,6 +135,12 @@ class Policy(_Strict):
         lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v
     )] = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     severity_labels: dict[str, str] = {}  # e.g. 003's "class 1" for major
+    # Named to a customer whose complaint was found invalid, as the document names them.
+    outside_routes: tuple[OutsideRoute, ...] = ()
+    # A survey answer after the automatic "no answer" close is still recorded; a
+    # dissatisfied one reopens the case within this many calendar days of the close
+    # (None: never; it is recorded and the customer may write to us anew).
+    late_survey_reopen_days: int | None = Field(default=None, ge=1, le=366)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

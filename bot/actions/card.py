@@ -44,7 +44,9 @@ CALL_ANSWERS = frozenset({SAID_YES, SAID_NO, SAID, RATED})
 # A card has buttons only while the case is in its group's hands; afterwards it is a
 # record, and the group that holds the case works it from its own card.
 HOLDS = {
-    Audience.DESK: frozenset({CaseState.RECEIVED, CaseState.INVESTIGATING}),
+    # An invalid case comes back to the desk when the customer disagrees with the finding.
+    Audience.DESK: frozenset({CaseState.RECEIVED, CaseState.INVESTIGATING,
+                              CaseState.CLOSED_INVALID}),
     Audience.DEPARTMENT: frozenset({CaseState.ASSIGNED, CaseState.ACCEPTED,
                                     CaseState.IMPLEMENTING}),
     Audience.SUPERVISORS: frozenset({CaseState.AWAITING_APPROVAL}),
@@ -71,6 +73,11 @@ def _not_major(case: Case, rules: Rules) -> bool:
     return case.severity is not Severity.MAJOR
 
 
+def _objected(case: Case, rules: Rules) -> bool:
+    """The customer disagrees with the invalid finding and nobody has answered yet."""
+    return case.objection is not None
+
+
 def _taken(case: Case, rules: Rules) -> bool:
     """A department asks the customer or finds the root cause once it has taken the case."""
     return case.state is not CaseState.ASSIGNED
@@ -93,6 +100,16 @@ async def _assign(db: Database, rules: Rules, case_id: int, actor: Actor, given:
 async def _invalid(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                    ) -> None:
     await handling.decide_invalid(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _reopen(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                  ) -> None:
+    await handling.reopen(db.uow(), rules, case_id, actor, given.text)
+
+
+async def _finding_stands(db: Database, rules: Rules, case_id: int, actor: Actor,
+                          given: Given) -> None:
+    await handling.confirm_finding(db.uow(), rules, case_id, actor, given.text)
 
 
 async def _ask(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given) -> None:
@@ -178,6 +195,13 @@ CARD = Catalogue((
     CaseAction("invalid", (Action.INVALIDATE,), DESK, label=__("✖️ Invalid"),
                words=__("Why is the complaint invalid? Write the finding the customer will "
                         "read — politely (reply to this message)."), perform=_invalid),
+    CaseAction("reopen", (Action.REOPEN,), DESK, label=__("↩️ Reopen"), shown=_objected,
+               words=__("Why is the case reopened? (reply to this message)"),
+               perform=_reopen),
+    CaseAction("stands", (Action.CONFIRM_FINDING,), DESK, label=__("✔️ Finding stands"),
+               shown=_objected,
+               words=__("Why does the finding stand? The customer reads it — politely "
+                        "(reply to this message)."), perform=_finding_stands),
     CaseAction("accept", (Action.ACCEPT,), DEPARTMENT, label=__("🙋 Accept"),
                perform=_accept),
     CaseAction("propose", (Action.PROPOSE,), DEPARTMENT, label=__("💡 Propose a solution"),

@@ -56,6 +56,8 @@ EVENTS = {
     "add_capa": __("recorded a root cause"),
     "instruct": __("gave an instruction"),
     "reassign": __("gave the case to another colleague"),
+    "customer_object": __("disagrees with the finding"),
+    "confirm_finding": __("confirmed the finding"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.
 CUSTOMERS_STEPS = frozenset({"customer_accept", "customer_reject", "record_revisit",

@@ -17,12 +17,15 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.delivery.reminders import IntakeReminder, touched
+from bot.flows import follow_up
 from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
 from bot.input.callbacks import IntakeAction
 from bot.input.media import evidence_of, not_a_command
 from bot.runtime.update_work import UpdateWork
 from bot.views.render import escape
+from core.domain import Actor
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
+from core.ports import Database
 from core.services.people import Person
 from core.services.rules import Rules
 
@@ -42,18 +45,22 @@ def _calm(seed: int) -> str:
 
 
 async def begin(message: Message, state: FSMContext, work: UpdateWork,
-                reminder: IntakeReminder, locale: str, person: Person | None) -> None:
+                reminder: IntakeReminder, locale: str, person: Person | None,
+                user_id: int | None = None) -> None:
     """A fresh intake: known so far is who is writing and the contact they gave before.
-    Armed to remind the customer if it stalls."""
+    Armed to remind the customer if it stalls. ``user_id`` when ``message`` is the bot's
+    own (a button pressed under it)."""
     await state.clear()
     await state.set_state(IntakeForm.listening)
     intake_id = uuid.uuid4().hex
     known = {"name": person.name, "phone": person.phone} if person and person.phone else {}
     await state.update_data({"intake_id": intake_id, "story": [], "evidence": [], "albums": [],
                              **known, **touched(reminder.rules.now())})
-    assert message.bot is not None and message.from_user is not None
-    work.schedule(reminder.job(message.bot.id, message.chat.id, message.from_user.id,
-                               intake_id, locale))
+    assert message.bot is not None
+    if user_id is None:
+        assert message.from_user is not None
+        user_id = message.from_user.id
+    work.schedule(reminder.job(message.bot.id, message.chat.id, user_id, intake_id, locale))
 
 
 @router.message(Command("new"))
@@ -68,10 +75,34 @@ async def new_complaint(message: Message, state: FSMContext, work: UpdateWork,
 
 @router.message(StateFilter(None), not_a_command)
 async def first_words(message: Message, state: FSMContext, work: UpdateWork, rules: Rules,
-                      reminder: IntakeReminder, i18n: I18n, person: Person | None) -> None:
-    """Writing to the bot with nothing under way starts a complaint with those words."""
+                      reminder: IntakeReminder, i18n: I18n, person: Person | None,
+                      db: Database, actor: Actor) -> None:
+    """Writing to the bot with nothing under way starts a complaint with those words —
+    unless the customer has open cases: then it may be about one of them, and they say."""
+    cases = await follow_up.open_cases(db, person)
+    if cases:
+        await follow_up.hold(message, state, db, rules, actor, cases)
+        return
     await begin(message, state, work, reminder, i18n.current_locale, person)
     await listen(message, state, rules)
+
+
+async def take_held(message: Message, state: FSMContext, rules: Rules,
+                    held: list[dict[str, Any]]) -> None:
+    """A new complaint from what the customer wrote before choosing "something new"."""
+    story: list[str] = []
+    for item in held:  # a caption goes with its file, as ``listen`` keeps it
+        if item["text"] and sum(map(len, story)) + len(item["text"]) <= MAX_DESCRIPTION:
+            story.append(item["text"])
+    evidence = [item["file"] for item in held if item["file"]]
+    await state.update_data({"story": story, "evidence": evidence, **touched(rules.now())})
+    await message.answer(_listening(message.chat.id), reply_markup=done_keyboard())
+
+
+def _listening(seed: int) -> str:
+    return (_calm(seed) + "\n\n" +
+            _("Tell me everything you want us to know; I am listening. When you have said it "
+              "all, press “That's everything”."))
 
 
 @router.message(IntakeForm.listening, F.text == DONE_BUTTON)
@@ -114,10 +145,7 @@ async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
         "albums": [*albums, album] if album and album not in albums else albums,
         **touched(rules.now())})
     if first:
-        await message.answer(
-            _calm(message.chat.id) + "\n\n" +
-            _("Tell me everything you want us to know; I am listening. When you have said it "
-              "all, press “That's everything”."), reply_markup=done_keyboard())
+        await message.answer(_listening(message.chat.id), reply_markup=done_keyboard())
     elif item is not None and album is None:
         await message.answer(_("Got it, I have kept that ({count} so far).").format(
             count=len(evidence)))

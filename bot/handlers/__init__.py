@@ -24,7 +24,14 @@ from aiogram import Router
 from aiogram.filters import Filter
 
 from bot.access.filters import ActsAsStaff, InGroup, InPrivate, UsesDesk
-from bot.flows import decisions, intake, intake_confirm, staff_input, supervisor_input
+from bot.flows import (
+    decisions,
+    follow_up,
+    intake,
+    intake_confirm,
+    staff_input,
+    supervisor_input,
+)
 from bot.handlers import (
     binding,
     common,
@@ -68,6 +75,6 @@ def build_routers() -> list[Router]:
                 staff_input.router),
         refusals.router,
         _branch("customer", InPrivate(), common.router, customer.router, decisions.router,
-                intake_confirm.router, intake.router),
+                follow_up.router, intake_confirm.router, intake.router),
         fallback.router,
     ]

@@ -17,7 +17,7 @@ from bot.views.dates import when
 from bot.views.labels import CUSTOMER_EVENTS, state_label
 from bot.views.notice_texts import render
 from bot.views.render import escape, shorten
-from core.domain import Action, Actor, Case, CaseState, Evidence
+from core.domain import Action, Actor, Case, CaseState, DomainError, Evidence, Rating
 from core.domain.deadlines import next_due
 from core.notices import Question
 from core.policy import Policy
@@ -82,8 +82,12 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
     lines += ["", _("What happened so far:")]
     visible = [e for e in history if e.action.value in CUSTOMER_EVENTS][-15:]
     for event in visible:
-        line = f"• {when(event.at, tz, locale)} — {CUSTOMER_EVENTS[event.action.value]}"
-        if event.action.value in ("invalidate", "ask_customer", "customer_reject") and event.note:
+        label = str(CUSTOMER_EVENTS[event.action.value])
+        if event.data.get("rating") == Rating.NO_ANSWER.value:
+            label = _("The survey closed without your answer")  # not "recorded": none was
+        line = f"• {when(event.at, tz, locale)} — {label}"
+        if event.action.value in ("invalidate", "ask_customer", "customer_reject",
+                                  "customer_object", "confirm_finding") and event.note:
             line += f": {escape(shorten(event.note, 300))}"
         lines.append(line)
         if event.action is Action.RECORD_REVISIT and event.to_state is CaseState.INVESTIGATING:
@@ -124,6 +128,11 @@ async def add_info(message: Message, db: Database, rules: Rules, actor: Actor,
         await state.clear()
         await message.answer(_("Nothing was added."))
         return
+    case, _history = await queries.case_with_history(db.uow(read_only=True), case_id, actor,
+                                                     limit=1)
+    if case.state.is_closed:  # closed since they pressed: nothing goes under it unasked
+        await state.clear()
+        raise DomainError("invalid_transition", action="add_note", state=case.state.value)
     if item is not None:
         changed = await handling.add_evidence(db.uow(), rules, case_id, actor,
                                               Evidence(item[0], item[1], item[2]))

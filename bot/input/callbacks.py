@@ -45,9 +45,16 @@ class CaseAddInfo(CallbackData, prefix="ca"):
 
 
 class Decision(CallbackData, prefix="dc"):
-    """The customer's answer to a proposed solution or a question on their case."""
+    """The customer's answer to a proposed solution or a question on their case, a comment
+    after the survey, an objection to an invalid finding."""
 
-    action: Literal["accept", "reject", "answer"]
+    action: Literal["accept", "reject", "answer", "comment", "disagree"]
+    case_id: Id
+
+
+class FollowUpChoice(CallbackData, prefix="fu"):
+    """Which case a message written with nothing under way is about; 0: something new."""
+
     case_id: Id
 
 

@@ -125,6 +125,15 @@ ROUTES = {"consumer_association": __("Consumer association (12315)"),
           "arbitration": __("Arbitration"), "court": __("Court")}
 
 
+# Said to the customer in a sentence, so not the desk's short ROUTES (policy.OutsideRoute).
+OUTSIDE_ROUTES = {
+    "market_regulation": __("the market regulation complaint line, 12315"),
+    "consumer_association": __("the consumer association"),
+    "arbitration": __("arbitration"),
+    "court": __("the courts"),
+}
+
+
 def settled_by(closure: str | None) -> str:
     """The outside body that settled a case closed as ``external_<route>``, in words."""
     closure = closure or ""
@@ -192,4 +201,6 @@ CUSTOMER_EVENTS = {
     "ask_customer": __("We asked you a question"),
     "answer_question": __("You answered our question"),
     "add_evidence": __("A file was added"),
+    "customer_object": __("You disagreed with the finding"),
+    "confirm_finding": __("Checked again: the finding stands"),
 }

@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import Decision, SurveyAnswer
 from bot.views import call_texts  # noqa: F401  (registers the desk's call tasks and alerts)
-from bot.views.labels import RATINGS, remedy_label, settled_by
+from bot.views.labels import OUTSIDE_ROUTES, RATINGS, remedy_label, settled_by
 from bot.views.notice_registry import Rendered, buttons, render, renders
 from bot.views.render import escape, shorten
 from bot.views.staff_notice_texts import _duration, binding_label
@@ -22,6 +22,8 @@ from core.notices import (
     Closed,
     ClosedSatisfied,
     CustomerNotice,
+    FindingConfirmed,
+    FindingReopened,
     Implemented,
     Invalid,
     Question,
@@ -97,14 +99,51 @@ def survey_reminder(notice: SurveyReminder, policy: Policy) -> Rendered:
     return text, buttons(_ratings(notice.case_id))
 
 
+def _outside(policy: Policy) -> list[str]:
+    """The outside routes the policy names, for when we cannot agree (委婉答复)."""
+    if not policy.outside_routes:
+        return []
+    return ["", _("If we still cannot agree, you are free to turn to:")] + [
+        f"• {OUTSIDE_ROUTES[route.value]}" for route in policy.outside_routes]
+
+
 @renders(Invalid)
 def invalid(notice: Invalid, policy: Policy) -> Rendered:
+    """Politely (001 范文3 (2) 委婉答复): thanks, the finding in the staff's words, how to
+    disagree, and where else to turn."""
+    text = "\n".join([
+        _head(notice),
+        _("Thank you for telling us about this, and for your patience while we looked "
+          "into it."),
+        _("We have looked into your complaint carefully. This is what our colleague found:"),
+        f"<i>{escape(shorten(notice.finding, 3000))}</i>", "",
+        _("If you see it differently, press “I disagree” and tell us why — photos and "
+          "documents are welcome too. We will check it again."),
+        *_outside(policy),
+    ])
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🙋 I disagree"), callback_data=Decision(action="disagree",
+                                                                  case_id=notice.case_id or 0))
+    return text, buttons(builder)
+
+
+@renders(FindingConfirmed)
+def finding_confirmed(notice: FindingConfirmed, policy: Policy) -> Rendered:
     return "\n".join([
         _head(notice),
-        _("We have looked into your complaint carefully. This is what we found:"),
-        escape(shorten(notice.finding, 3000)), "",
-        _("If you see it differently or have more information, just write to us — we "
-          "will look again."),
+        _("Thank you for telling us why you disagree. We have checked your complaint again, "
+          "and our finding stands:"),
+        f"<i>{escape(shorten(notice.reason, 3000))}</i>",
+        *_outside(policy),
+    ]), None
+
+
+@renders(FindingReopened)
+def finding_reopened(notice: FindingReopened, policy: Policy) -> Rendered:
+    return "\n".join([
+        _head(notice),
+        _("Thank you for telling us why you disagree. We have looked again and reopened "
+          "your complaint; a colleague will come back to you."),
     ]), None
 
 

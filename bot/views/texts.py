@@ -35,6 +35,7 @@ ERRORS = {
     "already_top_level": __("The case is already at the top of the escalation chain."),
     "already_bottom_level": __("The case is already at the first level."),
     "no_question_pending": __("There is no open question on this case."),
+    "no_objection_pending": __("The customer has no objection waiting on this case."),
     "nothing_changed": __("Nothing changed."),
     "too_much_evidence": __("This case already has as many files as it can hold."),
     "already_taken": __("{owner} has already taken this case."),

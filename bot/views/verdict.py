@@ -18,12 +18,12 @@ from core.domain import Action, CaseEvent, CaseState, Role
 
 # The events that settle what the customer last thought of the solution.
 _DECIDING = frozenset({Action.CUSTOMER_ACCEPT, Action.CUSTOMER_REJECT, Action.RECORD_REVISIT,
-                       Action.REOPEN})
+                       Action.REOPEN, Action.CUSTOMER_OBJECT, Action.CONFIRM_FINDING})
 
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # customer_reject | dissatisfied | reopen
+    kind: str  # customer_reject | dissatisfied | reopen | objection
     words: str
     rating: str = ""  # the survey's rating code, for "dissatisfied"
 
@@ -38,6 +38,8 @@ def latest_verdict(history: Sequence[CaseEvent]) -> Verdict | None:
             return Verdict("customer_reject", event.note or "")
         if event.action is Action.REOPEN:
             return Verdict("reopen", event.note or "")
+        if event.action is Action.CUSTOMER_OBJECT:  # against an invalid finding
+            return Verdict("objection", event.note or "")
         if event.action is Action.RECORD_REVISIT and event.to_state is CaseState.INVESTIGATING:
             # The survey asks for a comment after the rating; it arrives as the customer's note.
             words = [e.note for e in history[index + 1:] if e.action is Action.ADD_NOTE
@@ -54,6 +56,8 @@ def verdict_line(verdict: Verdict) -> str:
         return _("Customer's view: did not accept the solution — «{words}»").format(words=words)
     if verdict.kind == "reopen":
         return _("Reopened because: «{words}»").format(words=words)
+    if verdict.kind == "objection":
+        return _("Customer disagrees with the finding: «{words}»").format(words=words)
     rating = str(RATINGS.get(verdict.rating, verdict.rating))
     if not words:
         return _("Customer's view: {rating}").format(rating=rating)

@@ -35,7 +35,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
         revisits_required=row.revisits_required, revisits_done=row.revisits_done,
         last_rating=Rating(row.last_rating) if row.last_rating else None,
         first_response_at=row.first_response_at, closed_at=row.closed_at, closure=row.closure,
-        instruction=row.instruction,
+        instruction=row.instruction, objection=row.objection,
         deadlines=deadlines, paused_since=row.paused_since, version=row.version,
         intake_key=row.intake_key,
         evidence=[Evidence(e.kind, e.file_ref, e.caption, e.added_at, e.added_by)
@@ -66,7 +66,7 @@ def case_to_row(case: Case, row: CaseRow, next_due: datetime | None) -> None:
     row.last_rating = case.last_rating.value if case.last_rating else None
     row.filed_at, row.first_response_at = case.filed_at, case.first_response_at
     row.closed_at, row.closure, row.paused_since = case.closed_at, case.closure, case.paused_since
-    row.instruction = case.instruction
+    row.instruction, row.objection = case.instruction, case.objection
     for clock in Deadline:
         setattr(row, f"due_{clock.value}", case.deadlines.get(clock))
     row.next_due = next_due

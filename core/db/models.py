@@ -90,6 +90,7 @@ class CaseRow(Base):
     remedy_text: Mapped[str | None] = mapped_column(Text)
     approval_level: Mapped[int | None]
     pending_question: Mapped[str | None] = mapped_column(Text)
+    objection: Mapped[str | None] = mapped_column(Text)  # against an invalid finding, unanswered
     revisits_required: Mapped[int] = mapped_column(default=1)
     revisits_done: Mapped[int] = mapped_column(default=0)
     last_rating: Mapped[str | None] = mapped_column(String(20))

@@ -64,6 +64,8 @@ class Action(StrEnum):
     ADD_CAPA = "add_capa"
     INSTRUCT = "instruct"  # a supervisor's instruction, shown on the department's card
     REASSIGN = "reassign"  # a supervisor gives the case to another person
+    CUSTOMER_OBJECT = "customer_object"  # the customer disagrees with an invalid finding
+    CONFIRM_FINDING = "confirm_finding"  # the desk looked again: the finding stands
 
 
 S = CaseState
@@ -90,8 +92,9 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.CUSTOMER_REJECT: ({S.AWAITING_CUSTOMER}, S.ACCEPTED, {Role.CUSTOMER, Role.SPECIALIST}),
     Action.MARK_IMPLEMENTED: ({S.IMPLEMENTING}, S.IMPLEMENTED, {Role.DEPARTMENT}),
     Action.START_REVISIT: ({S.IMPLEMENTED, S.REVISITING}, S.REVISITING, {Role.SYSTEM, Role.SPECIALIST}),
+    # From CLOSED only a late answer to a survey closed unanswered (``Case.record_revisit``).
     Action.RECORD_REVISIT: (
-        {S.IMPLEMENTED, S.REVISITING},
+        {S.IMPLEMENTED, S.REVISITING, S.CLOSED},
         DECIDED,
         {Role.CUSTOMER, Role.SPECIALIST, Role.SYSTEM},
     ),
@@ -103,7 +106,8 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.ASK_CUSTOMER: (_EARLY | _WITH_DEPARTMENT, STAY, {Role.SPECIALIST, Role.DEPARTMENT}),
     Action.ANSWER_QUESTION: (_EARLY | _WITH_DEPARTMENT, STAY, {Role.CUSTOMER, Role.SPECIALIST}),
     Action.ADD_NOTE: (frozenset(CaseState), STAY, _STAFF | {Role.CUSTOMER}),
-    Action.ADD_EVIDENCE: (OPEN_STATES, STAY, _STAFF | {Role.CUSTOMER}),
+    # Files on an invalid case only with the customer's objection (``Case.add_evidence``).
+    Action.ADD_EVIDENCE: (OPEN_STATES | {S.CLOSED_INVALID}, STAY, _STAFF | {Role.CUSTOMER}),
     Action.ADD_CAPA: (
         frozenset(CaseState) - _EARLY - {S.CLOSED_INVALID},
         STAY,
@@ -111,6 +115,9 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     ),
     Action.INSTRUCT: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REASSIGN: (_WITH_DEPARTMENT | {S.IMPLEMENTING}, DECIDED, {Role.SUPERVISOR}),
+    # An objection to the finding goes to the desk, which reopens (REOPEN) or confirms.
+    Action.CUSTOMER_OBJECT: ({S.CLOSED_INVALID}, STAY, {Role.CUSTOMER}),
+    Action.CONFIRM_FINDING: ({S.CLOSED_INVALID}, STAY, {Role.SPECIALIST, Role.SUPERVISOR}),
 }
 TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, frozenset[Role]]] = {
     action: (frozenset(sources), target, frozenset(roles))

@@ -17,6 +17,8 @@ from core.notices.kinds import (
     CardEvent,
     Closed,
     ClosedSatisfied,
+    FindingConfirmed,
+    FindingReopened,
     Implemented,
     Invalid,
     Question,
@@ -45,13 +47,14 @@ _DESK_STAGE = {CaseState.RECEIVED, CaseState.INVESTIGATING}
 # The desk owns a case end to end: it hears of the customer's verdicts and the closing.
 _DESK_EVENTS = {Action.FILE, Action.INVALIDATE, Action.ASSIGN, Action.TRANSFER,
                 Action.HAND_BACK, Action.REOPEN, Action.SET_SEVERITY, Action.CUSTOMER_REJECT,
-                Action.CLOSE}
+                Action.CLOSE, Action.CUSTOMER_OBJECT, Action.CONFIRM_FINDING}
 
 
 def _card_targets(case: Case, event: CaseEvent) -> list[Route]:
     """The groups whose card of this case must show this event."""
     targets: list[Route] = []
-    if case.state in _DESK_STAGE or event.action in _DESK_EVENTS:
+    # An objection to an invalid finding brings the case back to the desk, files and all.
+    if case.state in _DESK_STAGE or event.action in _DESK_EVENTS or case.objection is not None:
         targets.append(DESK)
     for code in (case.department, event.data.get("department"), event.data.get("previous")):
         if code and department(str(code)) not in targets:
@@ -116,6 +119,10 @@ def _for_customer(case: Case, event: CaseEvent) -> Notice | None:
     action = event.action
     if action is Action.INVALIDATE:
         return Invalid(**to, finding=event.note or "")
+    if action is Action.CONFIRM_FINDING:
+        return FindingConfirmed(**to, reason=event.note or "")
+    if action is Action.REOPEN and event.data.get("objected"):
+        return FindingReopened(**to)  # looked at again, as the customer asked
     if action in (Action.PROPOSE, Action.APPROVE) and (
         event.to_state is CaseState.AWAITING_CUSTOMER
     ):

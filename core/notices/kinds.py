@@ -15,9 +15,9 @@ from core.notices.base import DESK, STAFF, SUPERVISORS, Notice, Route
 __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
     "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
-    "ForStaffMember", "GroupBack", "GroupLost", "Implemented", "Invalid", "MajorCase",
-    "MonthlyReport", "OverdueDigest", "Question", "SolutionProposed", "StaffJoined",
-    "Survey", "SurveyReminder", "Undelivered",
+    "FindingConfirmed", "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
+    "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "Question",
+    "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
 ]
 
 
@@ -71,6 +71,22 @@ class SurveyReminder(CustomerNotice):
 class Invalid(CustomerNotice):
     kind = "invalid"
     finding: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindingConfirmed(CustomerNotice):
+    """The desk looked again at the customer's objection; the finding stands."""
+
+    kind = "finding_confirmed"
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindingReopened(CustomerNotice):
+    """The desk looked again at the customer's objection and reopened the case (its
+    reason is an internal note, not said)."""
+
+    kind = "finding_reopened"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -135,9 +135,11 @@ async def start_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Acto
 
 async def record_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          rating: Rating, comment: str | None = None) -> Changed:
-    """Satisfied closes after the policy's number of revisits; dissatisfied reopens."""
+    """Satisfied closes after the policy's number of revisits; dissatisfied reopens (also
+    late, after the survey closed unanswered, within the policy's window)."""
     return await _change(uow, rules, case_id, Action.RECORD_REVISIT,
-                         lambda case, now: case.record_revisit(actor, now, rating, comment))
+                         lambda case, now: case.record_revisit(actor, now, rating, comment,
+                                                               rules.policy))
 
 
 async def close(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor, outcome: str,
@@ -150,6 +152,20 @@ async def reopen(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                  reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.REOPEN,
                          lambda case, now: case.reopen(actor, now, reason))
+
+
+async def customer_objects(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                           words: str) -> Changed:
+    """The customer disagrees with the invalid finding: the desk reopens or confirms it."""
+    return await _change(uow, rules, case_id, Action.CUSTOMER_OBJECT,
+                         lambda case, now: case.object_to_finding(actor, now, words))
+
+
+async def confirm_finding(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                          reason: str) -> Changed:
+    """The desk looked again and the finding stands; the customer hears why."""
+    return await _change(uow, rules, case_id, Action.CONFIRM_FINDING,
+                         lambda case, now: case.confirm_finding(actor, now, reason))
 
 
 async def escalate(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,

@@ -32,6 +32,8 @@ from core.notices import (
     Digest,
     DigestLine,
     EscalatedToYou,
+    FindingConfirmed,
+    FindingReopened,
     GroupBack,
     GroupLost,
     Implemented,
@@ -51,7 +53,7 @@ from core.notices import (
     load,
     notice_kinds,
 )
-from core.policy import Policy
+from core.policy import OutsideRoute, Policy
 from tests.factories import make_policy
 
 CUSTOMER: dict[str, Any] = {"case_id": 7, "customer_id": 41, "number": "2611-0007"}
@@ -74,6 +76,8 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
     Survey: [Survey(**CUSTOMER, round=1)],
     SurveyReminder: [SurveyReminder(**CUSTOMER, round=2)],
     Invalid: [Invalid(**CUSTOMER, finding="Bought after its date.")],
+    FindingConfirmed: [FindingConfirmed(**CUSTOMER, reason="The date on the receipt is later.")],
+    FindingReopened: [FindingReopened(**CUSTOMER)],
     Implemented: [Implemented(**CUSTOMER, note="Delivered on Monday."),
                   Implemented(**CUSTOMER)],
     ClosedSatisfied: [ClosedSatisfied(**CUSTOMER)],
@@ -266,3 +270,16 @@ def test_no_overdue_cases_is_not_worded_as_nothing_open(i18n: StrictI18n,
     department = in_language(i18n, "zh_Hans", SAMPLES[Digest][1], policy)[0]
     assert "没有未结的投诉" in department
     assert "没有未结" not in overdue and "没有超时或已升级的投诉" in overdue
+
+
+def test_an_invalid_finding_names_the_policys_outside_routes_in_every_language(
+        i18n: StrictI18n, policy: Policy) -> None:
+    routed = policy.model_copy(update={"outside_routes": tuple(OutsideRoute)})
+    for notice in (*SAMPLES[Invalid], *SAMPLES[FindingConfirmed]):
+        i18n.missing.clear()
+        texts = {language: in_language(i18n, language, notice, routed)
+                 for language in LANGUAGES}
+        assert i18n.missing == set(), i18n.missing
+        assert "12315" in texts["zh_Hans"][0] and "消费者协会" in texts["zh_Hans"][0]
+        assert "消費者協會" in texts["zh_Hant"][0] and "the courts" in texts["en"][0]
+    assert "12315" not in in_language(i18n, "zh_Hans", SAMPLES[Invalid][0], policy)[0]

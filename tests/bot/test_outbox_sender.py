@@ -54,7 +54,7 @@ async def test_a_notice_reaches_the_customer_in_their_language(
     await invalid_case(sender)
     await sender.run_once()
     [message] = emulator.state.bot_messages(USER)
-    assert message["text"].startswith("Case 2611-0001\nWe have looked into your complaint")
+    assert message["text"].startswith("Case 2611-0001\nThank you for telling us about this")
     assert "Bought after its date." in message["text"]
     assert await OutboxQueue(sender.db).counts(audience="customer") == {"sent": 1}
 

@@ -32,12 +32,12 @@ def entries() -> Iterator[tuple[str, CaseAction]]:
 
 def every_case() -> Iterator[Case]:
     rules = make_rules()
-    for state, severity, department, level, category in itertools.product(
+    for state, severity, department, level, category, objection in itertools.product(
             CaseState, Severity, (None, "quality"), range(len(rules.policy.escalation)),
-            ("product_quality", "no_such_category")):
+            ("product_quality", "no_such_category"), (None, "I disagree.")):
         yield Case(customer_id=1, filed_at=rules.now(), intake=make_intake(category=category),
                    id=1, state=state, severity=severity, department=department,
-                   escalation_level=level)
+                   escalation_level=level, objection=objection)
 
 
 def make_rules() -> Rules:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from core.domain import (
 )
 from core.domain.states import TRANSITIONS
 from core.domain.values import MAX_DESCRIPTION, check_phone, money
+from core.notices import notices_for
 from core.policy import MajorTrigger
 from tests.factories import (
     CUSTOMER,
@@ -210,6 +211,43 @@ def test_a_customer_cannot_record_no_answer() -> None:
     assert code_of(lambda: case.record_revisit(CUSTOMER, NOW, Rating.NO_ANSWER)) == "bad_rating"
 
 
+def unanswered() -> Case:
+    """Carried out, surveyed, and closed when the survey went unanswered."""
+    case = accepted()
+    case.propose(QUALITY_MEMBER, NOW, Remedy(RemedyKind.EXPLANATION, "Explained."), POLICY)
+    case.customer_accept(CUSTOMER, NOW)
+    case.mark_implemented(QUALITY_MEMBER, NOW)
+    case.start_revisit(SYSTEM, NOW)
+    case.record_revisit(SYSTEM, NOW, Rating.NO_ANSWER)
+    assert case.state is CaseState.CLOSED and case.closure == "no_answer"
+    return case
+
+
+def test_a_late_survey_answer_is_recorded_and_reopens_only_within_the_window() -> None:
+    policy = POLICY.model_copy(update={"late_survey_reopen_days": 30})
+    case = unanswered()
+    case.record_revisit(CUSTOMER, NOW + timedelta(days=2), Rating.SATISFIED, policy=policy)
+    assert case.state is CaseState.CLOSED_SATISFIED and case.last_rating is Rating.SATISFIED
+    case = unanswered()
+    case.record_revisit(CUSTOMER, NOW + timedelta(days=30), Rating.DISSATISFIED, policy=policy)
+    assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
+    case = unanswered()
+    case.record_revisit(CUSTOMER, NOW + timedelta(days=31), Rating.DISSATISFIED, policy=policy)
+    assert case.state is CaseState.CLOSED and case.last_rating is Rating.DISSATISFIED
+    assert code_of(lambda: case.record_revisit(CUSTOMER, NOW, Rating.SATISFIED,
+                                               policy=policy)) == "invalid_transition"
+    case = unanswered()  # a policy without a window never reopens late
+    case.record_revisit(CUSTOMER, NOW, Rating.VERY_DISSATISFIED, policy=POLICY)
+    assert case.state is CaseState.CLOSED
+
+
+def test_a_case_closed_otherwise_takes_no_survey_answer() -> None:
+    case = filed()
+    case.close(VICE_PRESIDENT, NOW, "external_court", "Settled in court.")
+    assert code_of(lambda: case.record_revisit(CUSTOMER, NOW, Rating.SATISFIED)) == (
+        "invalid_transition")
+
+
 def test_a_question_pauses_until_answered() -> None:
     case = accepted()
     case.ask_customer(QUALITY_MEMBER, NOW, "What is the batch code on the cap?")
@@ -232,6 +270,40 @@ def test_closed_cases_accept_no_more_work_but_can_be_reopened() -> None:
         "invalid_transition")
     case.reopen(VICE_PRESIDENT, NOW, "New evidence.")
     assert case.state is CaseState.INVESTIGATING and case.reopen_count == 1
+
+
+def test_an_objection_to_an_invalid_finding_waits_for_the_desk_to_answer() -> None:
+    case = filed()
+    case.invalidate(SPECIALIST, NOW, "The product was bought 2 years ago.")
+    photo = Evidence("photo", "AgACAgQAAxkB")
+    assert code_of(lambda: case.add_evidence(CUSTOMER, NOW, photo)) == "invalid_transition"
+    assert code_of(lambda: case.confirm_finding(SPECIALIST, NOW, "It stands.")) == (
+        "no_objection_pending")
+    assert code_of(lambda: case.object_to_finding(STRANGER, NOW, "No!")) == "not_your_case"
+    case.object_to_finding(CUSTOMER, NOW, "The receipt says last week.")
+    case.add_evidence(CUSTOMER, NOW, photo)  # files come with the objection
+    assert case.objection == "The receipt says last week." and len(case.evidence) == 1
+    case.confirm_finding(SPECIALIST, NOW, "The receipt is for another product.")
+    assert case.state is CaseState.CLOSED_INVALID and case.objection is None
+    case.object_to_finding(CUSTOMER, NOW, "Still no.")
+    case.reopen(SPECIALIST, NOW, "Check the receipt again.")
+    assert case.state is CaseState.INVESTIGATING and case.objection is None
+
+
+def test_the_customer_hears_of_a_reopening_only_when_they_had_objected() -> None:
+    def told(case: Case) -> list[str]:
+        case.id, case.number = 1, CaseNumber.for_month(NOW, 1)
+        case.events.clear()
+        case.reopen(SPECIALIST, NOW, "Check the receipt again.")
+        return [n.kind for n in notices_for(case, case.events) if n.kind != "card"]
+
+    case = filed()
+    case.invalidate(SPECIALIST, NOW, "The product was bought 2 years ago.")
+    assert told(case) == []  # the desk's own second thoughts: nothing to thank them for
+    case = filed()
+    case.invalidate(SPECIALIST, NOW, "The product was bought 2 years ago.")
+    case.object_to_finding(CUSTOMER, NOW, "The receipt says last week.")
+    assert told(case) == ["finding_reopened"]
 
 
 def test_case_numbers_are_year_month_serial_and_grow_past_9999() -> None:

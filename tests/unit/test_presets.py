@@ -340,3 +340,12 @@ def test_road_rescue_departments_report_progress_at_17_00_daily():
     policy = load_preset("004_road_rescue")
     assert policy.digest_time == "17:00"
     assert policy.level_index("cs_supervisor") == policy.level_index("front_desk") + 1
+
+
+def test_the_invalid_finding_names_the_outside_routes_the_documents_name() -> None:
+    # 001 范文6 12315 and 范文1 消费者协会; 002 §6.4.8 消协、仲裁、司法; 000 names none.
+    assert [r.value for r in load_preset("001_validity").outside_routes] == [
+        "market_regulation", "consumer_association"]
+    assert [r.value for r in load_preset("002_food").outside_routes] == [
+        "consumer_association", "arbitration", "court"]
+    assert load_preset("000_generic").outside_routes == ()
