@@ -37,6 +37,7 @@ from core.db.migrate import upgrade
 from core.db.models import NotificationRow, PersonRow
 from core.db.outbox import OutboxQueue
 from core.db.uow import Database
+from core.notices import DeadlineWarning, Implemented, Notice, department
 from core.organisation import organisation_from_mapping
 from core.services.rules import Rules
 from sandbox.emulator.server import start_emulator
@@ -64,19 +65,23 @@ async def queue_notices(db: Database, notices: int, chats: int, groups: int) -> 
                                   language="en", created_at=now) for index in range(chats))
     rows = []
     for index in range(notices):
+        number = f"2611-{index:04d}"
+        notice: Notice
         if index % 10 == 9:
             group = index // 10 % groups
-            audience, address, chat = "department", f"d{group:02d}", -(5000 + group)
-            payload = {"number": f"2611-{index:04d}", "clock": "handover", "due_in_minutes": 30,
-                       "state": "assigned"}
-            kind = "deadline_warning"
+            chat = -(5000 + group)
+            notice = DeadlineWarning(
+                number=number, clock="handover", due=now.isoformat(), late_by_minutes=0,
+                due_in_minutes=30, level="specialist", escalated=False, severity="ordinary",
+                state="assigned", department=f"d{group:02d}", to=department(f"d{group:02d}"))
         else:
             person = index % chats
-            audience, address, chat = "customer", str(person + 1), 10_000 + person
-            payload, kind = {"number": f"2611-{index:04d}", "note": ""}, "implemented"
+            chat = 10_000 + person
+            notice = Implemented(customer_id=person + 1, number=number)
         expected[chat] += 1
-        rows.append(NotificationRow(idempotency_key=f"bench-{index}", case_id=None, kind=kind,
-                                    audience=audience, address=address, payload=payload,
+        rows.append(NotificationRow(idempotency_key=f"bench-{index}", case_id=None,
+                                    kind=notice.kind, audience=notice.audience,
+                                    address=notice.address, payload=dict(notice.payload),
                                     status="pending", attempts=0, due_at=now, created_at=now))
     async with db.sessions() as session, session.begin():
         session.add_all(rows)

@@ -1,4 +1,4 @@
-"""Our own pacing keeps within Telegram's flood limits, 5% under them (``MARGIN``): even
+"""Our own pacing keeps within Telegram's flood limits, 2% under them (``MARGIN``): even
 spacing that network jitter cannot squeeze into one of Telegram's windows."""
 
 from __future__ import annotations
