@@ -22,5 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_column('objection')
+    # A plain ALTER (SQLite 3.35+ drops columns itself): batch mode would rebuild `cases`,
+    # which a table other rows point at refuses, and would lose the search triggers of 0013.
+    op.drop_column('cases', 'objection')
