@@ -28,7 +28,7 @@ from sandbox.world import populate
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:E2E-TOKEN"
-REPLY_TIMEOUT = 20.0  # generous: a loaded CI machine is slow, a hung bot still fails
+REPLY_TIMEOUT = 60.0  # generous: a group paces its messages 3 s apart, CI runs 4 workers on 2 cores
 START = datetime.fromisoformat("2026-11-03T10:00:00+08:00")
 
 
