@@ -90,6 +90,7 @@ admins = [{admin}]
 # [policy]
 # desk_step = false               # complaints go straight to the department
 # digest_time = "off"             # no daily report to the supervisors
+# customer_hours = "08:00-21:00"  # surveys and reminders reach customers only then
 
 # Staff: one [[staff]] table per person, found by their Telegram user id. Or, with no
 # edit here: an administrator or supervisor sends the bot /invite (e.g. /invite department

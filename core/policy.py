@@ -141,6 +141,13 @@ class Policy(_Strict):
     # dissatisfied one reopens the case within this many calendar days of the close
     # (None: never; it is recorded and the customer may write to us anew).
     late_survey_reopen_days: int | None = Field(default=None, ge=1, le=366)
+    # What the bot starts on its own — surveys, their reminders, a quiet customer's
+    # reminder — reaches a customer only in these hours of the organisation's time zone,
+    # even where the service itself runs round the clock ("off": at any hour).
+    customer_hours: Annotated[str | None, BeforeValidator(
+        lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v
+    )] = Field(default="08:00-21:00",
+               pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

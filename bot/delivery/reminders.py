@@ -29,7 +29,8 @@ class IntakeReminder:
             locale: str) -> JobToSchedule:
         """The reminder to schedule, with the conversation it belongs to (``work.schedule``)."""
         now = self.rules.now()
-        return JobToSchedule(KIND, f"{KIND}:{bot_id}:{user_id}", now + self.delay,
+        return JobToSchedule(KIND, f"{KIND}:{bot_id}:{user_id}",
+                             self.rules.in_customer_hours(now + self.delay),
                              {"bot_id": bot_id, "chat_id": chat_id, "user_id": user_id,
                               "intake_id": intake_id, "locale": locale}, now)
 
@@ -46,7 +47,7 @@ class IntakeReminder:
             return None
         touched = datetime.fromisoformat(data["touched_at"]) if data.get("touched_at") else None
         if touched is not None and self.rules.now() - touched < self.delay:
-            return touched + self.delay
+            return self.rules.in_customer_hours(touched + self.delay)
         with i18n.context(), i18n.use_locale(payload.get("locale") or i18n.default_locale):
             await bot.send_message(payload["chat_id"], _(
                 "Your complaint is not filed yet — I still have everything you told me. Carry on "

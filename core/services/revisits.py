@@ -71,7 +71,7 @@ async def schedule_revisit(jobs: Jobs, case: Case, rules: Rules, now: datetime, 
     assert case.id is not None
     round_ = round_ or case.revisits_done + 1
     at = now if round_ == 1 else now + timing.round_gap
-    due = rules.calendar.next_open(at)
+    due = rules.in_customer_hours(rules.calendar.next_open(at))
     await jobs.schedule(REVISIT_SURVEY, revisit_key(case.id, round_), due,
                         {"case_id": case.id, "round": round_}, now)
     return due
@@ -89,8 +89,9 @@ async def follow_up_jobs(jobs: Jobs, case: Case, events: Iterable[CaseEvent],
             await schedule_revisit(jobs, case, rules, now, round_=1, timing=timing)
         elif event.action is Action.START_REVISIT:
             payload = {"case_id": case.id, "round": round_}
-            remind = rules.calendar.next_open(now + timing.reminder_after)
-            give_up = rules.calendar.next_open(remind + timing.no_answer_after)
+            remind = rules.in_customer_hours(rules.calendar.next_open(now + timing.reminder_after))
+            give_up = rules.in_customer_hours(
+                rules.calendar.next_open(remind + timing.no_answer_after))
             await jobs.schedule(SURVEY_REMINDER, reminder_key(case.id, round_), remind,
                                 payload, now)
             await jobs.schedule(SURVEY_NO_ANSWER, no_answer_key(case.id, round_),
