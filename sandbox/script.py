@@ -23,6 +23,7 @@ from sandbox.emulator.state import EmulatorState
 from sandbox.world import GROUPS, USERS, user_by_key
 
 SETTLE = 0.4  # seconds of quiet after which the bot is taken to have answered
+BUTTON_WAIT = 30.0  # seconds a step waits for the button it presses to appear
 RETRY_AFTER = re.compile(r"retry after (\d+)")
 
 
@@ -79,7 +80,22 @@ def _told_to_wait(state: EmulatorState) -> bool:
     return False
 
 
-def _press(state: EmulatorState, user_id: int, chat_id: int, label: str) -> None:
+async def _press(state: EmulatorState, user_id: int, chat_id: int, label: str) -> None:
+    """Press ``label``; a button not there yet may still be on its way (a slow or busy
+    bot's answer), so it is looked for again for a while before the step fails."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUTTON_WAIT
+    while True:
+        try:
+            _press_now(state, user_id, chat_id, label)
+            return
+        except ScriptError:
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(SETTLE / 4)
+
+
+def _press_now(state: EmulatorState, user_id: int, chat_id: int, label: str) -> None:
     keyboard = state.current_keyboard(chat_id) or {}
     if any((b if isinstance(b, dict) else {"text": b}).get("text") == label
            for row in keyboard.get("keyboard", []) for b in row):
@@ -107,7 +123,7 @@ async def play(state: EmulatorState, steps: list[dict[str, Any]]) -> None:
         if "say" in step:
             state.send_text(user.id, str(step["say"]), **where)
         elif "press" in step:
-            _press(state, user.id, chat_id, str(step["press"]))
+            await _press(state, user.id, chat_id, str(step["press"]))
         elif "photo" in step:
             state.send_photo(user.id, caption=str(step["photo"]) or None, **where)
         elif step.get("share_contact"):
