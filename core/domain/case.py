@@ -1,4 +1,5 @@
-"""The ``Case`` aggregate: one complaint from intake to archive.
+"""The ``Case`` aggregate: one complaint from intake to archive (its last steps in
+``case_closing.py``, the supervisors' in ``case_supervision.py``).
 
 Every change goes through ``_move``, which checks the transition table and the roles,
 then appends a ``CaseEvent``. Services persist those events as the audit trail and feed
@@ -8,10 +9,12 @@ them to the outbox in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from core.domain.case_closing import ClosingSteps
+from core.domain.case_supervision import SupervisionSteps
 from core.domain.errors import DomainError
 from core.domain.intake import Evidence, Intake, assess_severity
 from core.domain.states import DECIDED, STAY, TRANSITIONS, Action, CaseState
@@ -52,7 +55,7 @@ class CaseEvent:
 
 
 @dataclass
-class Case:
+class Case(ClosingSteps, SupervisionSteps):
     customer_id: int
     filed_at: datetime
     intake: Intake
@@ -266,130 +269,7 @@ class Case:
         self._move(Action.MARK_IMPLEMENTED, actor, now, note=note)
         self.revisits_done = 0
 
-    def start_revisit(self, actor: Actor, now: datetime) -> None:
-        self._move(Action.START_REVISIT, actor, now, round=self.revisits_done + 1)
-
-    def record_revisit(self, actor: Actor, now: datetime, rating: Rating,
-                       comment: str | None = None, policy: Policy | None = None) -> None:
-        comment = check_text("comment", comment, MAX_TEXT, required=False)
-        if rating is Rating.NO_ANSWER and actor.role is Role.CUSTOMER:
-            raise DomainError("bad_rating")
-        if self.state is CaseState.CLOSED:
-            self._late_revisit(actor, now, rating, comment, policy)
-            return
-        done = self.revisits_done + 1
-        if rating.is_dissatisfied:
-            target = CaseState.INVESTIGATING
-        elif done < max(self.revisits_required, 1):
-            target = CaseState.REVISITING
-        elif rating is Rating.NO_ANSWER:
-            target = CaseState.CLOSED
-        else:
-            target = CaseState.CLOSED_SATISFIED
-        # A reopening names the department that had the case, so its card hears of it.
-        reopened = {"previous": self.department} if target is CaseState.INVESTIGATING else {}
-        self._move(Action.RECORD_REVISIT, actor, now, to=target, note=comment,
-                   rating=rating.value, round=done, **reopened)
-        self.last_rating, self.revisits_done = rating, done
-        if target is CaseState.INVESTIGATING:
-            self._reopen_fields()
-        elif target.is_closed:
-            self._close(now, "no_answer" if rating is Rating.NO_ANSWER else "satisfied")
-
-    def _late_revisit(self, actor: Actor, now: datetime, rating: Rating, comment: str | None,
-                      policy: Policy | None) -> None:
-        """The answer to a survey already closed as unanswered: recorded all the same; a
-        dissatisfied one reopens the case within the policy's window (000 第七步)."""
-        if self.closure != "no_answer" or rating is Rating.NO_ANSWER:
-            raise DomainError("invalid_transition", action=Action.RECORD_REVISIT.value,
-                              state=self.state.value)
-        window = policy.late_survey_reopen_days if policy else None
-        closed = self.closed_at or now
-        if not rating.is_dissatisfied:
-            target = CaseState.CLOSED_SATISFIED
-        elif window is not None and now - closed <= timedelta(days=window):
-            target = CaseState.INVESTIGATING
-        else:
-            target = CaseState.CLOSED  # too late to reopen; the rating is still kept
-        reopened = {"previous": self.department} if target is CaseState.INVESTIGATING else {}
-        self._move(Action.RECORD_REVISIT, actor, now, to=target, note=comment,
-                   rating=rating.value, round=self.revisits_done, late=True, **reopened)
-        self.last_rating = rating
-        if target is CaseState.INVESTIGATING:
-            self._reopen_fields()
-        elif target is CaseState.CLOSED_SATISFIED:
-            self.closure = "satisfied"
-        else:
-            self.closure = "answered_late"  # one late answer per survey, like an on-time one
-
-    def close(self, actor: Actor, now: datetime, outcome: str, note: str) -> None:
-        outcome = check_text("outcome", outcome, 40)
-        note = check_text("note", note, MAX_TEXT)
-        self._move(Action.CLOSE, actor, now, note=note, outcome=outcome)
-        self._close(now, outcome)
-
-    def reopen(self, actor: Actor, now: datetime, reason: str) -> None:
-        reason = check_text("reason", reason, MAX_TEXT)
-        # ``objected``: reopened on the customer's objection to an invalid finding, so they
-        # are told (``core.notices.events``).
-        objected: dict[str, Any] = {"objected": True} if self.objection is not None else {}
-        self._move(Action.REOPEN, actor, now, note=reason, previous=self.department, **objected)
-        self._reopen_fields()
-
-    def object_to_finding(self, actor: Actor, now: datetime, words: str) -> None:
-        """The customer disagrees with the invalid finding: the desk must answer it."""
-        words = check_text("objection", words, MAX_TEXT)
-        self._move(Action.CUSTOMER_OBJECT, actor, now, note=words)
-        self.objection = words
-
-    def confirm_finding(self, actor: Actor, now: datetime, reason: str) -> None:
-        """The desk looked again at an objection and the finding stands, for ``reason``."""
-        if self.objection is None:
-            raise DomainError("no_objection_pending")
-        reason = check_text("reason", reason, MAX_TEXT)
-        self._move(Action.CONFIRM_FINDING, actor, now, note=reason)
-        self.objection = None
-
-    def _close(self, now: datetime, closure: str) -> None:
-        self.closed_at, self.closure, self.pending_question = now, closure, None
-
-    def _reopen_fields(self) -> None:
-        """Back to step 2: a fresh investigation, the old solution void."""
-        self.reopen_count += 1
-        self.department = self.owner_id = self.remedy = self.approval_level = None
-        self.closed_at = self.closure = self.objection = None
-        self.revisits_done = 0
-
     # -- anytime ------------------------------------------------------------------------
-    def escalate(self, actor: Actor, now: datetime, policy: Policy, reason: str) -> bool:
-        """One rung up; False (nothing recorded) when already at the top."""
-        if self.escalation_level + 1 >= len(policy.escalation):
-            if actor.role is Role.SYSTEM:
-                return False
-            raise DomainError("already_top_level")
-        level = self.escalation_level + 1
-        self._move(Action.ESCALATE, actor, now, note=check_text("reason", reason, MAX_TEXT),
-                   level=policy.escalation[level].code)
-        self.escalation_level = level
-        return True
-
-    def de_escalate(self, actor: Actor, now: datetime, policy: Policy, reason: str) -> None:
-        if self.escalation_level == 0:
-            raise DomainError("already_bottom_level")
-        level = self.escalation_level - 1
-        self._move(Action.DE_ESCALATE, actor, now, note=check_text("reason", reason, MAX_TEXT),
-                   level=policy.escalation[level].code)
-        self.escalation_level = level
-
-    def set_severity(self, actor: Actor, now: datetime, severity: Severity,
-                     reason: str | None = None) -> None:
-        if severity is self.severity:
-            raise DomainError("nothing_changed")
-        self._move(Action.SET_SEVERITY, actor, now,
-                   note=check_text("reason", reason, MAX_TEXT, required=False),
-                   severity=severity.value, previous=self.severity.value)
-        self.severity = severity
-
     def ask_customer(self, actor: Actor, now: datetime, question: str) -> None:
         question = check_text("question", question, MAX_TEXT)
         self._move(Action.ASK_CUSTOMER, actor, now, note=question)
@@ -418,27 +298,6 @@ class Case:
         self._move(Action.ADD_EVIDENCE, actor, now, note=caption, kind=item.kind,
                    file_ref=item.file_ref)
         self.evidence.append(item)
-
-    def instruct(self, actor: Actor, now: datetime, text: str) -> None:
-        """A supervisor's instruction; the newest stays on the department's card."""
-        text = check_text("instruction", text, MAX_TEXT)
-        self._move(Action.INSTRUCT, actor, now, note=text, department=self.department)
-        self.instruction = text
-
-    def reassign(self, actor: Actor, now: datetime, person_id: int,
-                 person_department: str | None) -> None:
-        """A supervisor hands the case to a named member of its department; an untaken
-        case is thereby taken."""
-        if person_department is None or person_department != self.department:
-            raise DomainError("not_in_department", department=self.department)
-        if person_id == self.owner_id:
-            raise DomainError("nothing_changed")
-        if person_id == self.customer_id:
-            raise DomainError("own_case")  # nobody is handed their own complaint to work
-        to = CaseState.ACCEPTED if self.state is CaseState.ASSIGNED else self.state
-        self._move(Action.REASSIGN, actor, now, to=to, owner_id=person_id,
-                   previous_owner=self.owner_id)
-        self.owner_id = person_id
 
     def add_capa(self, actor: Actor, now: datetime, root_cause: str, measure: str) -> None:
         """Corrective and preventive action (纠正与预防措施), kept for the reports."""

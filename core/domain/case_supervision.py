@@ -1,0 +1,64 @@
+"""The supervisors' steps on a ``Case``: escalation, severity, instructions, reassignment.
+A part of ``core.domain.case.Case``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.domain.case_fields import CaseFields
+from core.domain.errors import DomainError
+from core.domain.states import Action, CaseState
+from core.domain.values import MAX_TEXT, Actor, Role, Severity, check_text
+from core.policy import Policy
+
+
+class SupervisionSteps(CaseFields):
+    def escalate(self, actor: Actor, now: datetime, policy: Policy, reason: str) -> bool:
+        """One rung up; False (nothing recorded) when already at the top."""
+        if self.escalation_level + 1 >= len(policy.escalation):
+            if actor.role is Role.SYSTEM:
+                return False
+            raise DomainError("already_top_level")
+        level = self.escalation_level + 1
+        self._move(Action.ESCALATE, actor, now, note=check_text("reason", reason, MAX_TEXT),
+                   level=policy.escalation[level].code)
+        self.escalation_level = level
+        return True
+
+    def de_escalate(self, actor: Actor, now: datetime, policy: Policy, reason: str) -> None:
+        if self.escalation_level == 0:
+            raise DomainError("already_bottom_level")
+        level = self.escalation_level - 1
+        self._move(Action.DE_ESCALATE, actor, now, note=check_text("reason", reason, MAX_TEXT),
+                   level=policy.escalation[level].code)
+        self.escalation_level = level
+
+    def set_severity(self, actor: Actor, now: datetime, severity: Severity,
+                     reason: str | None = None) -> None:
+        if severity is self.severity:
+            raise DomainError("nothing_changed")
+        self._move(Action.SET_SEVERITY, actor, now,
+                   note=check_text("reason", reason, MAX_TEXT, required=False),
+                   severity=severity.value, previous=self.severity.value)
+        self.severity = severity
+
+    def instruct(self, actor: Actor, now: datetime, text: str) -> None:
+        """A supervisor's instruction; the newest stays on the department's card."""
+        text = check_text("instruction", text, MAX_TEXT)
+        self._move(Action.INSTRUCT, actor, now, note=text, department=self.department)
+        self.instruction = text
+
+    def reassign(self, actor: Actor, now: datetime, person_id: int,
+                 person_department: str | None) -> None:
+        """A supervisor hands the case to a named member of its department; an untaken
+        case is thereby taken."""
+        if person_department is None or person_department != self.department:
+            raise DomainError("not_in_department", department=self.department)
+        if person_id == self.owner_id:
+            raise DomainError("nothing_changed")
+        if person_id == self.customer_id:
+            raise DomainError("own_case")  # nobody is handed their own complaint to work
+        to = CaseState.ACCEPTED if self.state is CaseState.ASSIGNED else self.state
+        self._move(Action.REASSIGN, actor, now, to=to, owner_id=person_id,
+                   previous_owner=self.owner_id)
+        self.owner_id = person_id
