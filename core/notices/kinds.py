@@ -1,4 +1,5 @@
-"""Every notice kind there is: its fields (the stored payload's keys) and its recipient.
+"""Every notice kind there is: its fields (the stored payload's keys) and its recipient
+(the customer's in ``customer_kinds``, re-exported here).
 
 To add one: a frozen dataclass here with a new ``kind``, a renderer in
 ``bot/views/notice_texts.py`` and its words in the catalogs; ``tests/bot/test_notice_texts.py``
@@ -11,6 +12,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from core.notices.base import DESK, STAFF, SUPERVISORS, Notice, Route
+from core.notices.customer_kinds import (  # one registry: these are kinds too
+    Closed,
+    ClosedSatisfied,
+    CustomerNotice,
+    FindingConfirmed,
+    FindingReopened,
+    Implemented,
+    Invalid,
+    Question,
+    SolutionProposed,
+    Survey,
+    SurveyReminder,
+)
 
 __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
@@ -19,94 +33,6 @@ __all__ = [
     "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "Question",
     "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
 ]
-
-
-# --- to the customer, in their private chat -------------------------------------------
-
-@dataclass(frozen=True, kw_only=True)
-class CustomerNotice(Notice):
-    """Said to the customer of a case (``customer_id`` is their person id)."""
-
-    routing: ClassVar[frozenset[str]] = frozenset({"customer_id"})
-    customer_id: int
-    number: str
-
-    def route(self) -> Route:
-        return Route("customer", str(self.customer_id))
-
-    @classmethod
-    def _routed(cls, route: Route) -> dict[str, Any]:
-        return {"customer_id": int(route.address)}
-
-
-@dataclass(frozen=True, kw_only=True)
-class SolutionProposed(CustomerNotice):
-    kind = "solution_proposed"
-    remedy: str  # RemedyKind value
-    amount: str  # "" when the remedy has none
-    currency: str
-    text: str
-    department: str  # who proposes it ("" before one has the case)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Question(CustomerNotice):
-    kind = "question"
-    question: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Survey(CustomerNotice):
-    kind = "survey"
-    round: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class SurveyReminder(CustomerNotice):
-    kind = "survey_reminder"  # also the name of the job that queues it
-    round: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class Invalid(CustomerNotice):
-    kind = "invalid"
-    finding: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class FindingConfirmed(CustomerNotice):
-    """The desk looked again at the customer's objection; the finding stands."""
-
-    kind = "finding_confirmed"
-    reason: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class FindingReopened(CustomerNotice):
-    """The desk looked again at the customer's objection and reopened the case (its
-    reason is an internal note, not said)."""
-
-    kind = "finding_reopened"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Implemented(CustomerNotice):
-    kind = "implemented"
-    note: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClosedSatisfied(CustomerNotice):
-    kind = "closed_satisfied"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Closed(CustomerNotice):
-    """Closed by a supervisor, e.g. settled by an outside body."""
-
-    kind = "closed"
-    closure: str  # how it was settled (a closure code), "" when not said
-    outcome: str
 
 
 # --- to staff groups ------------------------------------------------------------------
