@@ -213,7 +213,7 @@ async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
                  limit: int) -> None:
     text = (message.text or "").strip()
     if not text or text.startswith("/"):
-        await message.answer(_("Please answer in words, or use the buttons above."))
+        await ask_again(message, state, rules)
         return
     if len(text) > limit:
         await message.answer(_("Please keep it under {limit} characters.").format(limit=limit))
@@ -248,3 +248,18 @@ async def demand_typed(message: Message, state: FSMContext, rules: Rules) -> Non
         await answered(message, state, rules, demand="other", demand_text=text)
     else:
         await message.answer(_("Please tell me in a few words what you would like."))
+
+
+@router.message(StateFilter(IntakeForm.category, IntakeForm.demand, IntakeForm.confirming),
+                not_a_command)
+async def not_an_answer(message: Message, state: FSMContext, rules: Rules) -> None:
+    """Words, a sticker or a GIF where the question wants a button."""
+    await ask_again(message, state, rules)
+
+
+async def ask_again(message: Message, state: FSMContext, rules: Rules) -> None:
+    """What a step cannot take gets one friendly line and the question again, so the way
+    on is on screen, not somewhere above."""
+    await message.answer(_("I can't take that as an answer here, so here is the question "
+                           "again."))
+    await ask(message, state, rules.policy)

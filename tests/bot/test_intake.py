@@ -98,7 +98,19 @@ async def test_stickers_and_bad_phones_get_a_clear_answer(chat: Chatter,
                                         is_video=False))
     assert session.sent_texts()[-1].startswith("I can keep text, photos")
     await chat.say(ann, "✅ That's everything")
+    # Issue 16: where a button is asked for, a sticker or words get one friendly line and
+    # the question again, its buttons with it, instead of "I did not understand".
+    sticker = Sticker(file_id="st", file_unique_id="stu", type="regular", width=512,
+                      height=512, is_animated=False, is_video=False)
+    for wrong in ({"sticker": sticker}, {"text": "the courier"}):
+        await chat.say(ann, **wrong)  # type: ignore[arg-type]
+        assert session.sent_texts()[-2:] == [
+            "I can't take that as an answer here, so here is the question again.",
+            "What is it about?"]
     await chat.press_button(ann, session, "Transport or packaging")
+    await chat.say(ann, sticker=sticker)  # a typed step: the same, not "answer in words"
+    assert session.sent_texts()[-2] == (
+        "I can't take that as an answer here, so here is the question again.")
     await chat.press_button(ann, session, "Skip")
     await chat.press_button(ann, session, "Skip")
     await chat.press_button(ann, session, "An explanation")
