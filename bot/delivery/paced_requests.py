@@ -46,6 +46,7 @@ from aiogram.methods import (
 )
 
 from bot.delivery.pacing import Pacer
+from bot.delivery.send_window import SendWindow
 
 # The requests Telegram counts against the flood limits.
 COUNTED = (SendMessage, SendPhoto, SendDocument, SendVoice, SendVideo, SendAudio,
@@ -65,4 +66,21 @@ class PacedRequests(BaseRequestMiddleware):
             pause = self.pacer.reserve_overall(self.now())
             if pause > 0:
                 await asyncio.sleep(pause)
+            async with self.pacer.window.slot():
+                return await make_request(bot, method)
+        return await make_request(bot, method)
+
+
+class InSendWindow(BaseRequestMiddleware):
+    """The background workers' bot: it paces by the same ``Pacer`` before it sends, and
+    its requests hold places in the same window as the handlers'."""
+
+    def __init__(self, window: SendWindow) -> None:
+        self.window = window
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
+                       method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, COUNTED):
+            async with self.window.slot():
+                return await make_request(bot, method)
         return await make_request(bot, method)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.delivery.send_window import SendWindow
+
 
 @dataclass
 class Bucket:
@@ -50,6 +52,8 @@ class Pacer:
     private: tuple[float, float] = (1, 1.0 / MARGIN)  # tokens held, tokens per second
     group: tuple[float, float] = (1, 20 / 60 / MARGIN)
     overall: tuple[float, float] = (1, 30.0 / MARGIN)
+    # What both bots send passes this too: the overall limit counted as Telegram does.
+    window: SendWindow = field(default_factory=SendWindow)
     _chats: dict[int, Bucket] = field(default_factory=dict)
     _all: Bucket | None = None
 

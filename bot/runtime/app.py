@@ -17,9 +17,10 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery.already_done import AlreadyDone
 from bot.delivery.flood_wait import WaitOutFloods
-from bot.delivery.paced_requests import PacedRequests
+from bot.delivery.paced_requests import InSendWindow, PacedRequests
 from bot.delivery.pacing import Pacer
 from bot.delivery.reminders import IntakeReminder
+from bot.delivery.send_window import SendWindow
 from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
@@ -32,17 +33,20 @@ from core.services.rules import Rules
 
 
 def build_bot(token: str, api_url: str, *,
-              paced_by: tuple[Pacer, Callable[[], datetime]] | None = None) -> Bot:
+              paced_by: tuple[Pacer, Callable[[], datetime]] | None = None,
+              window: SendWindow | None = None) -> Bot:
     """``paced_by`` (a pacer and its clock): the bot the handlers answer people with. It
     keeps to the flood budget it shares with the outbox (``bot.delivery.paced_requests``)
     and waits out a 429 (``bot.delivery.flood_wait``); the background workers' bot
-    postpones a notice instead."""
+    postpones a notice instead, and keeps to the ``window`` the handlers' bot shares."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
     if paced_by is not None:
         session.middleware(WaitOutFloods())
         session.middleware(PacedRequests(*paced_by))
+    elif window is not None:
+        session.middleware(InSendWindow(window))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

@@ -49,7 +49,7 @@ class BotProcess:
         # 429); the outbox and the jobs put a notice back in line and serve other chats.
         pacer = Pacer()  # one flood budget for what handlers say and what the outbox sends
         self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now))
-        self.worker_bot: Bot = build_bot(token, api)
+        self.worker_bot: Bot = build_bot(token, api, window=pacer.window)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: InboxDispatcher = build_dispatcher(
             db=self.db, rules=self.rules, organisation=organisation,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ class Limits:
         self.flood = FloodLimiter(clock, flood_enabled)
         self.faults: list[Fault] = []
         self.latency: dict[str, float] = {}  # method (lower) or "*" -> seconds
+        self.jitter: dict[str, float] = {}  # method (lower) or "*" -> up to this much more
         self.outage_until: float | None = None  # clock time; math.inf = until cleared
         self.outage_mode = "502"
         self.holds: dict[str, int] = {}  # method (lower) -> calls still let through
@@ -132,12 +134,13 @@ class Limits:
         self.faults.append(fault)
         return fault.__dict__.copy()
 
-    def set_latency(self, seconds: float, method: str | None = None) -> None:
+    def set_latency(self, seconds: float, method: str | None = None, jitter: float = 0.0) -> None:
         key = (method or "*").lower()
-        if seconds <= 0:
-            self.latency.pop(key, None)
-        else:
-            self.latency[key] = float(seconds)
+        for table, value in ((self.latency, seconds), (self.jitter, jitter)):
+            if value <= 0:
+                table.pop(key, None)
+            else:
+                table[key] = float(value)
 
     def start_outage(self, seconds: float | None = None, *, mode: str = "502") -> None:
         if mode not in ("502", "drop"):
@@ -162,6 +165,7 @@ class Limits:
     def clear_faults(self) -> None:
         self.faults.clear()
         self.latency.clear()
+        self.jitter.clear()
         self.outage_until = None
         self.release_held()
 
@@ -178,7 +182,8 @@ class Limits:
         raise ApiError(502, "Bad Gateway")
 
     async def delay(self, method: str) -> None:
-        seconds = self.latency.get(method.lower(), 0.0) + self.latency.get("*", 0.0)
+        seconds = sum(self.latency.get(key, 0.0) + random.uniform(0.0, self.jitter.get(key, 0.0))
+                      for key in (method.lower(), "*"))
         if seconds > 0:
             await asyncio.sleep(seconds)
 
@@ -226,9 +231,11 @@ class FaultControlMixin:
         return self.limits.fail_next(method, count, code=code, description=description,
                                      retry_after=retry_after, drop=drop)
 
-    def set_latency(self, seconds: float, method: str | None = None) -> None:
-        """Add real delay before answering `method` (None = every method); 0 removes it."""
-        self.limits.set_latency(seconds, method)
+    def set_latency(self, seconds: float, method: str | None = None, jitter: float = 0.0) -> None:
+        """Add real delay before `method` (None = every method) reaches the server, plus a
+        random part up to `jitter` (requests sent in one order may arrive in another);
+        0 removes it."""
+        self.limits.set_latency(seconds, method, jitter)
 
     def start_outage(self, seconds: float | None = None, *, mode: str = "502") -> None:
         """All Bot API calls fail (502 or dropped connection) for `seconds` of the clock, or until ended."""
