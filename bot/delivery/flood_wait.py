@@ -6,8 +6,10 @@ per-person lock), so the handlers' bot waits as told and asks again, up to ``max
 all. Failing instead used to leave the conversation a step ahead of what the person saw:
 "Sorry, something went wrong", then "I did not understand" to everything until /start.
 
-The background workers (outbox, jobs) use a bot without this: they put the notice back in
-line and go on with other chats (``bot.delivery.outbox_sender``).
+What a handler needs at once (answering a press, a prompt whose id it keeps) goes through
+this. An update's kept replies do not (``bot.runtime.update_bot``): a 429 hands them to
+the outbox, and the background workers (outbox, jobs) put a notice back in line and go on
+with other chats (``bot.delivery.outbox_sender``).
 """
 
 from __future__ import annotations

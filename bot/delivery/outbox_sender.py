@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from aiogram import Bot
+from aiogram import Bot, methods
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -32,10 +32,11 @@ from bot.delivery import report_sender
 from bot.delivery.card_sender import CardSender
 from bot.delivery.in_person import send_to_staff
 from bot.delivery.pacing import Pacer
+from bot.delivery.replies import new_message_id
 from bot.views.notice_texts import render
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
-from core.notices import STAFF, Card, MonthlyReport, Notice
+from core.notices import CHAT, STAFF, Card, MonthlyReport, Notice, Reply
 from core.organisation import Organisation
 from core.reports import Period
 from core.services import groups, reach, staff
@@ -74,6 +75,18 @@ async def _report(sender: OutboxSender, item: Outgoing, chat_id: int,
     assert isinstance(item.notice, MonthlyReport)
     return await report_sender.send_report(sender.bot, chat_id, sender.db, sender.rules,
                                            sender.i18n, Period.parse(item.notice.period))
+
+
+@_apart(Reply)
+async def _reply(sender: OutboxSender, item: Outgoing, chat_id: int, group: Group | None,
+                 locale: str) -> int | None:
+    """Already rendered by the handler that could not send it (``bot.runtime.update_bot``)."""
+    assert isinstance(item.notice, Reply)
+    kind = getattr(methods, item.notice.method, None)
+    if not (isinstance(kind, type) and issubclass(kind, methods.TelegramMethod)):
+        raise LookupError(f"notice {item.id}: no Bot API method {item.notice.method!r}")
+    method = kind.model_validate(item.notice.params)
+    return new_message_id(method, await sender.bot(method))
 
 
 class OutboxSender:
@@ -123,6 +136,8 @@ class OutboxSender:
     async def _address(self, item: Outgoing) -> tuple[int | None, str, Group | None]:
         """The chat, language and (for staff) group of a notice's recipient."""
         default = self.organisation.default_language
+        if item.audience == CHAT:  # rendered already, in the language it was said in
+            return int(item.address), default, None
         if item.audience == "customer":
             async with self.db.uow() as uow:
                 person = await uow.people.get(int(item.address))

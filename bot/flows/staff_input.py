@@ -27,6 +27,7 @@ from bot.input.callbacks import StaffAction
 from bot.input.media import not_a_command
 from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
+from bot.runtime.update_bot import said_now
 from bot.views.labels import REMEDIES
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
@@ -48,7 +49,7 @@ class StaffInput(StatesGroup):
 
 async def _ask(message: Message, state: FSMContext, step: State, text: str,
                **data: object) -> None:
-    asked = await message.answer(text, reply_markup=ForceReply(selective=True))
+    asked = await said_now(message.answer(text, reply_markup=ForceReply(selective=True)))
     await state.set_state(step)
     await state.update_data({**data, PROMPT_KEY: asked.message_id})
 

@@ -22,6 +22,7 @@ from bot.handlers.supervisor import send_case
 from bot.input.media import not_a_command
 from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
+from bot.runtime.update_bot import said_now
 from core.domain import Actor, Case
 from core.organisation import Organisation
 from core.ports import Database
@@ -38,8 +39,8 @@ async def prompt(message: Message, state: FSMContext, entry: CaseAction, case: C
                  arg: str = "") -> None:
     """Ask for ``entry``'s words on ``case`` as it is now: the answer is refused if the
     case changes before it comes."""
-    asked = await message.answer(for_case(str(entry.words), case.number),
-                                 reply_markup=ForceReply(selective=True))
+    asked = await said_now(message.answer(for_case(str(entry.words), case.number),
+                                          reply_markup=ForceReply(selective=True)))
     await state.set_state(SupervisorInput.text)
     await state.update_data({"sup_action": entry.code, "sup_case": case.id, "sup_arg": arg,
                              "sup_version": case.version, PROMPT_KEY: asked.message_id})

@@ -26,7 +26,7 @@ from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
 from bot.runtime.middlewares import ActorMiddleware
 from bot.runtime.polling import InboxDispatcher
-from bot.runtime.update_work import UpdateWorkMiddleware
+from bot.runtime.update_work import REPLY_HOLD, UpdateWorkMiddleware
 from core.db.uow import Database
 from core.organisation import Organisation
 from core.services.rules import Rules
@@ -34,16 +34,18 @@ from core.services.rules import Rules
 
 def build_bot(token: str, api_url: str, *,
               paced_by: tuple[Pacer, Callable[[], datetime]] | None = None,
-              window: SendWindow | None = None) -> Bot:
-    """``paced_by`` (a pacer and its clock): the bot the handlers answer people with. It
-    keeps to the flood budget it shares with the outbox (``bot.delivery.paced_requests``)
-    and waits out a 429 (``bot.delivery.flood_wait``); the background workers' bot
-    postpones a notice instead, and keeps to the ``window`` the handlers' bot shares."""
+              window: SendWindow | None = None, waits_out_floods: bool = True) -> Bot:
+    """``paced_by`` (a pacer and its clock): a bot the handlers use. It keeps to the flood
+    budget it shares with the outbox (``bot.delivery.paced_requests``) and waits out a 429
+    (``bot.delivery.flood_wait``) — except the one that sends an update's kept replies
+    (``waits_out_floods=False``), which hands them to the outbox. The background workers'
+    bot postpones a notice instead, and keeps to the ``window`` the handlers' bots share."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
     if paced_by is not None:
-        session.middleware(WaitOutFloods())
+        if waits_out_floods:
+            session.middleware(WaitOutFloods())
         session.middleware(PacedRequests(*paced_by))
     elif window is not None:
         session.middleware(InSendWindow(window))
@@ -64,7 +66,9 @@ def _fast_json() -> dict[str, Any]:
 def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
                      storage: BaseStorage, i18n: I18n,
                      reminder_delay: timedelta = timedelta(minutes=30),
-                     isolation: BaseEventIsolation | None = None) -> InboxDispatcher:
+                     isolation: BaseEventIsolation | None = None,
+                     replies_by: Bot | None = None,
+                     reply_hold: timedelta = REPLY_HOLD) -> InboxDispatcher:
     # One update at a time per person and chat: a double tap on "confirm" cannot race.
     # (``bot.runtime.storage.make_isolation`` shares the lock across a fleet's instances.)
     dispatcher = InboxDispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation(),
@@ -76,7 +80,8 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
     dispatcher.update.outer_middleware(actors)
     dispatcher.update.outer_middleware(locale)
     # Inside the FSM's per-person lock: the update's unit of work, committed once.
-    dispatcher.update.outer_middleware(UpdateWorkMiddleware(db))
+    dispatcher.update.outer_middleware(UpdateWorkMiddleware(
+        db, rules.now, reply_hold, replies_by))
     dispatcher.include_routers(*build_routers())
     run_filters_inline(dispatcher)
     return dispatcher

@@ -20,6 +20,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bot.runtime.update_work import FinishMark
+from core.db import replies
 from core.db.updates import UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ class InboxDispatcher(Dispatcher):
             self, bot: Bot, *args: Any, **kwargs: Any) -> AsyncGenerator[Update, None]:
         inbox = self.inbox
         if inbox is not None:
+            released = await replies.release_held(inbox.db, self["rules"].now())
+            if released:
+                log.info("%s replies the last run could not send go out now", released)
             for payload in await inbox.unfinished(_now()):
                 log.info("handling update %s, left unfinished by the last run",
                          payload.get("update_id"))

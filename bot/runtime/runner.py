@@ -49,6 +49,8 @@ class BotProcess:
         # 429); the outbox and the jobs put a notice back in line and serve other chats.
         pacer = Pacer()  # one flood budget for what handlers say and what the outbox sends
         self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now))
+        self.replies_bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now),
+                                          waits_out_floods=False)
         self.worker_bot: Bot = build_bot(token, api, window=pacer.window)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: InboxDispatcher = build_dispatcher(
@@ -56,6 +58,8 @@ class BotProcess:
             storage=storage, i18n=self.i18n,
             isolation=make_isolation(storage, settings.update_lease_seconds),
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
+            replies_by=self.replies_bot,
+            reply_hold=timedelta(seconds=settings.delivery_lease_seconds),
         )
         self.jobs = JobRunner(self.worker_bot, self.db, self.rules, self.dispatcher.storage,
                               self.i18n, self.dispatcher["reminder"],
@@ -106,6 +110,7 @@ class BotProcess:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         await self.worker_bot.session.close()
+        await self.replies_bot.session.close()
 
     async def prepare(self) -> None:
         """Before receiving updates, in either mode: everything it needs answers (else a
@@ -123,6 +128,7 @@ class BotProcess:
         except BaseException:
             await self.bot.session.close()
             await self.worker_bot.session.close()
+            await self.replies_bot.session.close()
             await self.dispatcher.storage.close()
             await self.db.dispose()
             raise

@@ -7,6 +7,9 @@ transaction (``core.db.update_writes``): they can no longer part company in a cr
 a transaction costs far more than a statement. Nothing travels in context variables: what
 a handler leaves to write is in its signature.
 
+What the handler said is kept by the update's own bot and written in the same
+transaction, then sent (``bot.runtime.update_bot``, ``core.db.replies``).
+
 A conversation store outside the database (Redis) cannot join the transaction: its writes
 go out just before it, so a crash in between replays the update rather than loses it.
 """
@@ -16,17 +19,25 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
+from bot.delivery.replies import send_kept
+from bot.runtime.update_bot import UpdateBot, mount
+from core.db import replies
 from core.db.uow import Database
 from core.db.update_writes import UpdateWrites
 from core.records import JobToSchedule
 
 UNCHANGED: Any = object()
+# How long the outbox leaves an update's replies to its handler (the outbox's own lease, as
+# a rule: ``Settings.delivery_lease_seconds``); the handler hands a 429 over at once.
+REPLY_HOLD = timedelta(seconds=60)
 
 
 @dataclass
@@ -123,10 +134,15 @@ class UpdateWork:
 
 
 class UpdateWorkMiddleware:
-    """Runs inside the FSM's per-person lock, so the closing writes are still under it."""
+    """Runs inside the FSM's per-person lock, so the closing writes — and the replies
+    sent after them — are still under it: one person's replies keep their order."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, now: Callable[[], datetime],
+                 reply_hold: timedelta = REPLY_HOLD, replies_by: Bot | None = None) -> None:
         self.db = db
+        self.now = now  # the bot's clock: the outbox sender reads the replies' hold by it
+        self.reply_hold = reply_hold
+        self.replies_by = replies_by
 
     async def __call__(self, handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
                        event: Any, data: dict[str, Any]) -> Any:
@@ -134,13 +150,31 @@ class UpdateWorkMiddleware:
         data["work"] = work
         if data.get("state") is not None:
             data["state"] = work.context(data["state"])
+        bot = data["bot"] = UpdateBot(data["bot"], self.replies_by)
+        mount(event, bot)
+        update_id: int = event.update_id
         try:
             result = await handler(event, data)
         except BaseException:
-            await work.commit(self.db)  # what the customer told us is kept regardless
+            # What the customer told us is kept regardless, and what was said to them.
+            await self._close(work, bot, update_id, None)
             raise
         mark: FinishMark | None = data.get("finish_mark")
+        await self._close(work, bot, update_id, mark)
+        return result
+
+    async def _close(self, work: UpdateWork, bot: UpdateBot, update_id: int,
+                     mark: FinishMark | None) -> None:
+        said = bot.replies()
+        now = self.now()
+        if said:
+            work.writes.replies = (update_id, said, now, now + self.reply_hold)
         await work.commit(self.db, mark.update_id if mark else None)
         if mark is not None:
             mark.done = True
-        return result
+        if said:
+            outcome = await send_kept(bot)
+            now = self.now()
+            await replies.mark_sent(self.db, update_id, outcome.sent, now)
+            await replies.hand_over(self.db, update_id, outcome.left,
+                                    now + timedelta(seconds=outcome.retry_after), outcome.why)

@@ -113,9 +113,9 @@ class Database:
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
         if read_only:
             return SqlUnitOfWork(self.readers, read_only=True)
-        return SqlUnitOfWork(self.sessions, on_notices=self._tell_notices_committed)
+        return SqlUnitOfWork(self.sessions, on_notices=self.tell_notices_committed)
 
-    def _tell_notices_committed(self) -> None:
+    def tell_notices_committed(self) -> None:
         for listener in self.notices_committed:
             try:
                 listener()

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from core.db import conversations, jobs, updates
+from core.db import conversations, jobs, replies, updates
 from core.db.uow import Database
+from core.notices import Reply
 from core.records import JobToSchedule  # where the bot builds them, without core.db
 
 __all__ = ["JobToSchedule", "UpdateWrites"]
@@ -25,6 +26,8 @@ class UpdateWrites:
     conversations: dict[str, tuple[str | None, Mapping[str, Any]]] = field(default_factory=dict)
     jobs: dict[str, JobToSchedule] = field(default_factory=dict)  # by key: the latest wins
     finished_update: int | None = None
+    # What the update said, keyed by it: (update id, replies, now, lease end) — ``core.db.replies``.
+    replies: tuple[int, list[Reply], datetime, datetime] | None = None
     # Called if the commit fails, so caches forget what never reached the database.
     on_failure: list[Callable[[], object]] = field(default_factory=list)  # results unused
 
@@ -32,7 +35,8 @@ class UpdateWrites:
         self.jobs[job.key] = job
 
     async def commit(self, db: Database) -> None:
-        if not (self.conversations or self.jobs or self.finished_update is not None):
+        if not (self.conversations or self.jobs or self.finished_update is not None
+                or self.replies):
             return
         now = datetime.now(UTC)
         try:
@@ -41,6 +45,8 @@ class UpdateWrites:
                 for job in self.jobs.values():
                     await jobs.schedule_on(connection, job.kind, job.key, job.due_at,
                                            job.payload, job.now)
+                if self.replies is not None:
+                    await replies.write_all(connection, *self.replies)
                 if self.finished_update is not None:
                     await updates.mark_finished(connection, self.finished_update, now)
         except BaseException:

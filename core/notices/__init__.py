@@ -43,8 +43,10 @@ from core.notices.kinds import (
     SurveyReminder,
     Undelivered,
 )
+from core.notices.reply import CHAT, Reply
 
 __all__ = [
+    "CHAT",
     "DESK",
     "STAFF",
     "SUPERVISORS",
@@ -71,6 +73,7 @@ __all__ = [
     "Notice",
     "OverdueDigest",
     "Question",
+    "Reply",
     "Route",
     "SolutionProposed",
     "StaffJoined",

@@ -21,6 +21,7 @@ from core.notices import (
     Card,
     CustomerNotice,
     Notice,
+    Reply,
     Undelivered,
 )
 from core.ports import Conflict, UnitOfWork
@@ -33,6 +34,8 @@ async def instead(uow: UnitOfWork, notice: Notice, reason: str = "") -> Notice |
     (a card refresh for a group that never showed one) or nobody is left to tell."""
     if isinstance(notice, Card) and notice.shown_only:
         return None
+    if isinstance(notice, Reply):
+        return None  # an answer to someone who wrote and then blocked us: nobody to tell
     if isinstance(notice, CustomerNotice):
         call = await _call(uow, notice)
         if call is not None:
@@ -70,7 +73,7 @@ async def redirect(uow: UnitOfWork, notice: Notice, anchor: int, now: datetime,
     for the same row, nothing more is queued). Returns what was queued."""
     replacement = await instead(uow, notice, reason)
     if replacement is None:
-        if not (isinstance(notice, Card) and notice.shown_only):
+        if not ((isinstance(notice, Card) and notice.shown_only) or isinstance(notice, Reply)):
             log.error("notice %s (%s) reached nobody, and nobody is left to tell", anchor,
                       notice.kind)
         return None

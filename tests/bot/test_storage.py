@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import Update
 from sqlalchemy import select
 
 from bot.delivery.reminders import IntakeReminder
@@ -22,10 +24,19 @@ from core.services.rules import Rules
 KEY = StorageKey(bot_id=4242, chat_id=11, user_id=11)
 
 
+UPDATE = Update(update_id=77)
+
+
+def _middleware(db: Database) -> UpdateWorkMiddleware:
+    return UpdateWorkMiddleware(db, lambda: datetime.now(UTC))
+
+
 def _update_data(storage: BaseStorage, key: StorageKey = KEY, **extra: object
                  ) -> dict[str, object]:
-    """What aiogram's FSM middleware hands ours: the store and the person's conversation."""
-    return {"fsm_storage": storage, "state": FSMContext(storage=storage, key=key), **extra}
+    """What aiogram's FSM middleware hands ours: the bot, the store and the person's
+    conversation."""
+    return {"bot": Bot("42:TEST"), "fsm_storage": storage,
+            "state": FSMContext(storage=storage, key=key), **extra}
 
 
 async def test_state_and_answers_survive_a_new_process(bot_db: Database) -> None:
@@ -80,7 +91,7 @@ async def test_an_updates_writes_reach_the_database_together_when_it_is_done(
         seen_midway.append(await _stored(bot_db))
         return "handled"
 
-    assert await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage)) == "handled"
+    assert await _middleware(bot_db)(handler, UPDATE, _update_data(storage)) == "handled"
     assert seen_midway == [(None, {})]
     assert await _stored(bot_db) == ("Intake:listening",
                                      {"story": ["The milk was sour."], "photos": 1})
@@ -94,7 +105,7 @@ async def test_a_failing_update_still_keeps_what_it_wrote(bot_db: Database) -> N
         raise RuntimeError("the handler broke")
 
     with pytest.raises(RuntimeError):
-        await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage))
+        await _middleware(bot_db)(handler, UPDATE, _update_data(storage))
     assert (await _stored(bot_db))[0] == "Intake:listening"
 
 
@@ -115,7 +126,7 @@ async def test_the_conversation_its_reminder_and_the_handled_mark_commit_togethe
             assert (await uow.session.execute(select(JobRow))).first() is None
 
     mark = FinishMark(901)
-    await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage, finish_mark=mark))
+    await _middleware(bot_db)(handler, UPDATE, _update_data(storage, finish_mark=mark))
     assert mark.done
     assert (await _stored(bot_db))[0] == "Intake:listening"
     async with bot_db.uow() as uow:
@@ -136,7 +147,7 @@ async def test_a_closing_write_that_fails_leaves_nothing_cached(
 
     monkeypatch.setattr(update_writes.conversations, "write_all", database_down)
     with pytest.raises(ConnectionError):
-        await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage))
+        await _middleware(bot_db)(handler, UPDATE, _update_data(storage))
     monkeypatch.undo()
     assert await storage.get_state(KEY) is None  # read again: it never got stored
 
@@ -184,7 +195,7 @@ async def test_in_redis_an_updates_writes_wait_for_its_end(bot_db: Database) -> 
     try:
         await storage.set_state(key, "IntakeForm:listening")  # outside an update: at once
         assert await other_instance.get_state(key) == "IntakeForm:listening"
-        await UpdateWorkMiddleware(bot_db)(handler, None, _update_data(storage, key))
+        await _middleware(bot_db)(handler, UPDATE, _update_data(storage, key))
         assert seen_midway == [("IntakeForm:asking", {"story": ["The milk was sour."]}),
                                "IntakeForm:listening"]
         assert await other_instance.get_state(key) == "IntakeForm:asking"

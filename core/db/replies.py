@@ -1,0 +1,93 @@
+"""An update's replies in the outbox: written with the update, sent by its handler.
+
+They are written held by the process that handles the update (pending, but due only when
+its hold ends), so the outbox sender leaves them alone while the handler sends them in
+order; if the handler cannot (an outage, a 429 longer than it waits) it hands them over at
+once, and if it dies, the hold runs out — or, polling, the next start releases them: a
+poller has no rival (Telegram refuses a second one), so nobody else can be sending them. Keyed by the update: handled a
+second time, an update cannot queue its words twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import dialect
+from core.db.models import NotificationRow, table_of
+from core.db.uow import Database
+from core.notices import Reply
+
+TABLE = table_of(NotificationRow)
+
+
+def reply_key(update_id: int, index: int) -> str:
+    return f"update-{update_id}-{index}"
+
+
+async def write_all(connection: AsyncConnection, update_id: int, replies: Sequence[Reply],
+                    now: datetime, lease_until: datetime) -> None:
+    """In the caller's transaction (the update's closing write)."""
+    if not replies:
+        return
+    await connection.execute(_insert(connection), [
+        {"reply_key": reply_key(update_id, index), "reply_kind": reply.kind,
+         "reply_audience": reply.audience, "reply_address": reply.address,
+         "reply_payload": reply.payload, "lease_until": lease_until, "now": now}
+        for index, reply in enumerate(replies)])
+
+
+@dialect.built_once
+def _insert(insert: Any) -> Any:
+    return insert(TABLE).values(
+        idempotency_key=bindparam("reply_key"), kind=bindparam("reply_kind"),
+        audience=bindparam("reply_audience"), address=bindparam("reply_address"),
+        payload=bindparam("reply_payload"), status="pending", attempts=0,
+        due_at=bindparam("lease_until"), created_at=bindparam("now"),
+    ).on_conflict_do_nothing(index_elements=[TABLE.c.idempotency_key])
+
+
+_sent = (update(TABLE).where(TABLE.c.idempotency_key == bindparam("reply_key"))
+         .values(status="sent", sent_at=bindparam("at"), message_id=bindparam("message")))
+_hand_over = (update(TABLE).where(TABLE.c.idempotency_key == bindparam("reply_key"),
+                                  TABLE.c.status == "pending")
+              .values(due_at=bindparam("at"), last_error=bindparam("error")))
+
+
+async def mark_sent(db: Database, update_id: int, sent: Sequence[tuple[int, int | None]],
+                    now: datetime) -> None:
+    """``sent``: (index, message id) of the replies that went out."""
+    if not sent:
+        return
+    async with db.engine.begin() as connection:
+        await connection.execute(_sent, [
+            {"reply_key": reply_key(update_id, index), "at": now, "message": message_id}
+            for index, message_id in sent])
+
+
+async def hand_over(db: Database, update_id: int, indexes: Sequence[int], now: datetime,
+                    error: str) -> None:
+    """The handler could not send these: the outbox sender says them now, in order."""
+    if not indexes:
+        return
+    async with db.engine.begin() as connection:
+        await connection.execute(_hand_over, [
+            {"reply_key": reply_key(update_id, index), "at": now, "error": error[:300]}
+            for index in indexes])
+    db.tell_notices_committed()
+
+
+async def release_held(db: Database, now: datetime) -> int:
+    """On a poller's start: what the last run held and never sent goes out now."""
+    async with db.engine.begin() as connection:
+        done = await connection.execute(
+            update(TABLE).where(TABLE.c.kind == Reply.kind, TABLE.c.status == "pending",
+                                TABLE.c.due_at > now).values(due_at=now))
+    count = int(getattr(done, "rowcount", 0) or 0)
+    if count:
+        db.tell_notices_committed()
+    return count
