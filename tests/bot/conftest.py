@@ -60,6 +60,7 @@ class RecordingSession(BaseSession):
             chat_id = getattr(method, "chat_id", 0) or 0
             markup = getattr(method, "reply_markup", None)
             message = Message(message_id=next(self._ids), date=datetime.now(UTC),
+                              from_user=User(id=BOT_ID, is_bot=True, first_name="Desk"),
                               chat=Chat(id=chat_id,
                                         type="private" if chat_id > 0 else "supergroup"),
                               text=getattr(method, "text", None),

@@ -304,3 +304,20 @@ async def test_only_a_reply_to_the_prompt_answers_it_and_cancel_drops_it(
     await answer_prompt(chat, session, zhang, group(QUALITY_CHAT), "Not ours after all.")
     case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.ACCEPTED  # the dropped prompt answers nothing
+
+
+async def test_an_answer_to_a_prompt_nobody_waits_for_is_told_so_and_changes_nothing(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "assign", case_id, "quality")
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "accept", case_id)
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "capa", case_id)
+    await chat.say(person(QUALITY_ID, "en"), "/cancel", chat=group(QUALITY_CHAT))
+    _case, before = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    await answer_prompt(chat, session, person(QUALITY_ID, "en"), group(QUALITY_CHAT),
+                        "Cold chain broke in truck 7.")
+    assert session.sent_texts()[-1].startswith("I am no longer waiting for an answer")
+    _case, after = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert after == before
