@@ -24,6 +24,7 @@ from bot.input.media import evidence_of, not_a_command
 from bot.runtime.update_work import UpdateWork
 from bot.views.render import escape
 from core.domain import Actor
+from core.domain.harm import harm_in
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
 from core.ports import Database
 from core.services.people import Person
@@ -95,8 +96,19 @@ async def take_held(message: Message, state: FSMContext, rules: Rules,
         if item["text"] and sum(map(len, story)) + len(item["text"]) <= MAX_DESCRIPTION:
             story.append(item["text"])
     evidence = [item["file"] for item in held if item["file"]]
-    await state.update_data({"story": story, "evidence": evidence, **touched(rules.now())})
+    harm = sorted(set().union(*(harm_in(part) for part in story)))
+    if harm:
+        await _care(message)
+    await state.update_data({"story": story, "evidence": evidence, "harm": harm,
+                             **touched(rules.now())})
     await message.answer(_listening(message.chat.id), reply_markup=done_keyboard())
+
+
+async def _care(message: Message) -> None:
+    """Care before facts: someone may be hurt or in danger (``core.domain.harm``)."""
+    await message.answer(_("I'm so sorry. Before anything else: is everyone all right? "
+                           "If anyone is hurt or feels unwell, please get medical help "
+                           "first; the complaint can wait. I have noted this for our team."))
 
 
 def _listening(seed: int) -> str:
@@ -129,6 +141,7 @@ async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
         await message.answer(_("I can keep text, photos, videos, voice messages and "
                                "documents, but not this kind of message."))
         return
+    harm: list[str] = data.get("harm", [])
     if text:
         if sum(len(part) for part in story) + len(text) > MAX_DESCRIPTION:
             await message.answer(_("That is more than I can keep in one complaint. Please "
@@ -136,12 +149,16 @@ async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
                                    "“That's everything”."), reply_markup=done_keyboard())
             return
         story.append(text)
+        noticed = sorted(set(harm_in(text)) - set(harm))
+        if noticed and not harm:
+            await _care(message)
+        harm = [*harm, *noticed]
     album = message.media_group_id
     albums: list[str] = data.get("albums", [])
     if item is not None:
         evidence.append(list(item))
     await state.update_data({
-        "story": story, "evidence": evidence,
+        "story": story, "evidence": evidence, "harm": harm,
         "albums": [*albums, album] if album and album not in albums else albums,
         **touched(rules.now())})
     if first:

@@ -16,6 +16,7 @@ from bot.views.dates import when
 from bot.views.render import escape
 from core.domain import Actor, DomainError, Evidence, Intake, Role
 from core.domain.values import check_phone, split_contact
+from core.policy import MajorTrigger
 from core.ports import Database
 from core.services import filing, people
 from core.services.people import Person
@@ -102,6 +103,8 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
         contact_phone=data.get("phone"), product=data.get("product"),
         place=data.get("place"), occurred=data.get("occurred"),
         language=i18n.current_locale,
+        # What the story said about harm: the policy decides whether that makes it major.
+        triggers=frozenset(MajorTrigger(trigger) for trigger in data.get("harm", [])),
     )
     evidence = [Evidence(kind, ref, caption) for kind, ref, caption in data.get("evidence", [])]
     filed = await filing.file_case(db.uow(), rules, intake, customer_id,

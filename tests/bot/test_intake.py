@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiogram.types import Contact, PhotoSize, Sticker
 
 from core.db.uow import Database
-from core.domain import Action, Actor, CaseState, Role
+from core.domain import Action, Actor, CaseState, Role, Severity
+from core.policy import MajorTrigger
 from core.services import people, queries
 from tests.bot.conftest import Chatter, RecordingSession, person
 
@@ -211,3 +212,39 @@ async def test_a_returning_customer_is_not_asked_for_their_phone_again(
         await chat.press_button(ann, session, "✅ Yes, that's right")
     asked = [t for t in session.sent_texts() if t.startswith("How can we reach you?")]
     assert len(asked) == 1
+
+
+async def test_a_story_of_harm_is_met_with_care_first_and_files_a_major_case(
+    chat: Chatter, session: RecordingSession, bot_db: Database
+) -> None:
+    li = person(12, "zh-hans", "Li")
+    await chat.say(li, "辣椒油里面有一小块玻璃碴！孩子吃了一口，现在在医院。")
+    care, listening = session.sent_texts()[-2:]
+    assert care.startswith("非常抱歉。首先想问一句：大家都还好吗？")
+    assert "请先就医" in care
+    assert "说完后请点“说完了”" in listening
+    await chat.say(li, "医生说没有大碍。")  # said once, not at every mention
+    assert not [t for t in session.sent_texts() if t.startswith("非常抱歉")][1:]
+    await chat.say(li, "✅ 说完了")
+    await chat.press_button(li, session, "产品质量")
+    await chat.say(li, "辣椒油 500ml")
+    await chat.say(li, "南京路门店")
+    await chat.press_button(li, session, "今天")
+    await chat.press_button(li, session, "换货")
+    await chat.say(li, contact=Contact(phone_number="+8613800138001", first_name="Li",
+                                       user_id=12))
+    await chat.press_button(li, session, "✅ 对，没错")
+    customer = await people.find_by_telegram(bot_db, 12)
+    assert customer is not None
+    [listed] = await queries.cases_of_customer(bot_db.uow(), customer.id)
+    case, _history = await queries.case_with_history(bot_db.uow(), listed.id,
+                                                     _actor(customer.id))
+    # The test policy counts safety as major (tests/factories.py), not injury.
+    assert case.severity is Severity.MAJOR
+    assert case.intake.triggers == {MajorTrigger.SAFETY, MajorTrigger.INJURY}
+
+
+async def test_ordinary_words_raise_no_alarm(chat: Chatter, session: RecordingSession) -> None:
+    ann = person(13, "en", "Ann")
+    await chat.say(ann, "My new glasses arrived scratched and the knitted sweater pills.")
+    assert not [t for t in session.sent_texts() if t.startswith("I'm so sorry. Before")]
