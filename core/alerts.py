@@ -39,6 +39,7 @@ from core.notices import (
     EscalatedToYou,
     MajorCase,
     Notice,
+    PromiseSlipped,
     department,
 )
 from core.organisation import StaffMember
@@ -190,12 +191,25 @@ def notices(case: Case, alerts: Iterable[Owed], policy: Policy, now: datetime, *
             out += [EscalatedToYou(telegram_id=member.telegram_id, **about,
                                    late_working_minutes=working, named=named)
                     for member in told]
+            if item.clock is Deadline.CUSTOMER_ANSWER:
+                out.append(_promise_slipped(case, about["due"], now, tz))
             continue
         out.append(DeadlineWarning(
             to=department(case.department) if case.department else DESK, **about))
         if case.escalation_level >= 1:
             out.append(DeadlineWarning(to=SUPERVISORS, **about))
     return out
+
+
+def _promise_slipped(case: Case, promised: str, now: datetime, tz: tzinfo | None
+                     ) -> PromiseSlipped:
+    """The customer hears of a missed promise from us first; the case's own end date, when
+    it is still ahead, is what they can expect now."""
+    assert case.id is not None
+    end = case.deadlines.get(Deadline.WHOLE_CASE)
+    expect = end.astimezone(tz or end.tzinfo).isoformat() if end and end > now else ""
+    return PromiseSlipped(case_id=case.id, customer_id=case.customer_id,
+                          number=str(case.number), promised=promised, expect=expect)
 
 
 def on_level(staff: Iterable[StaffMember], level: str, department: str | None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -20,7 +23,7 @@ from bot.views.render import escape, shorten
 from core.domain import Action, Actor, Case, CaseState, DomainError, Evidence, Rating
 from core.domain.deadlines import next_due
 from core.notices import Question
-from core.policy import Policy
+from core.policy import Deadline, Policy
 from core.ports import Database
 from core.services import handling, queries
 from core.services.people import Person
@@ -36,6 +39,36 @@ class AddInfo(StatesGroup):
 def _department(case: Case, policy: Policy) -> str:
     department = policy.department(case.department or "")
     return department.name if department else _("customer service")
+
+
+def _promise(case: Case, now: datetime, tz: ZoneInfo, locale: str) -> list[str]:
+    """The answer we promised and, once it is late, that it is and what to expect now."""
+    promised = case.deadlines.get(Deadline.CUSTOMER_ANSWER)
+    if promised is None:
+        due = next_due(case)
+        return [] if due is None else [
+            _("Next step due by: {date}").format(date=when(due, tz, locale))]
+    if promised >= now:
+        return [_("We promised you an answer by: {date}").format(
+            date=when(promised, tz, locale))]
+    lines = [_("We promised you an answer by {date} and are late with it; we are sorry.")
+             .format(date=when(promised, tz, locale))]
+    end = case.deadlines.get(Deadline.WHOLE_CASE)
+    if end is not None and end > now:
+        lines.append(_("We now expect to answer you by: {date}").format(
+            date=when(end, tz, locale)))
+    return lines
+
+
+def _waiting_for(case: Case, policy: Policy) -> str:
+    if case.pending_question:
+        return _("your answer to our question")
+    if case.state is CaseState.AWAITING_CUSTOMER:
+        return _("your decision on our proposal")
+    if case.state is CaseState.REVISITING:
+        return _("your rating of how we handled it")
+    return _("us: {department} is working on it").format(
+        department=escape(_department(case, policy)))
 
 
 @router.message(Command("status"))
@@ -76,9 +109,9 @@ async def show_case(query: CallbackQuery, callback_data: CaseView, db: Database,
         _("Now: {state}").format(state=state_label(case.state.value)),
         _("Handled by: {department}").format(department=escape(_department(case, rules.policy))),
     ]
-    due = next_due(case)
-    if due is not None and not case.state.is_closed:
-        lines.append(_("Next step due by: {date}").format(date=when(due, tz, locale)))
+    if not case.state.is_closed:
+        lines += _promise(case, rules.now(), tz, locale)
+        lines.append(_("Waiting for: {what}").format(what=_waiting_for(case, rules.policy)))
     lines += ["", _("What happened so far:")]
     visible = [e for e in history if e.action.value in CUSTOMER_EVENTS][-15:]
     for event in visible:

@@ -8,11 +8,16 @@ someone who joined as staff).
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import Decision, SurveyAnswer
 from bot.views import call_texts  # noqa: F401  (registers the desk's call tasks and alerts)
+from bot.views.dates import when
 from bot.views.labels import OUTSIDE_ROUTES, RATINGS, remedy_label, settled_by
 from bot.views.notice_registry import Rendered, buttons, render, renders
 from bot.views.render import escape, shorten
@@ -26,6 +31,7 @@ from core.notices import (
     FindingReopened,
     Implemented,
     Invalid,
+    PromiseSlipped,
     Question,
     SolutionProposed,
     Survey,
@@ -97,6 +103,22 @@ def survey_reminder(notice: SurveyReminder, policy: Policy) -> Rendered:
     text = "\n".join([_head(notice), _("A gentle reminder: how satisfied are you with how "
                                        "we handled your complaint?")])
     return text, buttons(_ratings(notice.case_id))
+
+
+@renders(PromiseSlipped)
+def promise_slipped(notice: PromiseSlipped, policy: Policy) -> Rendered:
+    tz, locale = ZoneInfo(policy.calendar.timezone), get_i18n().current_locale
+    lines = [_head(notice), _("We promised you an answer by {date}, and we have not managed "
+                              "it. We are sorry.").format(
+        date=when(datetime.fromisoformat(notice.promised), tz, locale))]
+    if notice.expect:
+        lines.append(_("We are still working on it and expect to answer you by {date} at "
+                       "the latest.").format(
+            date=when(datetime.fromisoformat(notice.expect), tz, locale)))
+    else:
+        lines.append(_("We are still working on it and will write to you as soon as we "
+                       "have an answer."))
+    return "\n".join(lines), None
 
 
 def _outside(policy: Policy) -> list[str]:

@@ -9,7 +9,8 @@ from core.notices.base import Notice, Route
 
 __all__ = [
     "Closed", "ClosedSatisfied", "CustomerNotice", "FindingConfirmed", "FindingReopened",
-    "Implemented", "Invalid", "Question", "SolutionProposed", "Survey", "SurveyReminder",
+    "Implemented", "Invalid", "PromiseSlipped", "Question", "SolutionProposed", "Survey",
+    "SurveyReminder",
 ]
 
 
@@ -97,3 +98,13 @@ class Closed(CustomerNotice):
     kind = "closed"
     closure: str  # how it was settled (a closure code), "" when not said
     outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromiseSlipped(CustomerNotice):
+    """The answer promised at intake is late: the customer hears it from us first, with
+    an apology and when to expect it (PROCEDURE.md §2, "promise only what can be kept")."""
+
+    kind = "promise_slipped"
+    promised: str  # ISO instant, in the calendar's time zone
+    expect: str  # ISO instant of the case's own end date; "" when none is later than now

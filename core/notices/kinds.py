@@ -20,6 +20,7 @@ from core.notices.customer_kinds import (  # one registry: these are kinds too
     FindingReopened,
     Implemented,
     Invalid,
+    PromiseSlipped,
     Question,
     SolutionProposed,
     Survey,
@@ -30,7 +31,7 @@ __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
     "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
     "FindingConfirmed", "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
-    "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "Question",
+    "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "PromiseSlipped", "Question",
     "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
 ]
 

@@ -155,7 +155,7 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
     for item in due_now:
         audiences = tuple(n.audience + (f":{n.address}" if n.address else "")
                           for n in outgoing
-                          if n.payload["clock"] == item.clock.value
+                          if n.payload.get("clock") == item.clock.value
                           and n.kind in ((alerts.KIND_BREACH, alerts.KIND_ESCALATED)
                                          if item.stage == alerts.BREACH
                                          else (alerts.KIND_WARNING,)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Contact
@@ -86,3 +88,21 @@ async def test_an_open_question_shows_in_status_and_can_be_answered_there(
     assert (history[-1].action.value, history[-1].note) == ("answer_question", "12 November")
     await chat.say(ann, "/status")  # answered: asked no more
     assert session.sent_texts()[-1].startswith("Your complaints:")
+
+
+async def test_a_case_shows_its_promise_what_it_waits_for_and_owns_up_when_late(
+    chat: Chatter, session: RecordingSession, dispatcher: Dispatcher
+) -> None:
+    ann = person(23, "en", "Ann")
+    await file_quickly(chat, session, 23)  # Monday 2 November, 10:00 Shanghai
+    await chat.say(ann, "/status")
+    await chat.press_button(ann, session, "2611-0001")
+    view = session.sent_texts()[-1]
+    assert "We promised you an answer by: Mon, Nov 9, 2026 17:00" in view
+    assert "Waiting for: us: customer service is working on it" in view
+    dispatcher["rules"].clock.set(datetime(2026, 11, 10, 2, 0, tzinfo=UTC))  # Tuesday 10:00
+    await chat.press_button(ann, session, "2611-0001")
+    view = session.sent_texts()[-1]
+    assert ("We promised you an answer by Mon, Nov 9, 2026 17:00 and are late with it; "
+            "we are sorry.") in view
+    assert "We now expect to answer you by: Wed, Nov 11, 2026 17:00" in view

@@ -311,3 +311,26 @@ async def test_an_escalating_breach_is_told_privately_to_each_person_on_the_new_
         assert row.payload["late_working_minutes"] == 60
         assert row.payload["late_by_minutes"] == 17 * 60
         assert row.payload["named"] == ["Head of quality", "Invited deputy"]
+
+
+async def test_a_missed_promise_is_told_to_the_customer_first_with_when_to_expect_it(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    case_id = await file_and_assign(database, rules)
+    await sweep(database, rules, clock, at(9, 15))  # a warning is for us, not the customer
+    assert await _promises(database) == []
+    await sweep(database, rules, clock, at(9, 17, 5))  # the promised answer: Monday 17:00
+    [told] = await _promises(database)
+    assert (told.audience, told.address, told.case_id) == (
+        "customer", str(CUSTOMER.person_id), case_id)
+    assert datetime.fromisoformat(told.payload["promised"]) == at(9, 17)
+    # The case's own end (7 working days: Wednesday 11th, 17:00) is what they can expect.
+    assert datetime.fromisoformat(told.payload["expect"]) == at(11, 17)
+    await sweep(database, rules, clock, at(10, 10))
+    assert len(await _promises(database)) == 1  # said once
+
+
+async def _promises(database: Database) -> list[NotificationRow]:
+    async with database.sessions() as session:
+        return list((await session.execute(
+            select(NotificationRow).where(NotificationRow.kind == "promise_slipped"))).scalars())
