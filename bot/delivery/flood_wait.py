@@ -7,9 +7,9 @@ all. Failing instead used to leave the conversation a step ahead of what the per
 "Sorry, something went wrong", then "I did not understand" to everything until /start.
 
 What a handler needs at once (answering a press, a prompt whose id it keeps) goes through
-this. An update's kept replies do not (``bot.runtime.update_bot``): a 429 hands them to
-the outbox, and the background workers (outbox, jobs) put a notice back in line and go on
-with other chats (``bot.delivery.outbox_sender``).
+this. An update's kept replies (``bot.runtime.update_bot``) wait ``REPLY_FLOOD_WAIT`` at
+most, then go to the outbox; the background workers (outbox, jobs) put a notice back in
+line and go on with other chats (``bot.delivery.outbox_sender``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from aiogram.methods import TelegramMethod
 
 log = logging.getLogger(__name__)
 MAX_WAIT = 60.0  # seconds, summed over one request's waits; past it the update fails
+# An update's kept replies wait out a short 429 (the person's own chat limit, a second or
+# two) where they are, in order; a longer one goes to the outbox, freeing their lock.
+REPLY_FLOOD_WAIT = 5.0
 
 
 class WaitOutFloods(BaseRequestMiddleware):

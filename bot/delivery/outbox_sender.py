@@ -179,6 +179,10 @@ class OutboxSender:
             # Everyone shares the overall limit: a pause of a few milliseconds.
             await asyncio.sleep(self.pacer.wait_overall(self.rules.now()).total_seconds())
             now = self.rules.now()
+            # Taken before sending, so an update's replies to the same chat, sent
+            # meanwhile, queue behind it; a card may bring notes, each a message.
+            notes = len(item.notice.events) if isinstance(item.notice, Card) else 0
+            self.pacer.sent(chat_id, now, 1 + notes)
         try:
             message_id = await self._send(item, chat_id, locale, group)
         except TelegramRetryAfter as exc:
@@ -194,10 +198,6 @@ class OutboxSender:
             pause = timedelta(seconds=min(300, 2 ** item.attempts))
             await self.queue.retry(item, now + pause, str(exc))
         else:
-            # A card may bring notes with it: each counts against the chat's limit.
-            notes = len(item.notice.events) if isinstance(item.notice, Card) else 0
-            if self.pacer and message_id is not None:
-                self.pacer.sent(chat_id, now, 1 + notes)
             await self.queue.sent(item.id, now, message_id)
 
     async def _reaches_nobody(self, item: Outgoing, now: datetime, reason: str) -> None:

@@ -56,35 +56,46 @@ class Pacer:
     window: SendWindow = field(default_factory=SendWindow)
     _chats: dict[int, Bucket] = field(default_factory=dict)
     _all: Bucket | None = None
+    # When this process first sent. What a process killed a moment ago sent still counts
+    # in Telegram's windows, so a bucket made within one spacing of the start begins
+    # empty instead of full: a restart does not squeeze two messages into one window.
+    started: datetime | None = None
 
-    def _bucket(self, chat_id: int) -> Bucket:
+    def _new(self, spec: tuple[float, float], now: datetime) -> Bucket:
+        capacity, rate = spec
+        if self.started is None:
+            self.started = now
+        if (now - self.started).total_seconds() < 1 / rate:
+            return Bucket(capacity, rate, tokens=0.0, updated=now)
+        return Bucket(capacity, rate)
+
+    def _bucket(self, chat_id: int, now: datetime) -> Bucket:
         if chat_id not in self._chats:
-            capacity, rate = self.group if chat_id < 0 else self.private
-            self._chats[chat_id] = Bucket(capacity, rate)
+            self._chats[chat_id] = self._new(self.group if chat_id < 0 else self.private, now)
         return self._chats[chat_id]
 
     def wait(self, chat_id: int, now: datetime) -> timedelta:
         """How long this chat must wait (its own limit)."""
-        return self._bucket(chat_id).wait(now)
+        return self._bucket(chat_id, now).wait(now)
 
     def wait_overall(self, now: datetime) -> timedelta:
         """How long any message must wait (the bot's overall limit): a short pause."""
         if self._all is None:
-            self._all = Bucket(*self.overall)
+            self._all = self._new(self.overall, now)
         return self._all.wait(now)
 
     def reserve_overall(self, now: datetime) -> float:
         """Take the bot's next overall slot; the seconds until it comes. The bucket may go
         below zero, so the next caller queues behind this one."""
         if self._all is None:
-            self._all = Bucket(*self.overall)
+            self._all = self._new(self.overall, now)
         pause = self._all.wait(now)
         self._all.take(now)
         return pause.total_seconds()
 
     def sent(self, chat_id: int, now: datetime, messages: int = 1) -> None:
         if self._all is None:
-            self._all = Bucket(*self.overall)
+            self._all = self._new(self.overall, now)
         for _ in range(messages):
-            self._bucket(chat_id).take(now)
+            self._bucket(chat_id, now).take(now)
             self._all.take(now)

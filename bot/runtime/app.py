@@ -16,7 +16,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.delivery.already_done import AlreadyDone
-from bot.delivery.flood_wait import WaitOutFloods
+from bot.delivery.flood_wait import MAX_WAIT, WaitOutFloods
 from bot.delivery.paced_requests import InSendWindow, PacedRequests
 from bot.delivery.pacing import Pacer
 from bot.delivery.reminders import IntakeReminder
@@ -34,18 +34,18 @@ from core.services.rules import Rules
 
 def build_bot(token: str, api_url: str, *,
               paced_by: tuple[Pacer, Callable[[], datetime]] | None = None,
-              window: SendWindow | None = None, waits_out_floods: bool = True) -> Bot:
+              window: SendWindow | None = None, flood_wait: float = MAX_WAIT) -> Bot:
     """``paced_by`` (a pacer and its clock): a bot the handlers use. It keeps to the flood
     budget it shares with the outbox (``bot.delivery.paced_requests``) and waits out a 429
-    (``bot.delivery.flood_wait``) — except the one that sends an update's kept replies
-    (``waits_out_floods=False``), which hands them to the outbox. The background workers'
-    bot postpones a notice instead, and keeps to the ``window`` the handlers' bots share."""
+    (``bot.delivery.flood_wait``), up to ``flood_wait`` seconds — the one that sends an
+    update's kept replies waits a short one out and hands a longer one to the outbox. The
+    background workers' bot postpones a notice instead, and keeps to the ``window`` the
+    handlers' bots share."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
     if paced_by is not None:
-        if waits_out_floods:
-            session.middleware(WaitOutFloods())
+        session.middleware(WaitOutFloods(flood_wait))
         session.middleware(PacedRequests(*paced_by))
     elif window is not None:
         session.middleware(InSendWindow(window))

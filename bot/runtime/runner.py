@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 
+from bot.delivery.flood_wait import REPLY_FLOOD_WAIT
 from bot.delivery.job_runner import JobRunner
 from bot.delivery.outbox_sender import OutboxSender
 from bot.delivery.pacing import Pacer
@@ -50,7 +51,7 @@ class BotProcess:
         pacer = Pacer()  # one flood budget for what handlers say and what the outbox sends
         self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now))
         self.replies_bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now),
-                                          waits_out_floods=False)
+                                          flood_wait=REPLY_FLOOD_WAIT)
         self.worker_bot: Bot = build_bot(token, api, window=pacer.window)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: InboxDispatcher = build_dispatcher(
@@ -59,7 +60,10 @@ class BotProcess:
             isolation=make_isolation(storage, settings.update_lease_seconds),
             reminder_delay=timedelta(minutes=settings.intake_reminder_minutes),
             replies_by=self.replies_bot,
-            reply_hold=timedelta(seconds=settings.delivery_lease_seconds),
+            # Longer than the replies' own waits (a few 429s of REPLY_FLOOD_WAIT), so the
+            # outbox never says one its handler is still saying.
+            reply_hold=timedelta(seconds=max(settings.delivery_lease_seconds,
+                                             6 * REPLY_FLOOD_WAIT)),
         )
         self.jobs = JobRunner(self.worker_bot, self.db, self.rules, self.dispatcher.storage,
                               self.i18n, self.dispatcher["reminder"],

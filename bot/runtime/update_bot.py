@@ -15,19 +15,22 @@ its id) says it with ``say_now``: what it said before goes first.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypeVar
 
 import pydantic_core
 from aiogram import Bot
 from aiogram.client.context_controller import BotContextController
 from aiogram.client.default import Default
-from aiogram.methods import TelegramMethod
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.types import Message
 from pydantic import BaseModel
 
 from bot.delivery.paced_requests import COUNTED
 from core.notices import Reply
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -44,6 +47,8 @@ class UpdateBot(Bot):
         self.keeping = True
 
     async def __call__(self, method: TelegramMethod[T], request_timeout: int | None = None) -> T:
+        if isinstance(method, AnswerCallbackQuery):
+            return await self._stop_spinner(method)  # type: ignore[return-value]
         says = isinstance(method, COUNTED)  # a variable: keeps ``method`` typed as given
         if self.keeping and says:
             if not _storable(method, self.real):  # an upload: now, after what came before
@@ -51,6 +56,16 @@ class UpdateBot(Bot):
             self.kept.append(method)
             return None  # type: ignore[return-value]  # nobody reads what a reply returns
         return await self.real(method, request_timeout)
+
+    async def _stop_spinner(self, method: AnswerCallbackQuery) -> bool:
+        """Answering a press only stops its spinner (or shows a toast): Telegram being
+        away at that moment must not cost the person the step they took."""
+        try:
+            return await self.real(method)
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter,
+                TimeoutError) as exc:
+            log.warning("a press could not be answered (%s); the step goes on", exc)
+            return False
 
     async def say_now(self, method: TelegramMethod[T]) -> T:
         """Sent at once, with what was said before it: the caller needs the message."""

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from bot.delivery.pacing import MARGIN, Pacer
 
 T0 = datetime(2026, 11, 2, tzinfo=UTC)
+RUNNING = T0 - timedelta(hours=1)  # a process that has been sending for a while
 
 
 def test_a_private_chat_gets_one_message_a_second() -> None:
-    pacer = Pacer()
+    pacer = Pacer(started=RUNNING)
     assert pacer.wait(42, T0) == timedelta(0)
     pacer.sent(42, T0)
     assert pacer.wait(42, T0) == timedelta(seconds=MARGIN)
@@ -20,14 +21,14 @@ def test_a_private_chat_gets_one_message_a_second() -> None:
 
 
 def test_a_group_gets_twenty_a_minute_evenly_spaced() -> None:
-    pacer = Pacer()
+    pacer = Pacer(started=RUNNING)
     pacer.sent(-100, T0)
     assert pacer.wait(-100, T0) == timedelta(seconds=3 * MARGIN)
     assert pacer.wait(-100, T0 + timedelta(seconds=3 * MARGIN)) == timedelta(0)
 
 
 def test_thirty_a_second_overall() -> None:
-    pacer = Pacer()
+    pacer = Pacer(started=RUNNING)
     pacer.sent(1, T0)
     assert pacer.wait(999, T0) == timedelta(0)  # another chat's own limit is free
     assert pacer.wait_overall(T0) > timedelta(0)  # but the bot's overall rate is not
@@ -35,9 +36,18 @@ def test_thirty_a_second_overall() -> None:
 
 
 def test_replies_reserve_overall_slots_so_concurrent_ones_queue() -> None:
-    pacer = Pacer()
+    pacer = Pacer(started=RUNNING)
     # Three handlers answer at the same moment: one now, the others a slot apart each.
     pauses = [pacer.reserve_overall(T0) for _ in range(3)]
     assert pauses == [0, MARGIN / 30, 2 * MARGIN / 30]
     # The outbox sees those slots taken and waits behind them.
     assert pacer.wait_overall(T0) == timedelta(seconds=3 * MARGIN / 30)
+
+
+def test_a_restarted_process_keeps_a_spacing_before_each_first_message() -> None:
+    # What the killed process sent a moment ago still counts in Telegram's windows.
+    pacer = Pacer()
+    assert pacer.wait(42, T0) == timedelta(seconds=MARGIN)
+    assert pacer.wait(-100, T0) == timedelta(seconds=3 * MARGIN)
+    # A chat first met after that spacing since the start goes at once.
+    assert pacer.wait(43, T0 + timedelta(seconds=2)) == timedelta(0)
