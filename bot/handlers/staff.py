@@ -39,6 +39,9 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     actor = actor.seeing(callback_data.version)
     message = query.message
     assert isinstance(message, Message)
+    if entry.label is not None and entry.code not in CALL_ANSWERS and await _replaced(
+            query, message, case_id, db):
+        return
     if entry.asks_first:
         # Check the person may act on the case (as the menu showed it) before asking them
         # to type anything; what they are asked then carries the case's version.
@@ -68,6 +71,20 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
             await query.answer(_("Recorded for the customer."))
             return
     await query.answer()
+
+
+async def _replaced(query: CallbackQuery, message: Message, case_id: int, db: Database) -> bool:
+    """A card that is not the case's card in this group: a second one was posted after a
+    crash between Telegram taking the first and the bot recording it (the Bot API has no
+    way to close that window). The older card says so, and loses its buttons, the first
+    time anyone uses it; nothing else changes."""
+    card = await groups.card_of(db, case_id, message.chat.id)
+    if card is None or card.message_id == message.message_id:
+        return False
+    await message.edit_text(_("This card was replaced by a newer one for the same case; "
+                              "please use that one."), reply_markup=None)
+    await query.answer(_("This card was replaced by a newer one."), show_alert=True)
+    return True
 
 
 @router.callback_query(StaffAction.filter(F.action == FILES))

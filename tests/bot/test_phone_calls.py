@@ -25,7 +25,7 @@ from tests.bot.conftest import (
     answer_prompt,
     person,
 )
-from tests.bot.test_staff_cards import group, press_card
+from tests.bot.test_staff_cards import card_id, group, press_card
 from tests.factories import make_intake
 
 DESK = Actor(None, Role.SPECIALIST)
@@ -81,9 +81,10 @@ async def test_the_desk_records_a_callers_answer_and_refusal_for_them(
     await answer_prompt(chat, session, person(STAFF_ID, "en"), group(DESK_CHAT),
                         "They want the pots replaced.")
     await sender.run_once()
-    # Once the answer is in, the call task's buttons go (press_card's message is 1).
+    # Once the answer is in, the buttons of the message pressed go (press_card's message).
+    pressed = card_id(session, DESK_CHAT, case_id)
     assert [(m.chat_id, m.message_id, m.reply_markup) for m in session.requests
-            if isinstance(m, EditMessageReplyMarkup)] == [(DESK_CHAT, 1, None)] * 2
+            if isinstance(m, EditMessageReplyMarkup)] == [(DESK_CHAT, pressed, None)] * 2
 
     case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.ACCEPTED and case.pending_question is None

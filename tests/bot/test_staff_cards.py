@@ -43,9 +43,23 @@ def sent_to(session: RecordingSession, chat_id: int) -> list[str]:
 
 async def press_card(chat: Chatter, session: RecordingSession, user_id: int, chat_id: int,
                      action: str, case_id: int, arg: str = "") -> None:
-    message = Message(message_id=1, date=0, chat=group(chat_id), text="card")  # type: ignore[arg-type]
+    # Pressed on the case's card in that group, as staff do.
+    message = Message(message_id=card_id(session, chat_id, case_id), date=0,  # type: ignore[arg-type]
+                      chat=group(chat_id), text="card")
     await chat.press(person(user_id, "en"), StaffAction(action=action, case_id=case_id,
                                                         arg=arg).pack(), message)
+
+
+def card_id(session: RecordingSession, chat_id: int, case_id: int) -> int:
+    """The id of the first message in ``chat_id`` with a button for ``case_id`` (1: none)."""
+    for sent in session.messages:
+        rows = sent.reply_markup.inline_keyboard if sent.reply_markup else []
+        for button in (b for row in rows for b in row):
+            data = button.callback_data or ""
+            if sent.chat.id == chat_id and data.startswith("st:") and \
+                    StaffAction.unpack(data).case_id == case_id:
+                return sent.message_id
+    return 1
 
 
 async def setup_case(bot: Bot, bot_db: Database, dispatcher: Dispatcher,
@@ -321,3 +335,23 @@ async def test_an_answer_to_a_prompt_nobody_waits_for_is_told_so_and_changes_not
     assert session.sent_texts()[-1].startswith("I am no longer waiting for an answer")
     _case, after = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert after == before
+
+
+async def test_a_second_card_of_the_same_case_retires_the_older_one_when_it_is_used(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database,
+    dispatcher: Dispatcher, organisation: Organisation
+) -> None:
+    case_id, _sender, _rules = await setup_case(bot, bot_db, dispatcher, organisation)
+    # A card Telegram took just before a crash, never recorded: not the case's card here.
+    orphan = Message(message_id=card_id(session, DESK_CHAT, case_id) - 1, date=0,  # type: ignore[arg-type]
+                     chat=group(DESK_CHAT), text="card")
+    _case, before = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    await chat.press(person(STAFF_ID, "en"), StaffAction(action="assign", case_id=case_id,
+                                                         arg="quality").pack(), orphan)
+    [retired] = [m for m in session.requests if isinstance(m, EditMessageText)]
+    assert (retired.message_id, retired.reply_markup) == (orphan.message_id, None)
+    assert retired.text.startswith("This card was replaced by a newer one")
+    answer = [m for m in session.requests if isinstance(m, AnswerCallbackQuery)][-1]
+    assert answer.show_alert and answer.text == "This card was replaced by a newer one."
+    _case, after = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert after == before  # nothing was done from the older card
