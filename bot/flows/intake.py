@@ -204,12 +204,17 @@ async def demand_chosen(query: CallbackQuery, callback_data: IntakeAction, state
 
 
 @router.callback_query(IntakeAction.filter(F.action == "skip"),
-                       StateFilter(IntakeForm.product, IntakeForm.place, IntakeForm.occurred))
+                       StateFilter(IntakeForm.product, IntakeForm.place, IntakeForm.occurred,
+                                   IntakeForm.demand))
 async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                   rules: Rules) -> None:
-    if callback_data.value not in ("product", "place", "occurred"):
+    if callback_data.value not in ("product", "place", "occurred", "demand"):
         return
-    await answered(await _closed(query), state, rules, **{callback_data.value: None})
+    if callback_data.value == "demand" and rules.policy.validity.demand_required:
+        return  # a forged press: the policy asks for a concrete demand
+    fields = {"demand": None, "demand_text": None} if callback_data.value == "demand" \
+        else {callback_data.value: None}
+    await answered(await _closed(query), state, rules, **fields)
 
 
 async def _closed(query: CallbackQuery) -> Message:

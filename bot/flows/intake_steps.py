@@ -115,6 +115,8 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
         for code, remedy in REMEDIES.items():
             builder.button(text=str(remedy), callback_data=IntakeAction(action="demand",
                                                                         value=code))
+        if not policy.validity.demand_required:  # else a concrete demand is asked for
+            _skip(builder, "demand")
         builder.adjust(2)
         await message.answer(_("What would you like us to do about it?"),
                              reply_markup=builder.as_markup())
@@ -148,7 +150,8 @@ def summary_text(data: dict[str, Any], policy: Policy) -> str:
         _("<b>Where:</b> {place}").format(place=escape(data.get("place")) or unknown),
         _("<b>When:</b> {occurred}").format(occurred=escape(data.get("occurred")) or unknown),
         _("<b>You would like:</b> {demand}").format(
-            demand=escape(data.get("demand_text")) or remedy_label(data.get("demand"))),
+            demand=escape(data.get("demand_text")) or (
+                remedy_label(data["demand"]) if data.get("demand") else _("not given"))),
         _("<b>Contact:</b> {name} {phone}").format(name=escape(data.get("name")),
                                                      phone=escape(data.get("phone"))),
     ]

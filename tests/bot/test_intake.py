@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from aiogram import Bot
 from aiogram.types import Contact, PhotoSize, Sticker
 
+from bot.runtime.app import build_dispatcher
+from bot.runtime.i18n import make_i18n
+from bot.runtime.storage import SqlStorage
+from core.clock import ManualClock
 from core.db.uow import Database
 from core.domain import Action, Actor, CaseState, Role, Severity
+from core.organisation import organisation_from_mapping
 from core.policy import MajorTrigger
 from core.services import people, queries
+from core.services.rules import Rules
 from tests.bot.conftest import Chatter, RecordingSession, person
+from tests.factories import POLICY
 
 
 def photo(file_id: str) -> list[PhotoSize]:
@@ -248,3 +258,36 @@ async def test_ordinary_words_raise_no_alarm(chat: Chatter, session: RecordingSe
     ann = person(13, "en", "Ann")
     await chat.say(ann, "My new glasses arrived scratched and the knitted sweater pills.")
     assert not [t for t in session.sent_texts() if t.startswith("I'm so sorry. Before")]
+
+
+async def test_a_demand_may_be_skipped_only_where_the_policy_does_not_require_one(
+    chat: Chatter, session: RecordingSession, bot: Bot, bot_db: Database
+) -> None:
+    async def to_the_demand(chatter: Chatter, user_id: int) -> list[str]:
+        ann = person(user_id, "en", "Ann")
+        await chatter.say(ann, "The parcel arrived crushed.")
+        await chatter.say(ann, "✅ That's everything")
+        await chatter.press_button(ann, session, "Transport or packaging")
+        for _ in range(2):
+            await chatter.press_button(ann, session, "Skip")
+        await chatter.press_button(ann, session, "Yesterday")
+        [question] = [m for m in session.requests if getattr(m, "text", None) ==
+                      "What would you like us to do about it?"][-1:]
+        return [b.text for row in question.reply_markup.inline_keyboard for b in row]
+
+    # The tests' policy keeps the default: a concrete demand is required (001 §4.3 d).
+    assert "Skip" not in await to_the_demand(chat, 31)
+    lenient = organisation_from_mapping({
+        "name": "Test Dairy", "default_language": "en",
+        "policy": {**POLICY, "validity": {"demand_required": False}}}, "<test>")
+    rules = Rules.build(lenient.policy, ManualClock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC)))
+    elsewhere = Chatter(build_dispatcher(db=bot_db, rules=rules, organisation=lenient,
+                                         storage=SqlStorage(bot_db), i18n=make_i18n("en")), bot)
+    assert "Skip" in await to_the_demand(elsewhere, 32)
+    ann = person(32, "en", "Ann")
+    await elsewhere.press_button(ann, session, "Skip")
+    await elsewhere.say(ann, contact=Contact(phone_number="+8613800138002", first_name="Ann",
+                                             user_id=32))
+    assert "<b>You would like:</b> not given" in session.sent_texts()[-1]
+    await elsewhere.press_button(ann, session, "✅ Yes, that's right")
+    assert session.sent_texts()[-1].startswith("Thank you. Your complaint is registered")
