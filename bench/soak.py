@@ -246,7 +246,8 @@ async def main(args: argparse.Namespace) -> list[str]:
         stuck, _ = await asyncio.gather(
             asyncio.gather(*(customer(state, user_id, step_timeout) for user_id in customers)),
             chaos(state, bot, args, rng, injected))
-        outbox = await settled(db, 120)
+        # A group takes twenty messages a minute: the desk's cards and notes take a while.
+        outbox = await settled(db, max(120.0, 10.0 * args.customers))
         print(f"the bot's log: {bot.log}")
         lines = [f"{args.database}; {args.kills} kills, a {args.outage} s outage, "
                  f"{args.storms} storms of 429s; seed {args.seed}; "

@@ -15,7 +15,7 @@ from bot.input.callbacks import IntakeAction
 from bot.views.dates import when
 from bot.views.render import escape
 from core.domain import Actor, DomainError, Evidence, Intake, Role
-from core.domain.values import check_phone, split_contact
+from core.domain.values import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, check_phone, split_contact
 from core.policy import MajorTrigger
 from core.ports import Database
 from core.services import filing, people
@@ -48,13 +48,25 @@ async def contact_typed(message: Message, state: FSMContext, rules: Rules) -> No
     await _contact(message, state, rules, name or (user.full_name if user else ""), phone)
 
 
+def _what_is_wrong(phone: str) -> str:
+    """What was wrong with a number we could not take, so the person can fix it."""
+    digits = sum(char.isdecimal() for char in phone)
+    if digits < MIN_PHONE_DIGITS:
+        return _("That number is too short ({count} digits): a phone number has at least "
+                 "{least}.").format(count=digits, least=MIN_PHONE_DIGITS)
+    if digits > MAX_PHONE_DIGITS:
+        return _("That number is too long ({count} digits): a phone number has at most "
+                 "{most}.").format(count=digits, most=MAX_PHONE_DIGITS)
+    return _("A phone number may hold only digits, spaces, dashes, brackets and a + at the "
+             "start, for example 13800138000.")
+
+
 async def _contact(message: Message, state: FSMContext, rules: Rules, name: str,
                    phone: str) -> None:
     try:
         phone = check_phone(phone, required=True) or ""
     except DomainError:
-        await message.answer(_("That does not look like a phone number. Please send digits "
-                               "only, for example 13800138000."))
+        await message.answer(_what_is_wrong(phone))
         return
     await message.answer(_("Thank you."), reply_markup=ReplyKeyboardRemove())
     await answered(message, state, rules, name=name[:200], phone=phone)

@@ -163,6 +163,7 @@ def check_text(field: str, text: str | None, limit: int, *, required: bool = Tru
 # a flood of digits costs nothing (the checks below are linear besides).
 MAX_CONTACT = 200
 MAX_PHONE = 40
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 6, 15  # ITU E.164 allows at most 15
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{5,22}[0-9]$")
 
 
@@ -176,7 +177,7 @@ def check_phone(phone: str | None, *, required: bool = False) -> str | None:
     if len(cleaned) > MAX_PHONE:
         raise DomainError("bad_phone")
     digits = re.sub(r"\D", "", cleaned)
-    if not _PHONE.match(cleaned) or not 6 <= len(digits) <= 15:
+    if not _PHONE.match(cleaned) or not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
         raise DomainError("bad_phone")
     return ("+" if cleaned.startswith("+") else "") + digits
 

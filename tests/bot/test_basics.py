@@ -95,6 +95,6 @@ async def test_refused_commands_and_failures_are_answered_in_the_users_language(
     await chat.say(person(9, "zh-TW"), "/refuse")
     await chat.say(person(9, "en"), "/crash")
     refused, crashed = session.sent_texts()
-    assert refused == "這看起來不像電話號碼。請只輸入數字，例如 13800138000。"
+    assert refused == "這看起來不像電話號碼。請只輸入數字，例如 9123 4567。"
     assert crashed.startswith("Sorry, something went wrong on our side.")
     assert "fire" not in crashed and all(isinstance(r, SendMessage) for r in session.requests)

@@ -128,7 +128,11 @@ async def test_stickers_and_bad_phones_get_a_clear_answer(chat: Chatter,
     await chat.say(ann, "call me maybe")
     assert session.sent_texts()[-1].startswith("Please send your phone number")
     await chat.say(ann, "Ann 1234567890123456789")
-    assert session.sent_texts()[-1].startswith("That does not look like a phone number")
+    assert session.sent_texts()[-1] == (
+        "That number is too long (19 digits): a phone number has at most 15.")
+    await chat.say(ann, "Ann 12-3-4")
+    assert session.sent_texts()[-1] == (
+        "That number is too short (4 digits): a phone number has at least 6.")
     # Issue 18: a flood of digits is refused before any pattern looks at it.
     await chat.say(ann, "1" * 20_000 + "x")
     assert session.sent_texts()[-1].startswith("Please send your phone number")
