@@ -7,6 +7,8 @@ documents, voice, video, albums — until they press "That's everything".
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -23,7 +25,7 @@ from bot.input.callbacks import IntakeAction
 from bot.input.media import evidence_of, not_a_command
 from bot.runtime.update_work import UpdateWork
 from bot.views.render import escape
-from core.domain import Actor
+from core.domain import Actor, when_said
 from core.domain.harm import harm_in
 from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
 from core.ports import Database
@@ -183,10 +185,8 @@ async def category_chosen(query: CallbackQuery, callback_data: IntakeAction, sta
 @router.callback_query(IntakeForm.occurred, IntakeAction.filter(F.action == "when"))
 async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                       rules: Rules) -> None:
-    labels = {"today": _("Today"), "yesterday": _("Yesterday"),
-              "week": _("Earlier this week")}
     await answered(await _closed(query), state, rules,
-                   occurred=labels.get(callback_data.value, _("not given")))
+                   occurred=when_said.from_choice(callback_data.value, _local_now(rules)))
 
 
 @router.callback_query(IntakeForm.demand, IntakeAction.filter(F.action == "demand"))
@@ -232,7 +232,8 @@ async def _closed(query: CallbackQuery) -> Message:
 
 
 async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
-                 limit: int) -> None:
+                 limit: int, read: Callable[[str], str | None] | None = None) -> None:
+    """A typed answer; ``read`` turns it into what is stored (None: the words as they are)."""
     text = (message.text or "").strip()
     if not text or text.startswith("/"):
         await ask_again(message, state, rules)
@@ -240,7 +241,7 @@ async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
     if len(text) > limit:
         await message.answer(_("Please keep it under {limit} characters.").format(limit=limit))
         return
-    await answered(message, state, rules, **{field: text})
+    await answered(message, state, rules, **{field: (read and read(text)) or text})
 
 
 @router.message(IntakeForm.product)
@@ -260,7 +261,13 @@ async def place_typed(message: Message, state: FSMContext, rules: Rules) -> None
 
 @router.message(IntakeForm.occurred)
 async def time_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    await _typed(message, state, rules, "occurred", MAX_SHORT)
+    # "昨天", "last Friday", "11月18日": stored as the day it was, read in our time zone.
+    await _typed(message, state, rules, "occurred", MAX_SHORT,
+                 lambda words: when_said.from_words(words, _local_now(rules)))
+
+
+def _local_now(rules: Rules) -> datetime:
+    return rules.now().astimezone(rules.calendar.tz)
 
 
 @router.message(IntakeForm.demand_other)

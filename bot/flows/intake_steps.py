@@ -12,12 +12,14 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.delivery.reminders import touched
 from bot.input.callbacks import IntakeAction
+from bot.views.dates import occurred
 from bot.views.labels import REMEDIES, category_label, remedy_label
 from bot.views.render import escape, shorten
 from core.policy import Policy
@@ -148,7 +150,9 @@ def summary_text(data: dict[str, Any], policy: Policy) -> str:
             product=escape(data.get("product")) or unknown))
     lines += [
         _("<b>Where:</b> {place}").format(place=escape(data.get("place")) or unknown),
-        _("<b>When:</b> {occurred}").format(occurred=escape(data.get("occurred")) or unknown),
+        _("<b>When:</b> {occurred}").format(
+            occurred=escape(occurred(data.get("occurred"), get_i18n().current_locale))
+            or unknown),
         _("<b>You would like:</b> {demand}").format(
             demand=escape(data.get("demand_text")) or (
                 remedy_label(data["demand"]) if data.get("demand") else _("not given"))),

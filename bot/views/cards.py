@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.actions.card import CARD, FILES, HOLDS
 from bot.actions.model import Audience
 from bot.input.callbacks import StaffAction
-from bot.views.dates import when
+from bot.views.dates import occurred, when
 from bot.views.labels import (
     category_label,
     language_label,
@@ -82,7 +82,7 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         "«" + escape(shorten(intake.description, 700)) + "»",
     ]
     for label, value in ((_("Product"), intake.product), (_("Where"), intake.place),
-                         (_("When"), intake.occurred)):
+                         (_("When"), occurred(intake.occurred, locale))):
         if value:
             lines.append(f"{label}: {escape(value)}")
     if case.evidence:

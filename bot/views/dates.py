@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_interval, format_skeleton, format_time
 
 
 def when(moment: datetime, tz: ZoneInfo, locale: str) -> str:
@@ -20,3 +20,22 @@ def day_and_time(moment: datetime, tz: ZoneInfo, locale: str) -> str:
     local = moment.astimezone(tz)
     day = format_skeleton("MMMEd", local, locale=locale)
     return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
+
+
+def occurred(value: str | None, locale: str) -> str:
+    """When something happened, as ``core.domain.when_said`` stores it, read as a date:
+    "Nov 2, 2026" / "2026年11月2日", a time with it, or a range; words it could not read
+    stay as the customer wrote them."""
+    if not value:
+        return ""
+    try:
+        if "/" in value:
+            start, end = (date.fromisoformat(part) for part in value.split("/", 1))
+            return format_interval(start, end, "yMMMd", locale=locale)
+        if "T" in value:
+            moment = datetime.fromisoformat(value)
+            return (f"{format_skeleton('yMMMd', moment, locale=locale)} "
+                    f"{format_time(moment, 'HH:mm', locale=locale)}")
+        return format_skeleton("yMMMd", date.fromisoformat(value), locale=locale)
+    except ValueError:
+        return value

@@ -52,6 +52,7 @@ async def test_a_complaint_is_heard_confirmed_and_filed_in_english(
     summary = session.sent_texts()[-1]
     assert "The milk I bought on Saturday was sour. The bottle was bloated too. the cap" in summary
     assert "<b>Where:</b> Store 12, Nanjing Road" in summary
+    assert "<b>When:</b> Nov 1, 2026" in summary  # "yesterday" as the day it was
     assert "<b>You would like:</b> An exchange" in summary
     await chat.press_button(ann, session, "✅ Yes, that's right")
     filed = session.sent_texts()[-1]
@@ -295,3 +296,26 @@ async def test_a_demand_may_be_skipped_only_where_the_policy_does_not_require_on
     assert "<b>You would like:</b> not given" in session.sent_texts()[-1]
     await elsewhere.press_button(ann, session, "✅ Yes, that's right")
     assert session.sent_texts()[-1].startswith("Thank you. Your complaint is registered")
+
+
+async def test_a_time_typed_in_words_is_kept_as_the_day_it_was(
+    chat: Chatter, session: RecordingSession, bot_db: Database
+) -> None:
+    li = person(15, "zh-hant", "Li")
+    await chat.say(li, "網購的電飯煲壞了。")
+    await chat.say(li, "✅ 說完了")
+    await chat.press_button(li, session, "產品品質")
+    await chat.say(li, "電飯煲 A100")
+    await chat.press_button(li, session, "跳過")
+    await chat.say(li, "上週五")  # Monday 2 November: Friday 30 October
+    await chat.press_button(li, session, "換貨")
+    await chat.say(li, contact=Contact(phone_number="+85291234567", first_name="Li",
+                                       user_id=15))
+    assert "<b>發生時間：</b>2026年10月30日" in session.sent_texts()[-1]
+    await chat.press_button(li, session, "✅ 對，沒錯")
+    customer = await people.find_by_telegram(bot_db, 15)
+    assert customer is not None
+    [listed] = await queries.cases_of_customer(bot_db.uow(), customer.id)
+    case, _history = await queries.case_with_history(bot_db.uow(), listed.id,
+                                                     _actor(customer.id))
+    assert case.intake.occurred == "2026-10-30"
