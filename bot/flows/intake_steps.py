@@ -22,6 +22,7 @@ from bot.input.callbacks import IntakeAction
 from bot.views.dates import occurred
 from bot.views.labels import REMEDIES, category_label, remedy_label
 from bot.views.render import escape, shorten
+from bot.views.restate import restated_story
 from core.policy import Policy
 from core.services.rules import Rules
 
@@ -137,7 +138,7 @@ async def answered(message: Message, state: FSMContext, rules: Rules, **fields: 
 
 def summary_text(data: dict[str, Any], policy: Policy) -> str:
     """The complaint restated in our words (confirm, PROCEDURE.md §2); user text escaped."""
-    story = shorten(" ".join(data.get("story", [])), 1500)
+    story = shorten(restated_story(data.get("story", []), data.get("evidence", [])), 1500)
     unknown = _("not given")
     lines = [
         _("Let me make sure I have understood you correctly:"),
