@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from core.db.models import CaseRow
 from core.db.uow import Database
-from core.domain import Actor, CaseState, Remedy, RemedyKind, Role
+from core.domain import Actor, CaseState, Remedy, RemedyKind, Role, Severity
 from core.organisation import load_organisation
 from core.services import handling, queries, revisits
 from core.services.rules import Rules
 from sandbox.script import play
 from tests.e2e.conftest import ROOT, Desk
 from tests.e2e.test_customer_intake import ZH_HANS_INTAKE, step
-from tests.e2e.test_staff_cards import ANN_FILES, DESK_CHAT, is_card
+from tests.e2e.test_staff_cards import ANN_FILES, DESK_CHAT, SUPERVISORS_CHAT, is_card
 
 LI, ANN = 1001, 1003
 DESK = Actor(None, Role.SPECIALIST, level="specialist")
@@ -107,6 +107,10 @@ async def test_a_new_problem_after_a_satisfied_survey_is_a_new_complaint(desk: D
         second = (await case_ids(db))[1]
         new_case, _h = await queries.case_with_history(db.uow(), second, DESK, limit=1)
         assert str(new_case.number) in registered["text"] and str(new_case.number) in card["text"]
+        # Glass in food is a safety matter: major, and the supervisors hear of it at once.
+        assert new_case.severity is Severity.MAJOR
+        await wait_paced(desk, SUPERVISORS_CHAT, lambda m: "重大投诉" in m.get("text", "")
+                         and str(new_case.number) in m.get("text", ""))
         old_case, history = await queries.case_with_history(db.uow(), first, DESK)
         assert old_case.state is CaseState.CLOSED_SATISFIED
         assert not any(GLASS in (event.note or "") for event in history)
