@@ -39,7 +39,8 @@ async def card_pressed(query: CallbackQuery, callback_data: StaffAction, state: 
     actor = actor.seeing(callback_data.version)
     message = query.message
     assert isinstance(message, Message)
-    if entry.label is not None and entry.code not in CALL_ANSWERS and await _replaced(
+    # A card's own buttons carry no version (the menus and prompts they open do).
+    if callback_data.version == 0 and entry.code not in CALL_ANSWERS and await _replaced(
             query, message, case_id, db):
         return
     if entry.asks_first:
