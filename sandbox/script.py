@@ -80,11 +80,13 @@ def _told_to_wait(state: EmulatorState) -> bool:
     return False
 
 
-async def _press(state: EmulatorState, user_id: int, chat_id: int, label: str) -> None:
+async def press(state: EmulatorState, user_id: int, chat_id: int, label: str,
+                wait: float = BUTTON_WAIT) -> None:
     """Press ``label``; a button not there yet may still be on its way (a slow or busy
-    bot's answer), so it is looked for again for a while before the step fails."""
+    bot's answer), so it is looked for again for ``wait`` seconds before the step fails
+    (``ScriptError``)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + BUTTON_WAIT
+    deadline = loop.time() + wait
     while True:
         try:
             _press_now(state, user_id, chat_id, label)
@@ -123,7 +125,7 @@ async def play(state: EmulatorState, steps: list[dict[str, Any]]) -> None:
         if "say" in step:
             state.send_text(user.id, str(step["say"]), **where)
         elif "press" in step:
-            await _press(state, user.id, chat_id, str(step["press"]))
+            await press(state, user.id, chat_id, str(step["press"]))
         elif "photo" in step:
             state.send_photo(user.id, caption=str(step["photo"]) or None, **where)
         elif step.get("share_contact"):

@@ -80,24 +80,24 @@ class Pacer:
         """How long this chat must wait (its own limit)."""
         return self._bucket(chat_id, now).wait(now)
 
-    def wait_overall(self, now: datetime) -> timedelta:
-        """How long any message must wait (the bot's overall limit): a short pause."""
+    def _overall(self, now: datetime) -> Bucket:
         if self._all is None:
             self._all = self._new(self.overall, now)
-        return self._all.wait(now)
+        return self._all
+
+    def wait_overall(self, now: datetime) -> timedelta:
+        """How long any message must wait (the bot's overall limit): a short pause."""
+        return self._overall(now).wait(now)
 
     def reserve_overall(self, now: datetime) -> float:
         """Take the bot's next overall slot; the seconds until it comes. The bucket may go
         below zero, so the next caller queues behind this one."""
-        if self._all is None:
-            self._all = self._new(self.overall, now)
-        pause = self._all.wait(now)
-        self._all.take(now)
+        overall = self._overall(now)
+        pause = overall.wait(now)
+        overall.take(now)
         return pause.total_seconds()
 
     def sent(self, chat_id: int, now: datetime, messages: int = 1) -> None:
-        if self._all is None:
-            self._all = self._new(self.overall, now)
         for _ in range(messages):
             self._bucket(chat_id, now).take(now)
-            self._all.take(now)
+            self._overall(now).take(now)

@@ -48,13 +48,13 @@ async def contact_typed(message: Message, state: FSMContext, rules: Rules) -> No
     await _contact(message, state, rules, name or (user.full_name if user else ""), phone)
 
 
-def _what_is_wrong(phone: str) -> str:
-    """What was wrong with a number we could not take, so the person can fix it."""
-    digits = sum(char.isdecimal() for char in phone)
-    if digits < MIN_PHONE_DIGITS:
+def _what_is_wrong(refusal: DomainError) -> str:
+    """What core found wrong with a number, said so the person can fix it."""
+    digits = refusal.params.get("digits", 0)
+    if refusal.params.get("problem") == "too_short":
         return _("That number is too short ({count} digits): a phone number has at least "
                  "{least}.").format(count=digits, least=MIN_PHONE_DIGITS)
-    if digits > MAX_PHONE_DIGITS:
+    if refusal.params.get("problem") == "too_long":
         return _("That number is too long ({count} digits): a phone number has at most "
                  "{most}.").format(count=digits, most=MAX_PHONE_DIGITS)
     return _("A phone number may hold only digits, spaces, dashes, brackets and a + at the "
@@ -65,8 +65,8 @@ async def _contact(message: Message, state: FSMContext, rules: Rules, name: str,
                    phone: str) -> None:
     try:
         phone = check_phone(phone, required=True) or ""
-    except DomainError:
-        await message.answer(_what_is_wrong(phone))
+    except DomainError as refusal:
+        await message.answer(_what_is_wrong(refusal))
         return
     await message.answer(_("Thank you."), reply_markup=ReplyKeyboardRemove())
     await answered(message, state, rules, name=name[:200], phone=phone)

@@ -174,11 +174,14 @@ def check_phone(phone: str | None, *, required: bool = False) -> str | None:
             raise DomainError("text_required", field="phone")
         return None
     cleaned = phone.strip()
-    if len(cleaned) > MAX_PHONE:
-        raise DomainError("bad_phone")
     digits = re.sub(r"\D", "", cleaned)
-    if not _PHONE.match(cleaned) or not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
-        raise DomainError("bad_phone")
+    # ``problem`` says what to fix: too few digits, too many, or what a number cannot hold.
+    if len(digits) < MIN_PHONE_DIGITS:
+        raise DomainError("bad_phone", problem="too_short", digits=len(digits))
+    if len(digits) > MAX_PHONE_DIGITS or len(cleaned) > MAX_PHONE:
+        raise DomainError("bad_phone", problem="too_long", digits=len(digits))
+    if not _PHONE.match(cleaned):
+        raise DomainError("bad_phone", problem="characters", digits=len(digits))
     return ("+" if cleaned.startswith("+") else "") + digits
 
 

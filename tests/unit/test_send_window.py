@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.delivery.send_window import SendWindow
 
 
@@ -63,11 +65,9 @@ async def test_a_request_still_in_flight_holds_its_place() -> None:
 async def test_a_failed_request_frees_its_place_a_window_later() -> None:
     time = ManualTime()
     window = SendWindow(count=1, seconds=1.0, clock=time, sleep=time.sleep)
-    try:
+    with pytest.raises(ConnectionError):
         async with window.slot():
             raise ConnectionError
-    except ConnectionError:
-        pass
     started: list[float] = []
     await _send(window, time, took=0.0, started=started)
     assert started == [101.0]
