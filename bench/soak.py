@@ -50,6 +50,7 @@ from core.db.migrate import upgrade
 from core.db.models import CaseRow, NotificationRow, PersonRow, ProcessedUpdateRow
 from core.db.uow import Database
 from sandbox.emulator.server import start_emulator
+from sandbox.script import ScriptError, press
 from sandbox.world import populate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,18 +91,6 @@ class Bot:
                 self.process.kill()
 
 
-def _button(state: Any, user_id: int, label: str) -> tuple[str, int] | None:
-    keyboard = state.current_keyboard(user_id) or {}
-    if any((b if isinstance(b, dict) else {"text": b}).get("text") == label
-           for row in keyboard.get("keyboard", []) for b in row):
-        return "reply", 0
-    for message in reversed(state.bot_messages(user_id)):
-        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-        if any(b.get("text") == label for row in rows for b in row):
-            return "inline", message["message_id"]
-    return None
-
-
 async def _until(predicate: Any, timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while not (result := predicate()):
@@ -115,14 +104,10 @@ async def customer(state: Any, user_id: int, step_timeout: float) -> str | None:
     """One whole intake; None when it went through, else the step that never came."""
     state.send_text(user_id, f"Invoice {user_id} charges me twice for one order.")
     for label in STEPS:
-        found = await _until(lambda label=label: _button(state, user_id, label), step_timeout)
-        if found is None:
+        try:
+            await press(state, user_id, user_id, label, wait=step_timeout)
+        except ScriptError:
             return label
-        kind, message_id = found
-        if kind == "reply":
-            state.press_reply_button(user_id, label)
-        else:
-            state.press_button(user_id, message_id, text=label)
     filed = await _until(lambda: any(m.get("text", "").startswith(FILED)
                                      for m in state.bot_messages(user_id)), step_timeout)
     return None if filed else "the case number"
@@ -176,7 +161,10 @@ async def measure(state: Any, db: Database, customers: range, stuck: list[str | 
     doubled = 0
     for user_id in customers:
         texts = [m.get("text", "") for m in state.bot_messages(user_id)]
-        doubled += sum(1 for a, b in itertools.pairwise(texts) if a and a == b)
+        twice = [a for a, b in itertools.pairwise(texts) if a and a == b]
+        doubled += len(twice)
+        for text in twice:  # to read against the bot's log
+            print(f"--- said twice to {user_id}: {text[:90]!r}")
     refusals = [entry for entry in state.requests() if entry.get("error_code") == 429]
     unconsumed = sum(fault.remaining for fault in state.limits.faults if fault.code == 429)
     own_429 = len(refusals) - (sum(injected) - unconsumed)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,17 +20,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Told of each reply as soon as Telegram has it: (its index, the message id).
+Sent = Callable[[int, int | None], Awaitable[None]]
+
+
 @dataclass
 class Outcome:
-    sent: list[tuple[int, int | None]] = field(default_factory=list)  # index, message id
     left: list[int] = field(default_factory=list)  # indexes for the outbox to say
     why: str = ""
     retry_after: float = 0.0  # Telegram's flood control asked us to wait this long
 
 
-async def send_kept(bot: UpdateBot) -> Outcome:
-    """Send in order. A refused request is logged and skipped; anything else (a 429, an
-    outage) leaves the rest, in order, to the outbox."""
+async def send_kept(bot: UpdateBot, sent: Sent) -> Outcome:
+    """Send in order, each recorded (``sent``) before the next goes: a kill while a later
+    one waits out a 429 does not leave an earlier one to be said again. A refused request
+    is logged and skipped; anything else (a 429, an outage) leaves the rest, in order, to
+    the outbox."""
     outcome = Outcome()
     for index, method in enumerate(bot.kept):
         try:
@@ -45,7 +51,7 @@ async def send_kept(bot: UpdateBot) -> Outcome:
             if isinstance(exc, TelegramRetryAfter):
                 outcome.retry_after = float(exc.retry_after)
             return outcome
-        outcome.sent.append((index, new_message_id(method, result)))
+        await sent(index, new_message_id(method, result))
     return outcome
 
 

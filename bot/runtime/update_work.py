@@ -173,8 +173,10 @@ class UpdateWorkMiddleware:
         if mark is not None:
             mark.done = True
         if said:
-            outcome = await send_kept(bot)
+            async def sent(index: int, message_id: int | None) -> None:
+                await replies.mark_sent(self.db, update_id, index, message_id, self.now())
+
+            outcome = await send_kept(bot, sent)
             now = self.now()
-            await replies.mark_sent(self.db, update_id, outcome.sent, now)
             await replies.hand_over(self.db, update_id, outcome.left,
                                     now + timedelta(seconds=outcome.retry_after), outcome.why)

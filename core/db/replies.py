@@ -58,15 +58,12 @@ _hand_over = (update(TABLE).where(TABLE.c.idempotency_key == bindparam("reply_ke
               .values(due_at=bindparam("at"), last_error=bindparam("error")))
 
 
-async def mark_sent(db: Database, update_id: int, sent: Sequence[tuple[int, int | None]],
+async def mark_sent(db: Database, update_id: int, index: int, message_id: int | None,
                     now: datetime) -> None:
-    """``sent``: (index, message id) of the replies that went out."""
-    if not sent:
-        return
+    """The update's ``index``-th reply went out (as ``message_id``, for a new message)."""
     async with db.engine.begin() as connection:
-        await connection.execute(_sent, [
-            {"reply_key": reply_key(update_id, index), "at": now, "message": message_id}
-            for index, message_id in sent])
+        await connection.execute(_sent, {"reply_key": reply_key(update_id, index), "at": now,
+                                         "message": message_id})
 
 
 async def hand_over(db: Database, update_id: int, indexes: Sequence[int], now: datetime,
