@@ -84,8 +84,15 @@ async def reply_privately(desk: Desk, user_id: int, text: str, count: int) -> li
 
 
 async def propose_1500(desk: Desk, text: str) -> None:
+    after = desk.last_id(QUALITY_CHAT)
     await desk.press_in(QUALITY_CHAT, ZHANG, "💡 提出方案")
-    await desk.press_in(QUALITY_CHAT, ZHANG, "赔偿")
+    # The menu this press opens, not an older one: the toast can come before the menu.
+    menu = await desk.wait_for(QUALITY_CHAT, lambda m: m["message_id"] > after and any(
+        b.get("text") == "赔偿"
+        for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row))
+    pressed = desk.state.press_button(ZHANG, menu["message_id"], text="赔偿",
+                                      chat_id=QUALITY_CHAT)
+    await desk.answer_to(pressed["callback_query"]["id"])
     await desk.reply_in(QUALITY_CHAT, ZHANG, "金额是多少", "1500")
     await desk.reply_in(QUALITY_CHAT, ZHANG, "请写下给客户的解决方案", text)
 
