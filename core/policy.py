@@ -11,7 +11,7 @@ import tomllib
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
@@ -57,6 +57,18 @@ class OutsideRoute(StrEnum):
     CONSUMER_ASSOCIATION = "consumer_association"
     ARBITRATION = "arbitration"
     COURT = "court"
+
+
+class SeverityName(StrEnum):
+    """A document's own names for the three severities (003 投诉处理规程 四.4: 一类, 二类,
+    三类投诉); the bot and the reports put them in the reader's language."""
+
+    CLASS_1 = "class_1"
+    CLASS_2 = "class_2"
+    CLASS_3 = "class_3"
+
+
+SeverityCode = Literal["minor", "serious", "major"]  # ``core.domain.Severity``'s values
 
 
 class _Strict(BaseModel):
@@ -134,7 +146,8 @@ class Policy(_Strict):
     digest_time: Annotated[str | None, BeforeValidator(
         lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v
     )] = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    severity_labels: dict[str, str] = {}  # e.g. 003's "class 1" for major
+    # What cards, alerts and reports call each severity (empty: minor, serious, major).
+    severity_labels: dict[SeverityCode, SeverityName] = {}
     # Named to a customer whose complaint was found invalid, as the document names them.
     outside_routes: tuple[OutsideRoute, ...] = ()
     # A survey answer after the automatic "no answer" close is still recorded; a

@@ -6,8 +6,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
-from bot.views.cards import SEVERITIES
-from bot.views.labels import ROUTES
+from bot.views.labels import ROUTES, severity_label
 from core.domain import Action, Actor, Case, DomainError, Severity
 from core.domain.states import TRANSITIONS
 from core.organisation import Organisation
@@ -42,7 +41,8 @@ def _people(case: Case, rules: Rules, organisation: Organisation) -> list[tuple[
 
 def _severities(case: Case, rules: Rules, organisation: Organisation
                 ) -> list[tuple[str, str]]:
-    return [(s.value, str(SEVERITIES[s.value])) for s in Severity if s is not case.severity]
+    return [(s.value, severity_label(rules.policy, s.value)) for s in Severity
+            if s is not case.severity]
 
 
 def _routes(case: Case, rules: Rules, organisation: Organisation) -> list[tuple[str, str]]:
@@ -87,6 +87,15 @@ async def _severity(db: Database, rules: Rules, case_id: int, actor: Actor, give
     await handling.set_severity(db.uow(), rules, case_id, actor, Severity(given.arg))
 
 
+async def _acknowledge(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                       ) -> None:
+    await handling.acknowledge_major(db.uow(), rules, case_id, actor)
+
+
+def _unacknowledged(case: Case, rules: Rules) -> bool:
+    return case.major_unacknowledged_since is not None
+
+
 async def _escalate(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                     ) -> None:
     await handling.escalate(db.uow(), rules, case_id, actor, given.text)
@@ -108,6 +117,8 @@ async def _close(db: Database, rules: Rules, case_id: int, actor: Actor, given: 
 
 
 DESK = Catalogue((
+    CaseAction("acknowledge", (Action.ACKNOWLEDGE_MAJOR,), SUPERVISORS,
+               label=__("✋ I'm on it"), shown=_unacknowledged, perform=_acknowledge),
     CaseAction("approve", (Action.APPROVE,), SUPERVISORS, label=__("👍 Approve with a comment"),
                words=__("Your comment on the approval, for the department (reply to this "
                         "message)."), perform=_approve),

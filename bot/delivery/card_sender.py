@@ -58,6 +58,7 @@ EVENTS = {
     "reassign": __("gave the case to another colleague"),
     "customer_object": __("disagrees with the finding"),
     "confirm_finding": __("confirmed the finding"),
+    "acknowledge_major": __("took up the major-case alert"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.
 CUSTOMERS_STEPS = frozenset({"customer_accept", "customer_reject", "record_revisit",

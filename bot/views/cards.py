@@ -16,6 +16,7 @@ from bot.views.dates import occurred, when
 from bot.views.labels import (
     category_label,
     language_label,
+    severity_label,
     staff_remedy_label,
     staff_state_label,
 )
@@ -27,7 +28,6 @@ from core.domain import Case, Severity
 from core.policy import Deadline
 from core.services.rules import Rules
 
-SEVERITIES = {"minor": __("minor"), "serious": __("serious"), "major": __("MAJOR")}
 DEADLINES = {
     Deadline.FIRST_RESPONSE: __("first response"), Deadline.HANDOVER: __("hand-over"),
     Deadline.DEPARTMENT_SOLUTION: __("department's solution"),
@@ -66,7 +66,7 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
     if audience not in FULL_PHONE:
         phone = mask_phone(phone)
     lines = [
-        f"{flag}📋 <b>{escape(str(case.number))}</b> · {SEVERITIES[case.severity.value]}",
+        f"{flag}📋 <b>{escape(str(case.number))}</b> · {severity_label(policy, case.severity.value)}",
         _("State: {state}").format(state=staff_state_label(case.state.value)),
         _("About: {category} · Department: {department}").format(
             category=category_label(intake.category),

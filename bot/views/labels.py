@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiogram.utils.i18n import lazy_gettext as __
 from babel import Locale, UnknownLocaleError
 
-from core.policy import Category
+from core.policy import Category, Policy
 
 CATEGORIES = {
     "product_quality": __("Product quality"),
@@ -118,6 +120,46 @@ LEVELS = {
     "vice_president": __("vice president"),
     "general_manager": __("general manager"),
 }
+
+
+SEVERITIES = {"minor": __("minor"), "serious": __("serious"), "major": __("MAJOR")}
+# A document's own names for them (``Policy.severity_labels``: 003's 一类/二类/三类投诉).
+SEVERITY_NAMES = {"class_1": __("class 1"), "class_2": __("class 2"), "class_3": __("class 3")}
+
+
+def severity_label(policy: Policy, code: str) -> str:
+    """A severity as the organisation's document names it, else in our words."""
+    name = {str(key): value for key, value in policy.severity_labels.items()}.get(code)
+    if name is not None:
+        return str(SEVERITY_NAMES[name.value])
+    label = SEVERITIES.get(code)
+    return str(label) if label is not None else code
+
+
+# Why a case is major or serious (``core.policy.MajorTrigger``), as staff read it.
+TRIGGERS = {
+    "safety": __("a safety risk"),
+    "injury": __("someone was hurt"),
+    "media": __("the media"),
+    "lawyer": __("a lawyer"),
+    "police": __("the police"),
+    "consumer_association": __("the consumer association"),
+    "regulator": __("a regulator"),
+    "court": __("a court"),
+    "extreme_behaviour": __("extreme behaviour"),
+    "reputation": __("harm to our reputation"),
+    "repeat_complaint": __("complained before"),
+    "written_complaint": __("a written complaint"),
+    "government_transfer": __("passed on by a government office"),
+    "staff_attitude": __("staff attitude"),
+}
+
+
+def triggers_label(codes: Iterable[str]) -> str:
+    """The triggers that fired, in words ("—" for none)."""
+    words = [str(TRIGGERS[code]) if code in TRIGGERS else code.replace("_", " ")
+             for code in codes]
+    return ", ".join(words) or "—"
 
 
 # The outside bodies a case can be settled through (core.services.supervision).

@@ -13,7 +13,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.input.callbacks import SupervisorAction
 from bot.views.cards import DEADLINES
 from bot.views.dates import day_and_time
-from bot.views.labels import category_label, level_label, staff_state_label
+from bot.views.labels import (
+    category_label,
+    level_label,
+    severity_label,
+    staff_state_label,
+    triggers_label,
+)
 from bot.views.notice_registry import Rendered, buttons, renders
 from bot.views.render import escape
 from core.notices import (
@@ -25,6 +31,8 @@ from core.notices import (
     GroupBack,
     GroupLost,
     MajorCase,
+    MajorCaseToYou,
+    MajorFacts,
     OverdueDigest,
 )
 from core.notices.kinds import DeadlineAlert
@@ -131,17 +139,31 @@ def escalated_to_you(notice: EscalatedToYou, policy: Policy) -> Rendered:
     return "\n".join(lines) + _state(notice.state), None
 
 
-@renders(MajorCase)
-def major_case(notice: MajorCase, policy: Policy) -> Rendered:
-    triggers = ", ".join(notice.triggers) or "—"
-    text = "\n".join([
-        _("🚨 <b>Major complaint {number}</b> — {category}").format(
-            number=escape(notice.number), category=category_label(notice.category)),
-        _("Why it is major: {triggers}; complainants: {complainants}; amount claimed: "
-          "{amount}").format(triggers=escape(triggers), complainants=notice.complainants,
-                             amount=escape(notice.claimed_amount or "—")),
-    ])
-    return text, None
+@renders(MajorCase, MajorCaseToYou)
+def major_case(notice: MajorFacts, policy: Policy) -> Rendered:
+    """To the supervisors' group and, privately, the top rung; again while nobody has
+    pressed "I'm on it" (``core.services.major``)."""
+    if policy.severity_labels.get("major"):  # the document's own name, e.g. 003's class 1
+        head = _("🚨 <b>Complaint {number}</b> ({severity}) — {category}").format(
+            number=escape(notice.number), severity=severity_label(policy, "major"),
+            category=category_label(notice.category))
+    else:
+        head = _("🚨 <b>Major complaint {number}</b> — {category}").format(
+            number=escape(notice.number), category=category_label(notice.category))
+    lines = [head, _("Why it is major: {triggers}; complainants: {complainants}; amount "
+                     "claimed: {amount}").format(
+        triggers=escape(triggers_label(notice.triggers)), complainants=notice.complainants,
+        amount=escape(notice.claimed_amount or "—"))]
+    if notice.unanswered_minutes:
+        lines.insert(0, _("⏰ Nobody has taken this up for {waited}.").format(
+            waited=_duration(notice.unanswered_minutes)))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✋ I'm on it"),
+                   callback_data=SupervisorAction(action="acknowledge",
+                                                  case_id=notice.case_id or 0))
+    builder.button(text=_("🔎 Open the case"),
+                   callback_data=SupervisorAction(action="view", case_id=notice.case_id or 0))
+    return "\n".join(lines), buttons(builder)
 
 
 def _due(line: DigestLine, tz: ZoneInfo) -> str:

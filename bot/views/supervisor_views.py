@@ -21,13 +21,14 @@ from bot.actions.desk import DESK
 from bot.actions.model import Audience
 from bot.delivery.card_sender import CUSTOMERS_STEPS, EVENTS
 from bot.input.callbacks import SupervisorAction, SupervisorPage
-from bot.views.cards import DEADLINES, SEVERITIES, card_text, event_note
+from bot.views.cards import DEADLINES, card_text, event_note
 from bot.views.dates import when
 from bot.views.keyboards import inline
 from bot.views.labels import (
     RATINGS,
     level_label,
     settled_by,
+    severity_label,
     staff_remedy_label,
     staff_state_label,
 )
@@ -87,7 +88,7 @@ def overdue_page(items: list[Urgent], total: int, offset: int, rules: Rules, now
         timing = (_("{late} late").format(late=_duration(minutes)) if minutes >= 0 else
                   _("due in {left}").format(left=_duration(-minutes)))
         flag = "🔴" if minutes >= 0 else "🟡"
-        lines.append(f"{flag} <b>{escape(item.number)}</b> · {SEVERITIES[item.severity]} · "
+        lines.append(f"{flag} <b>{escape(item.number)}</b> · {severity_label(rules.policy, item.severity)} · "
                      f"{escape(department.name) if department else '—'} · "
                      f"{DEADLINES[item.clock]} {timing} · "
                      + _("owner: {owner}").format(owner=escape(item.owner or "—")))
@@ -156,8 +157,8 @@ def _details(event: CaseEvent, rules: Rules) -> str:
     if action == "propose":
         amount = f" {data['amount']} {data.get('currency', '')}" if data.get("amount") else ""
         return escape(staff_remedy_label(data.get("kind")) + amount)
-    if action == "set_severity" and data.get("severity") in SEVERITIES:
-        return "→ " + str(SEVERITIES[data["severity"]])
+    if action == "set_severity" and data.get("severity"):
+        return "→ " + escape(severity_label(rules.policy, str(data["severity"])))
     if action in ("escalate", "de_escalate") and data.get("level"):
         return "→ " + escape(level_label(str(data["level"])))
     if action == "record_revisit" and data.get("rating") in RATINGS:

@@ -37,6 +37,8 @@ ERRORS = {
     "no_question_pending": __("There is no open question on this case."),
     "no_objection_pending": __("The customer has no objection waiting on this case."),
     "nothing_changed": __("Nothing changed."),
+    "not_major": __("This case is not major (any more)."),
+    "already_acknowledged": __("Someone has already taken up this major case."),
     "too_much_evidence": __("This case already has as many files as it can hold."),
     "already_taken": __("{owner} has already taken this case."),
     "not_an_admin": __("Only an administrator of the complaint desk can do that."),

@@ -36,6 +36,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
         last_rating=Rating(row.last_rating) if row.last_rating else None,
         first_response_at=row.first_response_at, closed_at=row.closed_at, closure=row.closure,
         instruction=row.instruction, objection=row.objection,
+        major_unacknowledged_since=row.major_unacknowledged_since,
         deadlines=deadlines, paused_since=row.paused_since, version=row.version,
         intake_key=row.intake_key,
         evidence=[Evidence(e.kind, e.file_ref, e.caption, e.added_at, e.added_by)
@@ -67,6 +68,7 @@ def case_to_row(case: Case, row: CaseRow, next_due: datetime | None) -> None:
     row.filed_at, row.first_response_at = case.filed_at, case.first_response_at
     row.closed_at, row.closure, row.paused_since = case.closed_at, case.closure, case.paused_since
     row.instruction, row.objection = case.instruction, case.objection
+    row.major_unacknowledged_since = case.major_unacknowledged_since
     for clock in Deadline:
         setattr(row, f"due_{clock.value}", case.deadlines.get(clock))
     row.next_due = next_due

@@ -101,6 +101,7 @@ class CaseRow(Base):
     first_response_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     paused_since: Mapped[datetime | None]
+    major_unacknowledged_since: Mapped[datetime | None]
     due_first_response: Mapped[datetime | None]
     due_handover: Mapped[datetime | None]
     due_department_solution: Mapped[datetime | None]

@@ -33,7 +33,7 @@ from core.policy import Deadline, Policy
 # Supervisors' steps the customer never hears of: they do not answer the customer, so
 # they leave the first-response clock running.
 INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVERITY,
-                              Action.ESCALATE, Action.DE_ESCALATE})
+                              Action.ESCALATE, Action.DE_ESCALATE, Action.ACKNOWLEDGE_MAJOR})
 
 
 def _is_staff(actor: Actor) -> bool:
@@ -79,6 +79,9 @@ class Case(ClosingSteps, SupervisionSteps):
     # answered_late (a dissatisfied answer too late to reopen)
     instruction: str | None = None  # the supervisors' standing word to the department
     objection: str | None = None  # the customer's words against an invalid finding, unanswered
+    # Since when the case has been major with nobody in leadership answering its alert
+    # (``Policy.major.alert_within`` counts from here); None once acknowledged or not major.
+    major_unacknowledged_since: datetime | None = None
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -163,6 +166,8 @@ class Case(ClosingSteps, SupervisionSteps):
         if intake.category:
             case.revisits_required = policy.revisits_for(intake.category)
         case.severity = assess_severity(intake, policy)
+        if case.severity is Severity.MAJOR:
+            case.major_unacknowledged_since = now
         case.events.append(
             CaseEvent(Action.FILE, now, actor, None, CaseState.RECEIVED, None,
                       {"channel": intake.channel.value, "severity": case.severity.value})

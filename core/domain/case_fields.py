@@ -31,6 +31,7 @@ class CaseFields:
         closure: str | None
         instruction: str | None
         objection: str | None
+        major_unacknowledged_since: datetime | None
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,

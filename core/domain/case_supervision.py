@@ -41,6 +41,16 @@ class SupervisionSteps(CaseFields):
                    note=check_text("reason", reason, MAX_TEXT, required=False),
                    severity=severity.value, previous=self.severity.value)
         self.severity = severity
+        self.major_unacknowledged_since = now if severity is Severity.MAJOR else None
+
+    def acknowledge_major(self, actor: Actor, now: datetime) -> None:
+        """A supervisor answers the major-case alert: the ``alert_within`` clock stops."""
+        if self.severity is not Severity.MAJOR:
+            raise DomainError("not_major")
+        if self.major_unacknowledged_since is None:
+            raise DomainError("already_acknowledged")
+        self._move(Action.ACKNOWLEDGE_MAJOR, actor, now)
+        self.major_unacknowledged_since = None
 
     def instruct(self, actor: Actor, now: datetime, text: str) -> None:
         """A supervisor's instruction; the newest stays on the department's card."""

@@ -66,6 +66,7 @@ class Action(StrEnum):
     REASSIGN = "reassign"  # a supervisor gives the case to another person
     CUSTOMER_OBJECT = "customer_object"  # the customer disagrees with an invalid finding
     CONFIRM_FINDING = "confirm_finding"  # the desk looked again: the finding stands
+    ACKNOWLEDGE_MAJOR = "acknowledge_major"  # a supervisor has taken up a major case's alert
 
 
 S = CaseState
@@ -118,6 +119,7 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     # An objection to the finding goes to the desk, which reopens (REOPEN) or confirms.
     Action.CUSTOMER_OBJECT: ({S.CLOSED_INVALID}, STAY, {Role.CUSTOMER}),
     Action.CONFIRM_FINDING: ({S.CLOSED_INVALID}, STAY, {Role.SPECIALIST, Role.SUPERVISOR}),
+    Action.ACKNOWLEDGE_MAJOR: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
 }
 TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, frozenset[Role]]] = {
     action: (frozenset(sources), target, frozenset(roles))

@@ -31,7 +31,8 @@ __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
     "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
     "FindingConfirmed", "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
-    "Implemented", "Invalid", "MajorCase", "MonthlyReport", "OverdueDigest", "PromiseSlipped", "Question",
+    "Implemented", "Invalid", "MajorCase", "MajorCaseToYou", "MajorFacts", "MonthlyReport",
+    "OverdueDigest", "PromiseSlipped", "Question",
     "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
 ]
 
@@ -146,10 +147,9 @@ class EscalatedToYou(DeadlineAlert, ForStaffMember):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MajorCase(ForSupervisors):
-    """A major complaint, told to leadership at filing (PROCEDURE.md §5)."""
+class MajorFacts(Notice):
+    """What leadership hears of a major complaint (PROCEDURE.md §5)."""
 
-    kind = "major_case"
     number: str
     category: str
     department: str
@@ -158,6 +158,23 @@ class MajorCase(ForSupervisors):
     batch_units: int | None
     claimed_amount: str  # "" when none was claimed
     channel: str
+    # 0 on the first alert; on a repeat, how long it has gone unacknowledged
+    # (``Policy.major.alert_within`` passed without a supervisor taking it up).
+    unanswered_minutes: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MajorCase(MajorFacts, ForSupervisors):
+    """A case became major (filed so, or marked so later): the supervisors' group hears."""
+
+    kind = "major_case"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MajorCaseToYou(MajorFacts, ForStaffMember):
+    """The same, to each person on the top rung of the escalation chain, privately."""
+
+    kind = "major_case_to_you"
 
 
 @dataclass(frozen=True)

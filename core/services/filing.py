@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.alerts import alerts_for_major
 from core.domain import (
     Action,
     Actor,
@@ -20,6 +19,7 @@ from core.domain import (
 from core.domain.deadlines import promised_answer, refresh_deadlines
 from core.notices import notices_for
 from core.ports import Conflict, UnitOfWork
+from core.services.major import when_major
 from core.services.rules import Rules
 
 
@@ -64,7 +64,8 @@ async def file_case(uow: UnitOfWork, rules: Rules, intake: Intake, customer_id: 
         events = tuple(case.events)
         try:
             await uow.cases.add(case)
-            await uow.outbox.add(notices_for(case, events) + alerts_for_major(case), now,
+            major = await when_major(uow.jobs, case, events, rules, now)
+            await uow.outbox.add(notices_for(case, events) + major, now,
                                  uow.cases.last_event_id)
             await uow.commit()
             raced = False

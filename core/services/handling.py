@@ -15,6 +15,7 @@ from core.domain.deadlines import refresh_deadlines
 from core.domain.values import Severity
 from core.notices import notices_for
 from core.ports import UnitOfWork
+from core.services.major import when_major
 from core.services.revisits import follow_up_jobs
 from core.services.rules import Rules
 
@@ -35,7 +36,9 @@ async def _change(uow: UnitOfWork, rules: Rules, case_id: int, action: Action,
         if events:
             refresh_deadlines(case, action, rules.policy, rules.calendar, now)
             await uow.cases.save(case)
-            await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
+            major = await when_major(uow.jobs, case, events, rules, now)
+            await uow.outbox.add(notices_for(case, events) + major, now,
+                                 uow.cases.last_event_id)
             await follow_up_jobs(uow.jobs, case, events, rules, now)
             await uow.commit()
     return Changed(case, events)
@@ -178,6 +181,12 @@ async def de_escalate(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                       reason: str) -> Changed:
     return await _change(uow, rules, case_id, Action.DE_ESCALATE,
                          lambda case, now: case.de_escalate(actor, now, rules.policy, reason))
+
+
+async def acknowledge_major(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
+                            ) -> Changed:
+    return await _change(uow, rules, case_id, Action.ACKNOWLEDGE_MAJOR,
+                         lambda case, now: case.acknowledge_major(actor, now))
 
 
 async def set_severity(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,

@@ -39,6 +39,7 @@ from core.notices import (
     Implemented,
     Invalid,
     MajorCase,
+    MajorCaseToYou,
     MonthlyReport,
     Notice,
     OverdueDigest,
@@ -55,7 +56,7 @@ from core.notices import (
     load,
     notice_kinds,
 )
-from core.policy import OutsideRoute, Policy
+from core.policy import OutsideRoute, Policy, load_preset
 from tests.factories import make_policy
 
 CUSTOMER: dict[str, Any] = {"case_id": 7, "customer_id": 41, "number": "2611-0007"}
@@ -64,6 +65,10 @@ ALERT: dict[str, Any] = {
     "due": "2026-11-05T17:00:00+08:00", "late_by_minutes": 0, "due_in_minutes": 0,
     "level": "department_head", "escalated": False, "severity": "normal",
     "state": "awaiting_solution", "department": "quality"}
+MAJOR: dict[str, Any] = {
+    "case_id": 7, "number": "2611-0007", "category": "product_quality", "department": "quality",
+    "triggers": ("media", "injury"), "complainants": 7, "batch_units": None,
+    "claimed_amount": "3000", "channel": "telegram"}
 LINE = DigestLine(number="2611-0007", state="awaiting_solution", owner="Li",
                   due="2026-11-05T09:00:00+00:00", clock="department_solution", late=True)
 
@@ -103,9 +108,9 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
     EscalatedToYou: [EscalatedToYou(**{**ALERT, "late_by_minutes": 2460, "escalated": True,
                                        "late_working_minutes": 540, "named": ("Zhao Min",)},
                                     telegram_id=302)],
-    MajorCase: [MajorCase(case_id=7, number="2611-0007", category="product_quality",
-                          department="quality", triggers=("media",), complainants=7,
-                          batch_units=None, claimed_amount="3000", channel="telegram")],
+    MajorCase: [MajorCase(**MAJOR),
+                MajorCase(**MAJOR, unanswered_minutes=95)],
+    MajorCaseToYou: [MajorCaseToYou(**MAJOR, telegram_id=302)],
     Digest: [Digest(department="quality", day="2026-11-05", cases=(LINE,), total=3),
              Digest(department="quality", day="2026-11-05", cases=(), total=0)],
     OverdueDigest: [OverdueDigest(day="2026-11-05", cases=(LINE,), total=1),
@@ -293,3 +298,19 @@ def test_an_invalid_finding_names_the_policys_outside_routes_in_every_language(
         assert "12315" in texts["zh_Hans"][0] and "消费者协会" in texts["zh_Hans"][0]
         assert "消費者協會" in texts["zh_Hant"][0] and "the courts" in texts["en"][0]
     assert "12315" not in in_language(i18n, "zh_Hans", SAMPLES[Invalid][0], policy)[0]
+
+
+def test_a_major_alert_says_why_in_words_and_offers_to_take_it_up(i18n: StrictI18n,
+                                                                   policy: Policy) -> None:
+    text, *buttons = in_language(i18n, "zh_Hans", SAMPLES[MajorCase][0], policy)
+    assert "媒体, 有人受伤" in text and "media" not in text
+    assert buttons == ["✋ 我来处理", "🔎 查看投诉"]
+    again = in_language(i18n, "en", SAMPLES[MajorCase][1], policy)[0]
+    assert again.startswith("⏰ Nobody has taken this up for 1 h 35 min.\n🚨")
+    assert SAMPLES[MajorCaseToYou][0].route() == Route("staff", "302")
+
+
+def test_a_document_that_names_its_classes_is_read_in_its_words(i18n: StrictI18n) -> None:
+    policy = load_preset("003_property")
+    text = in_language(i18n, "zh_Hant", SAMPLES[MajorCase][0], policy)[0]
+    assert text.startswith("🚨 <b>投訴 2611-0007</b>（一類投訴）")

@@ -37,7 +37,9 @@ def every_case() -> Iterator[Case]:
             ("product_quality", "no_such_category"), (None, "I disagree.")):
         yield Case(customer_id=1, filed_at=rules.now(), intake=make_intake(category=category),
                    id=1, state=state, severity=severity, department=department,
-                   escalation_level=level, objection=objection)
+                   escalation_level=level, objection=objection,
+                   major_unacknowledged_since=rules.now() if severity is Severity.MAJOR
+                   else None)
 
 
 def make_rules() -> Rules:

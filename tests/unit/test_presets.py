@@ -252,7 +252,7 @@ def test_food_small_batch_from_one_customer_is_not_major():
 
 def test_property_severities_are_called_class_1_2_3():
     labels = load_preset("003_property").severity_labels
-    assert labels == {"major": "class 1", "serious": "class 2", "minor": "class 3"}
+    assert labels == {"major": "class_1", "serious": "class_2", "minor": "class_3"}
 
 
 def test_property_handover_to_customer_service_within_30_minutes():
