@@ -26,10 +26,12 @@ __all__ = ["NOTICE_KIND", "report_words", "send_report"]
 def report_words(i18n: I18n, rules: Rules) -> tuple[Words, Words]:
     """Words in the current locale, and the charts' (English without a CJK font)."""
     departments = department_names(rules.policy)
-    words = Words(lambda msgid: i18n.gettext(msgid), category_label, departments)
+    names = {str(code): name.value for code, name in rules.policy.severity_labels.items()}
+    words = Words(lambda msgid: i18n.gettext(msgid), category_label, departments, names)
     if not needs_english(i18n.current_locale):
         return words, words
-    return words, Words(lambda msgid: i18n.gettext(msgid, locale="en"), None, departments)
+    return words, Words(lambda msgid: i18n.gettext(msgid, locale="en"), None, departments,
+                        names)
 
 
 async def send_report(bot: Bot, chat_id: int, db: Database, rules: Rules, i18n: I18n,

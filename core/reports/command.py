@@ -29,8 +29,9 @@ def department_names(policy: Policy) -> Callable[[str], str]:
 
 def words_for(language: str, policy: Policy) -> tuple[Words, Words]:
     """The report's words and the charts' (English when no CJK font can draw Chinese)."""
-    words = catalog_words(language, department_names(policy))
-    return words, (catalog_words("en", department_names(policy))
+    names = {str(code): name.value for code, name in policy.severity_labels.items()}
+    words = catalog_words(language, department_names(policy), names)
+    return words, (catalog_words("en", department_names(policy), names)
                    if needs_english(language) else words)
 
 

@@ -43,7 +43,7 @@ def tables(summary: Summary, words: Words) -> list[Table]:
         Table("summary", [head["figure"], head["value"]], figures(summary, words), {}),
         _shares(summary, 0, words.category, "category", words),
         _shares(summary, 1, words.department, "department", words),
-        _shares(summary, 2, lambda c: words.of(SEVERITY, c), "severity", words),
+        _shares(summary, 2, words.severity, "severity", words),
         _shares(summary, 3, lambda c: words.of(VALIDITY, c), "validity", words),
         Table("on_time", [head[k] for k in ("clock", "counted", "on_time", "late", "running",
                                             "rate")],
@@ -90,7 +90,7 @@ def figures(summary: Summary, words: Words) -> list[list[Any]]:
         [head["generated"], summary.as_of.isoformat(timespec="minutes")],
         [head["cases"], summary.total],
         *([words.of(VALIDITY, v), summary.count(3, v)] for v in VALIDITY),
-        *([words.of(SEVERITY, s), summary.count(2, s)] for s in SEVERITY),
+        *([words.severity(s), summary.count(2, s)] for s in SEVERITY),
         *([f"{head['rate']}: {words.of(DEADLINES, t.clock)}", Shown(t.rate, PERCENT)]
           for t in summary.on_time),
         [head["satisfied_rate"], Shown(Summary.satisfied_rate(summary.ratings()), PERCENT)],

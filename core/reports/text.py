@@ -34,8 +34,11 @@ def summary_text(summary: Summary, words: Words) -> str:
     lines.append(words(TEXT["total"], total=summary.total, valid=summary.count(3, "valid"),
                        invalid=summary.count(3, "invalid"),
                        pending=summary.count(3, "pending")))
-    lines.append(words(TEXT["severity"], serious=summary.count(2, "serious"),
-                       major=summary.count(2, "major")))
+    serious, major = summary.count(2, "serious"), summary.count(2, "major")
+    lines.append(words(TEXT["severity_named"], serious_name=words.severity("serious"),
+                       serious=serious, major_name=words.severity("major"), major=major)
+                 if words.severity_names else
+                 words(TEXT["severity"], serious=serious, major=major))
     top = summary.by(0)[:TOP]
     lines.append(words(TEXT["top_categories"], items=", ".join(
         f"{words.category(code)} {n}" for code, n in top)))

@@ -7,8 +7,8 @@ Core speaks codes; these English msgids are translated by whoever renders the re
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,8 @@ def _(text: str) -> str:
 NONE = _("(none)")
 VALIDITY = {"valid": _("Valid"), "invalid": _("Invalid"), "pending": _("Not yet judged")}
 SEVERITY = {"minor": _("Minor"), "serious": _("Serious"), "major": _("Major")}
+# A document's own names for them (``Policy.severity_labels``: 003's 一类/二类/三类投诉).
+SEVERITY_NAMES = {"class_1": _("Class 1"), "class_2": _("Class 2"), "class_3": _("Class 3")}
 DEADLINES = {
     "first_response": _("First response"),
     "handover": _("Hand-over"),
@@ -90,6 +92,7 @@ TEXT = {
     "total": _("Complaints: {total} (valid {valid}, invalid {invalid}, not yet judged "
                "{pending})."),
     "severity": _("Serious: {serious}, major: {major}."),
+    "severity_named": _("{serious_name}: {serious}, {major_name}: {major}."),
     "top_categories": _("Most frequent: {items}."),
     "departments": _("By department: {items}."),
     "on_time": _("On time: {items}."),
@@ -109,6 +112,7 @@ class Words:
     gettext: Callable[[str], str] = str
     category_label: Callable[[str], str] | None = None
     department_label: Callable[[str], str] | None = None
+    severity_names: Mapping[str, str] = field(default_factory=dict)  # code -> SEVERITY_NAMES
 
     def __call__(self, msgid: str, **params: object) -> str:
         text = self.gettext(msgid)
@@ -124,6 +128,11 @@ class Words:
         if not code:
             return self(NONE)
         return self.department_label(code) if self.department_label else code
+
+    def severity(self, code: str | None) -> str:
+        """A severity as the organisation's document names it, else in our words."""
+        name = self.severity_names.get(code or "")
+        return self.of(SEVERITY_NAMES, name) if name else self.of(SEVERITY, code)
 
     def of(self, table: dict[str, str], code: str | None) -> str:
         """A code's word from one of the tables above (the code itself if unknown)."""
@@ -145,8 +154,9 @@ def _catalog(language: str) -> dict[str, str]:
                 if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string}
 
 
-def catalog_words(language: str, department_label: Callable[[str], str] | None = None
-                  ) -> Words:
+def catalog_words(language: str, department_label: Callable[[str], str] | None = None,
+                  severity_names: Mapping[str, str] | None = None) -> Words:
     """Words read straight from ``locales/`` (for the command line, which has no bot)."""
     table = _catalog(language)
-    return Words(lambda msgid: table.get(msgid) or msgid, department_label=department_label)
+    return Words(lambda msgid: table.get(msgid) or msgid, department_label=department_label,
+                 severity_names=severity_names or {})

@@ -27,7 +27,7 @@ from core.db.uow import Database
 from core.reports.compute import validity_expression
 from core.reports.model import Summary
 from core.reports.tables import MONEY, PERCENT, Shown, as_cell, sheet_name, tables
-from core.reports.words import HEAD, RATINGS, REMEDIES, SEVERITY, STATES, VALIDITY, Words
+from core.reports.words import HEAD, RATINGS, REMEDIES, STATES, VALIDITY, Words
 
 if TYPE_CHECKING:
     from openpyxl.styles import Font
@@ -145,7 +145,7 @@ async def _raw_pages(db: Database, summary: Summary, words: Words,
     """The cases of the period, oldest first, as rows of cell values, a page at a time."""
     start, end = summary.period.bounds(tz)
     category, department = _cached(words.category), _cached(words.department)
-    severity = _cached(lambda c: words.of(SEVERITY, c))
+    severity = _cached(words.severity)
     validity = _cached(lambda c: words.of(VALIDITY, c))
     state = _cached(lambda c: words.of(STATES, c))
     remedy = _cached(lambda c: words.of(REMEDIES, c) if c else "")

@@ -219,6 +219,17 @@ async def test_a_hand_counted_month(database: Database, rules: Rules, clock: Man
                                                "on_time_trend.png", "satisfaction.png"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in report.charts)
 
+    # 003 names its severities by class: the report reads them so (issue 19.7).
+    classes = catalog_words("zh_Hant", severity_names={
+        "major": "class_1", "serious": "class_2", "minor": "class_3"})
+    named = await build_report(database, rules, NOVEMBER, tmp_path / "named", classes,
+                               catalog_words("en"), now=AS_OF)
+    book = load_workbook(named.workbook)
+    severities = {row[0] for row in book[book.sheetnames[3]].iter_rows(min_row=2,
+                                                                       values_only=True)}
+    assert severities and severities <= {"一類投訴", "二類投訴", "三類投訴"}
+    assert "二類投訴：" in named.text and "一類投訴：" in named.text
+
 
 async def test_an_empty_month_is_a_clear_empty_report(database: Database, rules: Rules,
                                                       tmp_path: Path) -> None:
