@@ -6,6 +6,7 @@ the organisation's default.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,12 @@ def compile_catalogs(directory: Path = LOCALES_DIR) -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as mo_file:
+        # Written aside and renamed: test workers and a fleet's instances start at once,
+        # and one must never read another's half-written file.
+        part = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.part")
+        with part.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        os.replace(part, mo_path)
 
 
 def make_i18n(default_locale: str) -> I18n:
