@@ -15,7 +15,7 @@ from bot.delivery.reminders import IntakeReminder
 from core.organisation import Organisation
 from core.ports import Database, Job, JobToSchedule
 from core.reports import monthly
-from core.services import deadlines, digest, major, revisits
+from core.services import deadlines, digest, major, revisits, validity
 from core.services.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,9 @@ class JobRunner:
         """Run one job; a datetime back means "run me again then"."""
         if job.kind == reminders.KIND:
             return await self.reminder.run(job.payload, self.bot, self.storage, self.i18n)
+        if job.kind == validity.KIND:
+            await validity.run_evidence_overdue(self.db, self.rules, job.payload)
+            return None
         if job.kind == major.KIND:
             await major.run_major_alert(self.db, self.rules, job.payload, self.organisation)
             return None

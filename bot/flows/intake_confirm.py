@@ -87,7 +87,8 @@ async def correct_part(query: CallbackQuery, callback_data: IntakeAction, state:
                                    reply_markup=done_keyboard())
         return
     forget = {"category": ("category",), "product": ("product",), "place": ("place",),
-              "occurred": ("occurred",), "demand": ("demand", "demand_text"),
+              "occurred": ("occurred",), "delivered": ("delivered",),
+              "demand": ("demand", "demand_text"),
               "contact": ("phone", "name")}.get(field)
     if forget is None:
         return
@@ -114,6 +115,7 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
         category=data.get("category"), contact_name=data.get("name"),
         contact_phone=data.get("phone"), product=data.get("product"),
         place=data.get("place"), occurred=data.get("occurred"),
+        delivered=data.get("delivered"),
         language=i18n.current_locale,
         # What the story said about harm: the policy decides whether that makes it major.
         triggers=frozenset(MajorTrigger(trigger) for trigger in data.get("harm", [])),

@@ -35,8 +35,10 @@ class IntakeForm(StatesGroup):
     product = State()
     place = State()
     occurred = State()
+    delivered = State()  # only where the policy has a complaint window
     demand = State()
     demand_other = State()
+    evidence = State()  # only where the policy requires evidence and none came yet
     contact = State()
     confirming = State()
 
@@ -58,9 +60,13 @@ def next_step(data: dict[str, Any], policy: Policy) -> State:
     if needs_product(data, policy) and "product" not in data:
         return IntakeForm.product
     for name, step in (("place", IntakeForm.place), ("occurred", IntakeForm.occurred),
-                       ("demand", IntakeForm.demand)):
-        if name not in data:
+                       ("delivered", IntakeForm.delivered), ("demand", IntakeForm.demand)):
+        if name not in data and (step != IntakeForm.delivered
+                                 or policy.validity.window_days is not None):
             return step
+    if (policy.validity.evidence_required and not data.get("evidence")
+            and not data.get("evidence_later")):
+        return IntakeForm.evidence
     if not data.get("phone"):
         return IntakeForm.contact
     return IntakeForm.confirming
@@ -114,6 +120,12 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
         builder.adjust(3, 1)
         await message.answer(_("When did it happen? Tap one, or write the date and time."),
                              reply_markup=builder.as_markup())
+    elif step == IntakeForm.delivered:
+        ask_delivered(builder)
+        await message.answer(_("When were the goods delivered to you? Tap one, or write "
+                               "the date."), reply_markup=builder.as_markup())
+    elif step == IntakeForm.evidence:
+        await ask_evidence(message, builder, policy)
     elif step == IntakeForm.demand:
         for code, remedy in REMEDIES.items():
             builder.button(text=str(remedy), callback_data=IntakeAction(action="demand",
@@ -128,6 +140,29 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
             _("How can we reach you? Tap the button to share your phone number, or type it "
               "with your name, for example: Li Lei 13800138000."),
             reply_markup=contact_keyboard())
+
+
+def ask_delivered(builder: InlineKeyboardBuilder) -> None:
+    for value, label in (("today", _("Today")), ("yesterday", _("Yesterday"))):
+        builder.button(text=label, callback_data=IntakeAction(action="delivered", value=value))
+    builder.button(text=_("I don't remember"), callback_data=IntakeAction(
+        action="skip", value="delivered"))
+    builder.adjust(2, 1)
+
+
+async def ask_evidence(message: Message, builder: InlineKeyboardBuilder, policy: Policy
+                       ) -> None:
+    """001 §4.2.2: evidence is required; §4.3 e: it may follow within the policy's days."""
+    builder.button(text=_("I'll send them later"), callback_data=IntakeAction(
+        action="skip", value="evidence"))
+    days = policy.validity.evidence_late_days
+    text = _("To check a complaint our rules need evidence: photos of the product, the "
+             "delivery note, a test report or the like. Send them now, or tap “I'll send "
+             "them later”.")
+    if days is not None:
+        text += " " + _("Please send them within {days} days, or we may not be able to "
+                        "accept the complaint.").format(days=days)
+    await message.answer(text, reply_markup=builder.as_markup())
 
 
 async def answered(message: Message, state: FSMContext, rules: Rules, **fields: Any) -> None:
@@ -154,6 +189,9 @@ def summary_text(data: dict[str, Any], policy: Policy) -> str:
         _("<b>When:</b> {occurred}").format(
             occurred=escape(occurred(data.get("occurred"), get_i18n().current_locale))
             or unknown),
+        *([_("<b>Delivered:</b> {delivered}").format(
+            delivered=escape(occurred(data.get("delivered"), get_i18n().current_locale))
+            or unknown)] if policy.validity.window_days is not None else []),
         _("<b>You would like:</b> {demand}").format(
             demand=escape(data.get("demand_text")) or (
                 remedy_label(data["demand"]) if data.get("demand") else _("not given"))),
@@ -178,6 +216,8 @@ async def show_summary(message: Message, state: FSMContext, policy: Policy) -> N
              ("demand", _("✏️ What you would like")), ("contact", _("✏️ Contact"))]
     if needs_product(data, policy):
         parts.insert(2, ("product", _("✏️ Product or order")))
+    if policy.validity.window_days is not None:
+        parts.insert(-2, ("delivered", _("✏️ Delivery date")))
     for field, label in parts:
         builder.button(text=label, callback_data=IntakeAction(action="edit", value=field))
     builder.button(text=_("✖️ Cancel"), callback_data=IntakeAction(action="cancel"))

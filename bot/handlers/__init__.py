@@ -29,6 +29,7 @@ from bot.flows import (
     follow_up,
     intake,
     intake_confirm,
+    intake_validity,
     staff_input,
     supervisor_input,
 )
@@ -75,6 +76,7 @@ def build_routers() -> list[Router]:
                 staff_input.router),
         refusals.router,
         _branch("customer", InPrivate(), common.router, customer.router, decisions.router,
-                follow_up.router, intake_confirm.router, intake.router),
+                follow_up.router, intake_confirm.router, intake_validity.router,
+                intake.router),
         fallback.router,
     ]

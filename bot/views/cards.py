@@ -25,6 +25,7 @@ from bot.views.render import escape, shorten
 from bot.views.verdict import Verdict, verdict_line
 from core.alerts import MISSED
 from core.domain import Case, Severity
+from core.domain.validity import days_past_window, evidence_due, evidence_missing
 from core.policy import Deadline
 from core.services.rules import Rules
 
@@ -82,9 +83,11 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         "«" + escape(shorten(intake.description, 700)) + "»",
     ]
     for label, value in ((_("Product"), intake.product), (_("Where"), intake.place),
-                         (_("When"), occurred(intake.occurred, locale))):
+                         (_("When"), occurred(intake.occurred, locale)),
+                         (_("Delivered"), occurred(intake.delivered, locale))):
         if value:
             lines.append(f"{label}: {escape(value)}")
+    lines += _validity(case, rules, locale, now)
     if case.evidence:
         lines.append(_("Attachments: {count}").format(count=len(case.evidence)))
     if case.remedy is not None:
@@ -105,6 +108,27 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         lines.append(_("Due: {clock} by {date}").format(
             clock=DEADLINES[clock], date=when(due, rules.calendar.tz, locale)) + late)
     return "\n".join(lines)
+
+
+def _validity(case: Case, rules: Rules, locale: str, now: datetime) -> list[str]:
+    """What the policy's validity rules say of the case (001 §4.1.1, §4.2.2, §4.3 e)."""
+    policy, lines = rules.policy, []
+    late = days_past_window(case, policy, rules.calendar.tz)
+    if late:
+        lines.append(_("⚠️ Filed {late} days past the {window}-day window after delivery.")
+                     .format(late=late, window=policy.validity.window_days))
+    if case.state.is_closed or not evidence_missing(case, policy):
+        return lines
+    due = evidence_due(case, policy)
+    if due is not None and due <= now:
+        lines.append(_("⚠️ No evidence within {days} days of the complaint: it may be found "
+                       "invalid.").format(days=policy.validity.evidence_late_days))
+    elif due is not None:
+        lines.append(_("📎 No evidence yet; the rules require it by {date}.").format(
+            date=when(due, rules.calendar.tz, locale)))
+    else:
+        lines.append(_("📎 No evidence yet; the rules require it."))
+    return lines
 
 
 def card_buttons(case: Case, audience: str, rules: Rules) -> InlineKeyboardMarkup | None:

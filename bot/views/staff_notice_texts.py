@@ -28,6 +28,7 @@ from core.notices import (
     Digest,
     DigestLine,
     EscalatedToYou,
+    EvidenceOverdue,
     GroupBack,
     GroupLost,
     MajorCase,
@@ -164,6 +165,14 @@ def major_case(notice: MajorFacts, policy: Policy) -> Rendered:
     builder.button(text=_("🔎 Open the case"),
                    callback_data=SupervisorAction(action="view", case_id=notice.case_id or 0))
     return "\n".join(lines), buttons(builder)
+
+
+@renders(EvidenceOverdue)
+def evidence_overdue(notice: EvidenceOverdue, policy: Policy) -> Rendered:
+    """To the desk: the rules' time for evidence has run out (001 §4.3 e)."""
+    return _("📎 <b>Case {number}</b>: no evidence has come within {days} days of the "
+             "complaint. By the rules it may now be found invalid.").format(
+        number=escape(notice.number), days=notice.days), None
 
 
 def _due(line: DigestLine, tz: ZoneInfo) -> str:

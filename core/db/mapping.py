@@ -11,7 +11,7 @@ from core.domain.values import Actor, Rating, Remedy, RemedyKind, Role, Severity
 from core.policy import Deadline, MajorTrigger
 
 _INTAKE_FIELDS = ("description", "demand", "demand_text", "contact_name", "contact_phone",
-                  "product", "place", "occurred", "claimed_amount", "complainants",
+                  "product", "place", "occurred", "delivered", "claimed_amount", "complainants",
                   "batch_units", "category", "language")
 
 

@@ -79,6 +79,7 @@ class CaseRow(Base):
     product: Mapped[str | None] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
     occurred: Mapped[str | None] = mapped_column(String(200))
+    delivered: Mapped[str | None] = mapped_column(String(200))
     claimed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     complainants: Mapped[int] = mapped_column(default=1)
     batch_units: Mapped[int | None]

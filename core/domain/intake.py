@@ -40,6 +40,7 @@ class Intake:
     product: str | None = None
     place: str | None = None
     occurred: str | None = None
+    delivered: str | None = None  # when the goods arrived (ISO date as ``occurred``), if asked
     demand_text: str | None = None
     claimed_amount: Decimal | None = None
     complainants: int = 1
@@ -52,7 +53,7 @@ class Intake:
         self.description = check_text("description", self.description, MAX_DESCRIPTION)
         self.demand = check_text("demand", self.demand, MAX_SHORT)
         self.demand_text = check_text("demand_text", self.demand_text, MAX_TEXT, required=False)
-        for name in ("contact_name", "product", "place", "occurred"):
+        for name in ("contact_name", "product", "place", "occurred", "delivered"):
             setattr(self, name, check_text(name, getattr(self, name), MAX_SHORT, required=False))
         self.contact_phone = check_phone(self.contact_phone)
         if self.category is not None and policy.category(self.category) is None:

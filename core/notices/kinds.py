@@ -29,7 +29,7 @@ from core.notices.customer_kinds import (  # one registry: these are kinds too
 
 __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
-    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou",
+    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou", "EvidenceOverdue",
     "FindingConfirmed", "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
     "Implemented", "Invalid", "MajorCase", "MajorCaseToYou", "MajorFacts", "MonthlyReport",
     "OverdueDigest", "PromiseSlipped", "Question",
@@ -266,6 +266,19 @@ class CallCustomer(Notice):
     phone: str  # "" when the case has no number to call
     about: str  # the customer notice's kind
     said: dict[str, Any]  # its payload
+
+    def route(self) -> Route:
+        return DESK
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceOverdue(Notice):
+    """The rules require evidence and none came within ``validity.evidence_late_days`` of
+    the complaint (001 §4.3 e): the desk may now find it invalid."""
+
+    kind = "evidence_overdue"
+    number: str
+    days: int  # the policy's limit
 
     def route(self) -> Route:
         return DESK

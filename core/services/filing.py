@@ -19,6 +19,7 @@ from core.domain import (
 from core.domain.deadlines import promised_answer, refresh_deadlines
 from core.notices import notices_for
 from core.ports import Conflict, UnitOfWork
+from core.services import validity
 from core.services.major import when_major
 from core.services.rules import Rules
 
@@ -65,6 +66,7 @@ async def file_case(uow: UnitOfWork, rules: Rules, intake: Intake, customer_id: 
         try:
             await uow.cases.add(case)
             major = await when_major(uow.jobs, case, events, rules, now)
+            await validity.when_filed(uow.jobs, case, rules, now)
             await uow.outbox.add(notices_for(case, events) + major, now,
                                  uow.cases.last_event_id)
             await uow.commit()
