@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from bot.actions.findings import RULE_FINDINGS
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
 from bot.views.labels import STAFF_REMEDIES
 from core.domain import (
@@ -195,6 +196,7 @@ CARD = Catalogue((
     CaseAction("invalid", (Action.INVALIDATE,), DESK, label=__("✖️ Invalid"),
                words=__("Why is the complaint invalid? Write the finding the customer will "
                         "read — politely (reply to this message)."), perform=_invalid),
+    *RULE_FINDINGS,
     CaseAction("reopen", (Action.REOPEN,), DESK, label=__("↩️ Reopen"), shown=_objected,
                words=__("Why is the case reopened? (reply to this message)"),
                perform=_reopen),

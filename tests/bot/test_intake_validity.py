@@ -21,6 +21,7 @@ from core.organisation import Organisation, organisation_from_mapping
 from core.services import validity
 from core.services.rules import Rules
 from tests.bot.conftest import DESK_CHAT, STAFF_ID, Chatter, RecordingSession, person
+from tests.bot.test_staff_cards import press_card
 
 START = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 2 November, 10:00 in Shanghai
 
@@ -101,6 +102,18 @@ async def test_a_complaint_past_the_window_is_flagged_to_the_desk(
     assert "Delivered: Oct 1, 2026" in card
     assert "⚠️ Filed 2 days past the 30-day window after delivery." in card
     assert "evidence" not in card.lower()
+
+    # The desk finds it invalid in one tap; the customer reads the rule in their words.
+    assert "✖️ Invalid: past the window" in [
+        b.text for m in session.messages if m.chat.id == DESK_CHAT and m.reply_markup
+        for row in m.reply_markup.inline_keyboard for b in row]
+    await press_card(chat, session, STAFF_ID, DESK_CHAT, "invalid_late", case_id=1)
+    await OutboxSender(bot, bot_db, dispatcher["rules"], organisation,
+                       dispatcher["i18n"]).run_once()
+    finding = [m.text for m in session.requests
+               if isinstance(m, SendMessage) and m.chat_id == 41][-1]
+    assert ("a complaint about goods must reach us within 30 days of delivery; yours "
+            "reached us 2 days after that period") in finding
 
 
 async def test_evidence_promised_for_later_is_chased_after_thirty_days(

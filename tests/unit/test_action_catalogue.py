@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -32,10 +32,13 @@ def entries() -> Iterator[tuple[str, CaseAction]]:
 
 def every_case() -> Iterator[Case]:
     rules = make_rules()
-    for state, severity, department, level, category, objection in itertools.product(
+    for state, severity, department, level, category, objection, late in itertools.product(
             CaseState, Severity, (None, "quality"), range(len(rules.policy.escalation)),
-            ("product_quality", "no_such_category"), (None, "I disagree.")):
-        yield Case(customer_id=1, filed_at=rules.now(), intake=make_intake(category=category),
+            ("product_quality", "no_such_category"), (None, "I disagree."), (False, True)):
+        # Late: delivered long before, and filed more than the evidence's 30 days ago.
+        yield Case(customer_id=1, filed_at=rules.now() - timedelta(days=40 if late else 0),
+                   intake=make_intake(category=category,
+                                      delivered="2026-08-01" if late else None),
                    id=1, state=state, severity=severity, department=department,
                    escalation_level=level, objection=objection,
                    major_unacknowledged_since=rules.now() if severity is Severity.MAJOR
@@ -43,7 +46,10 @@ def every_case() -> Iterator[Case]:
 
 
 def make_rules() -> Rules:
-    return Rules.build(make_policy(), ManualClock(datetime(2026, 11, 2, 2, tzinfo=UTC)))
+    # 001's validity rules, so the desk's one-tap findings have cases to show on.
+    policy = make_policy(validity={"window_days": 30, "evidence_required": True,
+                                   "evidence_late_days": 30})
+    return Rules.build(policy, ManualClock(datetime(2026, 11, 2, 2, tzinfo=UTC)))
 
 
 @pytest.fixture(autouse=True)
