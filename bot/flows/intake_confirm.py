@@ -10,11 +10,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.flows.intake_steps import IntakeForm, answered, ask, done_keyboard
+from bot.flows.intake_steps import IntakeForm, answered, ask, done_keyboard, story_facts
 from bot.input.callbacks import IntakeAction
 from bot.views.dates import when
 from bot.views.render import escape
 from core.domain import Actor, DomainError, Evidence, Intake, Role
+from core.domain.cues import parties_in
 from core.domain.values import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, check_phone, split_contact
 from core.policy import MajorTrigger
 from core.ports import Database
@@ -88,7 +89,7 @@ async def correct_part(query: CallbackQuery, callback_data: IntakeAction, state:
         return
     forget = {"category": ("category",), "product": ("product",), "place": ("place",),
               "occurred": ("occurred",), "delivered": ("delivered",),
-              "demand": ("demand", "demand_text"),
+              "demand": ("demand", "demand_text", "amount"),
               "contact": ("phone", "name")}.get(field)
     if forget is None:
         return
@@ -109,6 +110,7 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
     user = query.from_user
     customer_id = person.id if person else await people.customer_for_telegram(
         db.uow(), rules, user.id, user.full_name[:200], i18n.current_locale)
+    facts = story_facts(data)
     intake = Intake(
         description="\n".join(data.get("story", [])) or _("(see the attachments)"),
         demand=data.get("demand") or "other", demand_text=data.get("demand_text"),
@@ -117,8 +119,14 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
         place=data.get("place"), occurred=data.get("occurred"),
         delivered=data.get("delivered"),
         language=i18n.current_locale,
-        # What the story said about harm: the policy decides whether that makes it major.
-        triggers=frozenset(MajorTrigger(trigger) for trigger in data.get("harm", [])),
+        # What the story said about harm and who else is involved, and the numbers it
+        # gave: the policy decides whether that makes it major (issue 19.1).
+        triggers=frozenset(MajorTrigger(trigger) for trigger in data.get("harm", []))
+        | parties_in("\n".join(data.get("story", []))),
+        complainants=min(facts.complainants or 1, 100_000),
+        batch_units=facts.units if facts.units and facts.units <= 10_000_000 else None,
+        claimed_amount=facts.amount if facts.amount is not None
+        and facts.amount < 10_000_000_000 else None,
     )
     evidence = [Evidence(kind, ref, caption) for kind, ref, caption in data.get("evidence", [])]
     filed = await filing.file_case(db.uow(), rules, intake, customer_id,

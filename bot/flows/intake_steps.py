@@ -7,6 +7,8 @@ confirmation instead of walking on.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
@@ -23,6 +25,7 @@ from bot.views.dates import occurred
 from bot.views.labels import REMEDIES, category_label, remedy_label
 from bot.views.render import escape, shorten
 from bot.views.restate import restated_story
+from core.domain.cues import Said, numbers_in
 from core.policy import Policy
 from core.services.rules import Rules
 
@@ -35,6 +38,7 @@ class IntakeForm(StatesGroup):
     product = State()
     place = State()
     occurred = State()
+    amount = State()  # only for compensation, where the policy has an amount threshold
     delivered = State()  # only where the policy has a complaint window
     demand = State()
     demand_other = State()
@@ -46,6 +50,21 @@ class IntakeForm(StatesGroup):
 def needs_product(data: dict[str, Any], policy: Policy) -> bool:
     category = policy.category(data.get("category") or "")
     return bool(category and category.needs_product)
+
+
+def story_facts(data: dict[str, Any]) -> Said:
+    """The numbers the story gave (``core.domain.cues``), the amount as answered if asked."""
+    said = numbers_in("\n".join(data.get("story", [])))
+    if data.get("amount"):
+        return replace(said, amount=Decimal(data["amount"]))
+    return said
+
+
+def asks_amount(data: dict[str, Any], policy: Policy) -> bool:
+    """The amount matters when compensation is asked and the policy has a threshold on it."""
+    thresholds = (policy.major.compensation_over, policy.serious.compensation_over)
+    return (data.get("demand") == "compensation" and "amount" not in data
+            and any(t is not None for t in thresholds) and story_facts(data).amount is None)
 
 
 def next_step(data: dict[str, Any], policy: Policy) -> State:
@@ -64,6 +83,8 @@ def next_step(data: dict[str, Any], policy: Policy) -> State:
         if name not in data and (step != IntakeForm.delivered
                                  or policy.validity.window_days is not None):
             return step
+    if asks_amount(data, policy):
+        return IntakeForm.amount
     if (policy.validity.evidence_required and not data.get("evidence")
             and not data.get("evidence_later")):
         return IntakeForm.evidence
@@ -124,6 +145,11 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
         ask_delivered(builder)
         await message.answer(_("When were the goods delivered to you? Tap one, or write "
                                "the date."), reply_markup=builder.as_markup())
+    elif step == IntakeForm.amount:
+        builder.button(text=_("Not sure yet"), callback_data=IntakeAction(action="skip",
+                                                                          value="amount"))
+        await message.answer(_("How much compensation do you ask for? A number is enough, "
+                               "for example 500."), reply_markup=builder.as_markup())
     elif step == IntakeForm.evidence:
         await ask_evidence(message, builder, policy)
     elif step == IntakeForm.demand:
@@ -198,6 +224,14 @@ def summary_text(data: dict[str, Any], policy: Policy) -> str:
         _("<b>Contact:</b> {name} {phone}").format(name=escape(data.get("name")),
                                                      phone=escape(data.get("phone"))),
     ]
+    facts = story_facts(data)
+    if facts.amount is not None:
+        lines.append(_("<b>Amount claimed:</b> {amount}").format(amount=facts.amount))
+    if facts.complainants and facts.complainants > 1:
+        lines.append(_("<b>People complaining together:</b> {count}").format(
+            count=facts.complainants))
+    if facts.units:
+        lines.append(_("<b>Units affected:</b> {count}").format(count=facts.units))
     files = len(data.get("evidence", []))
     if files:
         lines.append(_("<b>Attachments:</b> {count}").format(count=files))

@@ -1,8 +1,12 @@
-"""The intake questions a policy's validity rules add (001 范文5 §4.1–4.3): when the goods
-were delivered, where complaints have a window after delivery; and the evidence, where the
-rules require it — sent now, several files if need be, or promised for later."""
+"""The intake questions a policy's rules add: when the goods were delivered, where complaints
+have a window after delivery (001 范文5 §4.1); the evidence, where the rules require it —
+sent now, several files if need be, or promised for later (§4.2–4.3); and the amount
+claimed, where compensation is asked and the policy has an amount threshold (issue 19.1)."""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -21,6 +25,7 @@ from core.domain.values import MAX_SHORT
 from core.services.rules import Rules
 
 router = Router(name="intake-validity")
+AMOUNT = re.compile(r"\d+(?:\.\d{1,2})?")
 MAX_FILES = 20  # what one intake keeps; the case takes more later through its card
 
 
@@ -37,12 +42,23 @@ async def delivery_typed(message: Message, state: FSMContext, rules: Rules) -> N
                  lambda words: when_said.from_words(words, _local_now(rules)))
 
 
+@router.message(IntakeForm.amount)
+async def amount_typed(message: Message, state: FSMContext, rules: Rules) -> None:
+    found = AMOUNT.search((message.text or "").replace(",", ""))
+    if found is None or Decimal(found.group(0)) <= 0 or Decimal(found.group(0)) >= 10**10:
+        await ask_again(message, state, rules)
+        return
+    await answered(message, state, rules, amount=found.group(0))
+
+
 @router.callback_query(IntakeAction.filter(F.action == "skip"),
-                       StateFilter(IntakeForm.delivered, IntakeForm.evidence))
+                       StateFilter(IntakeForm.delivered, IntakeForm.evidence, IntakeForm.amount))
 async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                   rules: Rules) -> None:
     if callback_data.value == "delivered":
         await answered(await _closed(query), state, rules, delivered=None)
+    elif callback_data.value == "amount":
+        await answered(await _closed(query), state, rules, amount=None)
     elif callback_data.value == "evidence":
         await answered(await _closed(query), state, rules, evidence_later=True)
     else:

@@ -19,6 +19,7 @@ from bot.views.labels import (
     severity_label,
     staff_remedy_label,
     staff_state_label,
+    triggers_label,
 )
 from bot.views.phone import mask_phone
 from bot.views.render import escape, shorten
@@ -88,6 +89,9 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         if value:
             lines.append(f"{label}: {escape(value)}")
     lines += _validity(case, rules, locale, now)
+    weighed = _weighed(case)
+    if weighed:
+        lines.append(_("⚖️ Weighed for severity: {facts}").format(facts=weighed))
     if case.evidence:
         lines.append(_("Attachments: {count}").format(count=len(case.evidence)))
     if case.remedy is not None:
@@ -108,6 +112,20 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
         lines.append(_("Due: {clock} by {date}").format(
             clock=DEADLINES[clock], date=when(due, rules.calendar.tz, locale)) + late)
     return "\n".join(lines)
+
+
+def _weighed(case: Case) -> str:
+    """The facts the policy's major and serious rules weighed (issue 19.1), in words."""
+    intake = case.intake
+    facts = [triggers_label(sorted(t.value for t in intake.triggers))] if intake.triggers \
+        else []
+    if intake.complainants > 1:
+        facts.append(_("{count} complainants").format(count=intake.complainants))
+    if intake.batch_units:
+        facts.append(_("{count} units").format(count=intake.batch_units))
+    if intake.claimed_amount is not None:
+        facts.append(_("{amount} claimed").format(amount=intake.claimed_amount))
+    return escape(", ".join(facts))
 
 
 def _validity(case: Case, rules: Rules, locale: str, now: datetime) -> list[str]:
