@@ -154,6 +154,9 @@ class Policy(_Strict):
     # dissatisfied one reopens the case within this many calendar days of the close
     # (None: never; it is recorded and the customer may write to us anew).
     late_survey_reopen_days: int | None = Field(default=None, ge=1, le=366)
+    # Whether "it is acceptable" (基本满意) closes a case as satisfied; False: it counts as
+    # not satisfied and the case is looked into again, like a dissatisfied answer.
+    acceptable_closes: bool = True
     # What the bot starts on its own — surveys, their reminders, a quiet customer's
     # reminder — reaches a customer only in these hours of the organisation's time zone,
     # even where the service itself runs round the clock ("off": at any hour).

@@ -15,6 +15,7 @@ from bot.input.media import evidence_of, not_a_command
 from bot.views.labels import RATINGS
 from bot.views.render import escape
 from core.domain import Action, Actor, Evidence, Rating
+from core.domain.case_closing import not_satisfied
 from core.domain.values import MAX_TEXT
 from core.ports import Database
 from core.services import handling, queries
@@ -119,7 +120,8 @@ async def rated(query: CallbackQuery, callback_data: SurveyAnswer, state: FSMCon
     changed = await handling.record_revisit(db.uow(), rules, callback_data.case_id, actor,
                                             rating)
     message = await _mark(query, str(RATINGS[rating.value]))
-    if rating.is_dissatisfied and not changed.case.state.is_closed:
+    unsatisfied = not_satisfied(rating, rules.policy)  # 基本满意 too, where the policy says
+    if unsatisfied and not changed.case.state.is_closed:
         await message.answer(_("We are sorry the result did not satisfy you. We are reopening "
                                "case {number}, and a colleague will look into it again.")
                              .format(number=changed.case.number))
@@ -131,7 +133,7 @@ async def rated(query: CallbackQuery, callback_data: SurveyAnswer, state: FSMCon
         await message.answer(_("Would you like to add a comment? Just write it; or carry on "
                                "with anything else."))
         return
-    if rating.is_dissatisfied:  # late, after the survey closed unanswered, past the window
+    if unsatisfied:  # late, after the survey closed unanswered, past the window
         await message.answer(_("Thank you for telling us, and we are sorry. Case {number} "
                                "was closed too long ago to reopen it; if something is still "
                                "wrong, just write to me and we will take it up as a new "

@@ -13,6 +13,14 @@ from core.domain.values import MAX_TEXT, Actor, Rating, Role, check_text
 from core.policy import Policy
 
 
+def not_satisfied(rating: Rating, policy: Policy | None) -> bool:
+    """Dissatisfied, or "it is acceptable" (基本满意) where the policy does not let that
+    close a case (``acceptable_closes``; 000 第七步: only 满意 or 非常满意 close it)."""
+    if rating.is_dissatisfied:
+        return True
+    return rating is Rating.NEUTRAL and policy is not None and not policy.acceptable_closes
+
+
 class ClosingSteps(CaseFields):
     def start_revisit(self, actor: Actor, now: datetime) -> None:
         self._move(Action.START_REVISIT, actor, now, round=self.revisits_done + 1)
@@ -26,7 +34,7 @@ class ClosingSteps(CaseFields):
             self._late_revisit(actor, now, rating, comment, policy)
             return
         done = self.revisits_done + 1
-        if rating.is_dissatisfied:
+        if not_satisfied(rating, policy):
             target = CaseState.INVESTIGATING
         elif done < max(self.revisits_required, 1):
             target = CaseState.REVISITING
@@ -53,7 +61,7 @@ class ClosingSteps(CaseFields):
                               state=self.state.value)
         window = policy.late_survey_reopen_days if policy else None
         closed = self.closed_at or now
-        if not rating.is_dissatisfied:
+        if not not_satisfied(rating, policy):
             target = CaseState.CLOSED_SATISFIED
         elif window is not None and now - closed <= timedelta(days=window):
             target = CaseState.INVESTIGATING
