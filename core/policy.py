@@ -84,6 +84,9 @@ class Category(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     department: str
     revisits: int | None = Field(default=None, ge=0, le=5)  # None: the policy's default
+    # How soon after the work the revisit is due, where the document sets it per kind of
+    # work (000 §Ⅳ 回訪工作制度 二: safety facilities 2 days, leaks 3); None: ``sla.revisit``.
+    revisit_within: Duration | None = None
     needs_product: bool = False  # ask for product / order / batch code at intake
 
 
@@ -196,6 +199,14 @@ class Policy(_Strict):
         if found is None or found.revisits is None:
             return self.revisits_default
         return found.revisits
+
+    def deadline_for(self, clock: Deadline, category: str | None) -> Duration | None:
+        """The length of ``clock`` for a case of ``category`` (a category's own revisit
+        time wins over the policy's)."""
+        found = self.category(category or "")
+        if clock is Deadline.REVISIT and found is not None and found.revisit_within:
+            return found.revisit_within
+        return self.sla.get(clock)
 
     def level_index(self, code: str | None) -> int:
         """Rank of a level in the chain; people outside it rank below its bottom."""

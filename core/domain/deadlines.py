@@ -52,7 +52,7 @@ def refresh_deadlines(case: Case, action: Action, policy: Policy, calendar: Busi
         case.paused_since = None
     restarts = RESTARTS.get(action, frozenset())
     for clock in Deadline:
-        duration = policy.sla.get(clock)
+        duration = policy.deadline_for(clock, case.intake.category)
         running = (
             case.state in RUNS_IN[clock]
             and not (clock is Deadline.FIRST_RESPONSE and case.first_response_at is not None)

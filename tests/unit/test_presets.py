@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.calendar import BusinessCalendar
-from core.domain import Intake, Severity, assess_severity
+from core.domain import Action, Case, CaseState, Intake, Severity, assess_severity
+from core.domain.deadlines import refresh_deadlines
 from core.policy import PRESETS_DIR, Deadline, MajorTrigger, Policy, load_preset
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -253,6 +254,24 @@ def test_food_small_batch_from_one_customer_is_not_major():
 def test_property_severities_are_called_class_1_2_3():
     labels = load_preset("003_property").severity_labels
     assert labels == {"major": "class_1", "serious": "class_2", "minor": "class_3"}
+
+
+@pytest.mark.parametrize(("category", "due_at"), [
+    ("security_fire", at(2026, 11, 6, 17, 30)),  # 安全設施維修兩天內回訪
+    ("power_water", at(2026, 11, 7, 17, 30)),  # 漏水項目維修三天內回訪
+    ("repair_service", at(2026, 11, 11, 17, 30)),  # 回訪時間安排在維修後一星期之內
+])
+def test_property_revisits_safety_and_leak_repairs_sooner(category: str, due_at: dt.datetime
+                                                          ) -> None:
+    """000 §Ⅳ 回訪工作制度 二, per kind of work: calendar days from the repair (Wednesday
+    4 November), ending at the centre's closing time."""
+    policy = load_preset("003_property")
+    done = at(2026, 11, 4, 10)
+    case = Case(customer_id=1, filed_at=done, state=CaseState.IMPLEMENTED,
+                intake=Intake(description="维修后", demand="repair", category=category))
+    refresh_deadlines(case, Action.MARK_IMPLEMENTED, policy,
+                      BusinessCalendar.from_spec(policy.calendar), done)
+    assert case.deadlines[Deadline.REVISIT] == due_at
 
 
 def test_property_handover_to_customer_service_within_30_minutes():
