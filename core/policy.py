@@ -145,6 +145,9 @@ class Policy(_Strict):
     serious: SeriousRules = SeriousRules()
     validity: Validity = Validity()
     desk_step: bool = True  # False: cases go straight to the default department
+    # Every proposed solution, money or not, is approved by the rung above its proposer
+    # before the customer sees it (False: only what is beyond the proposer's limits).
+    every_solution_approved: bool = False
     # "off" (TOML has no null) for organisations without a daily progress report.
     digest_time: Annotated[str | None, BeforeValidator(
         lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v

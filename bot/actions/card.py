@@ -210,7 +210,9 @@ CARD = Catalogue((
                choice=Choice("remedy", _remedies, question=__("What kind of solution?"))),
     CaseAction("remedy", (Action.PROPOSE,), DEPARTMENT,
                words=__("Describe the solution for the customer (reply to this message)."),
-               amount_for=frozenset({"compensation", "discount"}), perform=_propose),
+               # A return or an exchange is approved by the goods' value (001 §4.5.2).
+               amount_for=frozenset({"compensation", "discount", "return", "exchange"}),
+               perform=_propose),
     CaseAction("ask", (Action.ASK_CUSTOMER,), DESK | DEPARTMENT,
                label=__("❓ Ask the customer"), shown=_taken,
                words=__("What would you like to ask the customer? (reply to this message)"),

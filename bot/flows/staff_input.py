@@ -75,9 +75,11 @@ async def ask_words(message: Message, state: FSMContext, asked: Asked,
 
 
 async def ask_amount(message: Message, state: FSMContext, asked: Asked) -> None:
-    await _ask(message, state, StaffInput.amount,
-               for_case(_("What amount? Digits only, e.g. 800 (reply to this message)."),
-                        asked.number), **_remembered(asked))
+    question = (_("What are the goods worth? Digits only, e.g. 800 (reply to this message).")
+                if asked.arg in ("return", "exchange") else
+                _("What amount? Digits only, e.g. 800 (reply to this message)."))
+    await _ask(message, state, StaffInput.amount, for_case(question, asked.number),
+               **_remembered(asked))
 
 
 def _remembered(asked: Asked) -> dict[str, object]:

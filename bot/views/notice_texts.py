@@ -51,7 +51,7 @@ def _head(notice: CustomerNotice) -> str:
 def solution_proposed(notice: SolutionProposed, policy: Policy) -> Rendered:
     department = policy.department(notice.department)
     what = remedy_label(notice.remedy)
-    if notice.amount:
+    if notice.amount and notice.remedy != "exchange":  # an exchange's is the goods' value
         what += f" — {escape(notice.amount)} {escape(notice.currency)}"
     text = "\n".join([
         _head(notice),

@@ -232,6 +232,10 @@ class Case(ClosingSteps, SupervisionSteps):
             needed = needed_level
         within = remedy.amount is None or policy.can_grant(actor.level, remedy.kind.value,
                                                            remedy.amount)
+        above = policy.level_index(actor.level) + 1
+        if policy.every_solution_approved and above < len(policy.escalation):
+            # 001 范文3(6), 004 第三节六: every plan goes to the leader above, money or not.
+            within, needed = False, max(needed, above)
         target = CaseState.AWAITING_CUSTOMER if within else CaseState.AWAITING_APPROVAL
         self._move(Action.PROPOSE, actor, now, to=target, note=remedy.text,
                    kind=remedy.kind.value, amount=str(remedy.amount or ""),
@@ -255,7 +259,8 @@ class Case(ClosingSteps, SupervisionSteps):
     def _check_authority(self, actor: Actor, policy: Policy) -> None:
         if self.state is CaseState.AWAITING_APPROVAL and self.remedy is not None:
             amount = self.remedy.amount or Decimal(0)
-            if not policy.can_grant(actor.level, self.remedy.kind.value, amount):
+            if not policy.can_grant(actor.level, self.remedy.kind.value, amount) or \
+                    policy.level_index(actor.level) < (self.approval_level or 0):
                 needed = policy.escalation[self.approval_level or 0].code
                 raise DomainError("beyond_your_authority", needed_level=needed)
 

@@ -109,6 +109,9 @@ async def test_a_complaint_in_zh_hans_from_filing_to_an_accepted_solution_and_a_
     await page.locator(".msg.bot .text", has_text="负责人：Zhang Wei").wait_for()
     await chat.press("💡 提出方案")
     await chat.press("换货")
+    await chat.bot_says("货物价值多少")  # an exchange is approved by the goods' value
+    await page.locator("#replybar:not([hidden])").wait_for()
+    await chat.say("24")
     await chat.bot_says("请写下给客户的解决方案")
     await page.locator("#replybar:not([hidden])").wait_for()  # the bot's reply prompt
     await chat.say("为您更换两瓶新鲜牛奶，明天送到南京路门店，您方便时去取。")

@@ -49,6 +49,7 @@ async def test_a_phone_case_runs_from_register_to_closed_through_the_desks_calls
     await desk.press_in(QUALITY_CHAT, ZHANG, "🙋 接手")
     await desk.press_in(QUALITY_CHAT, ZHANG, "💡 提出方案")
     await desk.press_in(QUALITY_CHAT, ZHANG, "换货")
+    await desk.reply_in(QUALITY_CHAT, ZHANG, "货物价值多少", "120")  # 001 §4.5.2: by value
     await desk.reply_in(QUALITY_CHAT, ZHANG, "请写下给客户的解决方案",
                         "Two fresh pots, delivered tomorrow.")
 
