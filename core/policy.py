@@ -148,6 +148,10 @@ class Policy(_Strict):
     # Every proposed solution, money or not, is approved by the rung above its proposer
     # before the customer sees it (False: only what is beyond the proposer's limits).
     every_solution_approved: bool = False
+    # How long from filing a case may run at most once a supervisor grants the
+    # department's request for more time (002 §7.1 "特殊情况不能超过7个工作日"); None: the
+    # policy grants no extensions and the button is not offered.
+    extension_to: Duration | None = None
     # "off" (TOML has no null) for organisations without a daily progress report.
     digest_time: Annotated[str | None, BeforeValidator(
         lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v

@@ -138,6 +138,16 @@ async def _propose(db: Database, rules: Rules, case_id: int, actor: Actor, given
     await handling.propose_solution(db.uow(), rules, case_id, actor, remedy)
 
 
+def _may_ask_time(case: Case, rules: Rules) -> bool:
+    return (rules.policy.extension_to is not None and case.extension_request is None
+            and case.extended_until is None)
+
+
+async def _more_time(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                     ) -> None:
+    await handling.request_extension(db.uow(), rules, case_id, actor, given.text)
+
+
 async def _hand_back(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                      ) -> None:
     await handling.hand_back(db.uow(), rules, case_id, actor, given.text)
@@ -217,6 +227,11 @@ CARD = Catalogue((
                label=__("❓ Ask the customer"), shown=_taken,
                words=__("What would you like to ask the customer? (reply to this message)"),
                perform=_ask),
+    CaseAction("more_time", (Action.REQUEST_EXTENSION,), DEPARTMENT,
+               label=__("⏳ Ask for more time"), shown=_may_ask_time,
+               words=__("Why do you need more time? The supervisors decide; the customer is "
+                        "told the new date if they agree (reply to this message)."),
+               perform=_more_time),
     CaseAction("hand_back", (Action.HAND_BACK,), DEPARTMENT, label=__("↩️ Not ours"),
                words=__("Why is this case not for your department? (reply to this "
                         "message)"), perform=_hand_back),

@@ -96,6 +96,20 @@ def _unacknowledged(case: Case, rules: Rules) -> bool:
     return case.major_unacknowledged_since is not None
 
 
+def _time_asked(case: Case, rules: Rules) -> bool:
+    return case.extension_request is not None
+
+
+async def _grant_time(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                      ) -> None:
+    await handling.grant_extension(db.uow(), rules, case_id, actor)
+
+
+async def _refuse_time(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                       ) -> None:
+    await handling.refuse_extension(db.uow(), rules, case_id, actor, given.text)
+
+
 async def _escalate(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                     ) -> None:
     await handling.escalate(db.uow(), rules, case_id, actor, given.text)
@@ -126,6 +140,12 @@ DESK = Catalogue((
                label=__("👎 Refuse with a comment"),
                words=__("Why is the solution refused? The department will read it on its "
                         "card (reply to this message)."), perform=_refuse),
+    CaseAction("grant_time", (Action.GRANT_EXTENSION,), SUPERVISORS,
+               label=__("⏳ Grant more time"), shown=_time_asked, perform=_grant_time),
+    CaseAction("refuse_time", (Action.REFUSE_EXTENSION,), SUPERVISORS,
+               label=__("✖️ Refuse more time"), shown=_time_asked,
+               words=__("Why is more time refused? The department reads it on its card (reply "
+                        "to this message)."), perform=_refuse_time),
     CaseAction("departments", (Action.ASSIGN, Action.TRANSFER), SUPERVISORS,
                label=__("🏢 Another department"), choice=Choice("transfer", _other_departments)),
     CaseAction("transfer", (Action.ASSIGN, Action.TRANSFER), SUPERVISORS, perform=_transfer),

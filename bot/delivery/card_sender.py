@@ -59,6 +59,9 @@ EVENTS = {
     "customer_object": __("disagrees with the finding"),
     "confirm_finding": __("confirmed the finding"),
     "acknowledge_major": __("took up the major-case alert"),
+    "request_extension": __("asked for more time"),
+    "grant_extension": __("granted more time"),
+    "refuse_extension": __("refused more time"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.
 CUSTOMERS_STEPS = frozenset({"customer_accept", "customer_reject", "record_revisit",

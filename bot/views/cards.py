@@ -104,6 +104,9 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
     if case.instruction:
         lines.append(_("📌 Supervisors' instruction: {text}").format(
             text=escape(shorten(case.instruction, 300))))
+    if case.extension_request:
+        lines.append(_("⏳ More time asked for: {reason}").format(
+            reason=escape(shorten(case.extension_request, 300))))
     if case.pending_question:
         lines.append(_("Waiting for the customer's answer to: {question}").format(
             question=escape(shorten(case.pending_question, 200))))

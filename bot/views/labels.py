@@ -245,4 +245,5 @@ CUSTOMER_EVENTS = {
     "add_evidence": __("A file was added"),
     "customer_object": __("You disagreed with the finding"),
     "confirm_finding": __("Checked again: the finding stands"),
+    "grant_extension": __("More time was needed; you were told the new date"),
 }

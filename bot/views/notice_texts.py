@@ -27,6 +27,7 @@ from core.notices import (
     Closed,
     ClosedSatisfied,
     CustomerNotice,
+    DeadlineExtended,
     FindingConfirmed,
     FindingReopened,
     Implemented,
@@ -119,6 +120,15 @@ def promise_slipped(notice: PromiseSlipped, policy: Policy) -> Rendered:
         lines.append(_("We are still working on it and will write to you as soon as we "
                        "have an answer."))
     return "\n".join(lines), None
+
+
+@renders(DeadlineExtended)
+def deadline_extended(notice: DeadlineExtended, policy: Policy) -> Rendered:
+    until = when(datetime.fromisoformat(notice.until), ZoneInfo(policy.calendar.timezone),
+                 get_i18n().current_locale)
+    return "\n".join([_head(notice), _(
+        "We need a little more time to settle your complaint properly, and we are sorry for "
+        "the wait. We will answer you by <b>{date}</b> at the latest.").format(date=until)]), None
 
 
 def _outside(policy: Policy) -> list[str]:

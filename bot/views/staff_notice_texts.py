@@ -29,6 +29,7 @@ from core.notices import (
     DigestLine,
     EscalatedToYou,
     EvidenceOverdue,
+    ExtensionRequested,
     GroupBack,
     GroupLost,
     MajorCase,
@@ -165,6 +166,27 @@ def major_case(notice: MajorFacts, policy: Policy) -> Rendered:
     builder.button(text=_("🔎 Open the case"),
                    callback_data=SupervisorAction(action="view", case_id=notice.case_id or 0))
     return "\n".join(lines), buttons(builder)
+
+
+@renders(ExtensionRequested)
+def extension_requested(notice: ExtensionRequested, policy: Policy) -> Rendered:
+    """To the supervisors: grant or refuse, from this message (002 §7.1, 003 延期)."""
+    department = policy.department(notice.department)
+    text = "\n".join([
+        _("⏳ <b>Case {number}</b>: {department} asks for more time.").format(
+            number=escape(notice.number),
+            department=escape(department.name) if department else "—"),
+        _("Why: {reason}").format(reason=escape(notice.reason)),
+    ])
+    builder = InlineKeyboardBuilder()
+    case_id = notice.case_id or 0
+    builder.button(text=_("⏳ Grant more time"),
+                   callback_data=SupervisorAction(action="grant_time", case_id=case_id))
+    builder.button(text=_("✖️ Refuse more time"),
+                   callback_data=SupervisorAction(action="refuse_time", case_id=case_id))
+    builder.button(text=_("🔎 Open the case"),
+                   callback_data=SupervisorAction(action="view", case_id=case_id))
+    return text, buttons(builder)
 
 
 @renders(EvidenceOverdue)

@@ -37,6 +37,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
         first_response_at=row.first_response_at, closed_at=row.closed_at, closure=row.closure,
         instruction=row.instruction, objection=row.objection,
         major_unacknowledged_since=row.major_unacknowledged_since,
+        extension_request=row.extension_request, extended_until=row.extended_until,
         deadlines=deadlines, paused_since=row.paused_since, version=row.version,
         intake_key=row.intake_key,
         evidence=[Evidence(e.kind, e.file_ref, e.caption, e.added_at, e.added_by)
@@ -69,6 +70,7 @@ def case_to_row(case: Case, row: CaseRow, next_due: datetime | None) -> None:
     row.closed_at, row.closure, row.paused_since = case.closed_at, case.closure, case.paused_since
     row.instruction, row.objection = case.instruction, case.objection
     row.major_unacknowledged_since = case.major_unacknowledged_since
+    row.extension_request, row.extended_until = case.extension_request, case.extended_until
     for clock in Deadline:
         setattr(row, f"due_{clock.value}", case.deadlines.get(clock))
     row.next_due = next_due

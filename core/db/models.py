@@ -103,6 +103,8 @@ class CaseRow(Base):
     closed_at: Mapped[datetime | None]
     paused_since: Mapped[datetime | None]
     major_unacknowledged_since: Mapped[datetime | None]
+    extension_request: Mapped[str | None] = mapped_column(Text)
+    extended_until: Mapped[datetime | None]
     due_first_response: Mapped[datetime | None]
     due_handover: Mapped[datetime | None]
     due_department_solution: Mapped[datetime | None]

@@ -33,7 +33,8 @@ from core.policy import Deadline, Policy
 # Supervisors' steps the customer never hears of: they do not answer the customer, so
 # they leave the first-response clock running.
 INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVERITY,
-                              Action.ESCALATE, Action.DE_ESCALATE, Action.ACKNOWLEDGE_MAJOR})
+                              Action.ESCALATE, Action.DE_ESCALATE, Action.ACKNOWLEDGE_MAJOR,
+                              Action.REQUEST_EXTENSION, Action.REFUSE_EXTENSION})
 
 
 def _is_staff(actor: Actor) -> bool:
@@ -82,6 +83,8 @@ class Case(ClosingSteps, SupervisionSteps):
     # Since when the case has been major with nobody in leadership answering its alert
     # (``Policy.major.alert_within`` counts from here); None once acknowledged or not major.
     major_unacknowledged_since: datetime | None = None
+    extension_request: str | None = None  # the department's reason, awaiting a supervisor
+    extended_until: datetime | None = None  # the deadline an approved extension set
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -130,13 +133,20 @@ class Case(ClosingSteps, SupervisionSteps):
         self._check_actor(action, actor)
 
     def _check_actor(self, action: Action, actor: Actor) -> None:
-        """Data guards: the customer is this case's, staff act within their department."""
+        """Data guards: the customer is this case's, staff act within their department,
+        more time is asked once and decided only while asked."""
+        if action is Action.REQUEST_EXTENSION and (
+                self.extended_until is not None or self.extension_request is not None):
+            raise DomainError("already_extended")
+        if action in (Action.GRANT_EXTENSION, Action.REFUSE_EXTENSION) and \
+                self.extension_request is None:
+            raise DomainError("no_extension_pending")
         if actor.role is Role.CUSTOMER and actor.person_id != self.customer_id:
             raise DomainError("not_your_case")
         if actor.role is Role.DEPARTMENT:
             if self.department is None or actor.department != self.department:
                 raise DomainError("not_your_department", department=self.department)
-            owner_only = {Action.PROPOSE, Action.MARK_IMPLEMENTED}
+            owner_only = {Action.PROPOSE, Action.MARK_IMPLEMENTED, Action.REQUEST_EXTENSION}
             if self.state is CaseState.ACCEPTED:
                 owner_only.add(Action.HAND_BACK)
             if action in owner_only and actor.person_id != self.owner_id:

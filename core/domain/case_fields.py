@@ -32,6 +32,8 @@ class CaseFields:
         instruction: str | None
         objection: str | None
         major_unacknowledged_since: datetime | None
+        extension_request: str | None
+        extended_until: datetime | None
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,

@@ -43,6 +43,24 @@ class SupervisionSteps(CaseFields):
         self.severity = severity
         self.major_unacknowledged_since = now if severity is Severity.MAJOR else None
 
+    def request_extension(self, actor: Actor, now: datetime, reason: str) -> None:
+        """The department asks for more time (002 §7.1 特殊情况, 003 延期), once per case."""
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.REQUEST_EXTENSION, actor, now, note=reason,
+                   department=self.department)
+        self.extension_request = reason
+
+    def grant_extension(self, actor: Actor, now: datetime, until: datetime) -> None:
+        """The clocks move to ``until`` (the service works it out from the policy)."""
+        self._move(Action.GRANT_EXTENSION, actor, now, until=until.isoformat(),
+                   department=self.department)
+        self.extension_request, self.extended_until = None, until
+
+    def refuse_extension(self, actor: Actor, now: datetime, reason: str) -> None:
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.REFUSE_EXTENSION, actor, now, note=reason, department=self.department)
+        self.extension_request = None
+
     def acknowledge_major(self, actor: Actor, now: datetime) -> None:
         """A supervisor answers the major-case alert: the ``alert_within`` clock stops."""
         if self.severity is not Severity.MAJOR:

@@ -25,6 +25,10 @@ RUNS_IN: dict[Deadline, frozenset[CaseState]] = {
     Deadline.WHOLE_CASE: OPEN_STATES,
 }
 
+# The clocks an approved extension moves (002 §7.1: the case's own time, not the revisit).
+EXTENDED = frozenset({Deadline.DEPARTMENT_SOLUTION, Deadline.CUSTOMER_ANSWER,
+                      Deadline.WHOLE_CASE})
+
 # A running clock starts again after these actions: a new department, a rejected
 # solution, a handed-back or reopened case each deserve the full time again.
 RESTARTS: dict[Action, frozenset[Deadline]] = {
@@ -61,6 +65,8 @@ def refresh_deadlines(case: Case, action: Action, policy: Policy, calendar: Busi
             case.deadlines.pop(clock, None)
         elif clock not in case.deadlines or clock in restarts:
             case.deadlines[clock] = duration.after(calendar, now)
+        if clock in EXTENDED and clock in case.deadlines and case.extended_until is not None:
+            case.deadlines[clock] = max(case.deadlines[clock], case.extended_until)
 
 
 def next_due(case: Case) -> datetime | None:

@@ -67,6 +67,9 @@ class Action(StrEnum):
     CUSTOMER_OBJECT = "customer_object"  # the customer disagrees with an invalid finding
     CONFIRM_FINDING = "confirm_finding"  # the desk looked again: the finding stands
     ACKNOWLEDGE_MAJOR = "acknowledge_major"  # a supervisor has taken up a major case's alert
+    REQUEST_EXTENSION = "request_extension"  # the department asks for more time, with a reason
+    GRANT_EXTENSION = "grant_extension"  # a supervisor grants it: the clocks move
+    REFUSE_EXTENSION = "refuse_extension"  # a supervisor refuses it, with a reason
 
 
 S = CaseState
@@ -120,6 +123,9 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.CUSTOMER_OBJECT: ({S.CLOSED_INVALID}, STAY, {Role.CUSTOMER}),
     Action.CONFIRM_FINDING: ({S.CLOSED_INVALID}, STAY, {Role.SPECIALIST, Role.SUPERVISOR}),
     Action.ACKNOWLEDGE_MAJOR: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
+    Action.REQUEST_EXTENSION: ({S.ACCEPTED}, STAY, {Role.DEPARTMENT}),
+    Action.GRANT_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
+    Action.REFUSE_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
 }
 TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState | str | None, frozenset[Role]]] = {
     action: (frozenset(sources), target, frozenset(roles))

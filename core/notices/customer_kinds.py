@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 from core.notices.base import Notice, Route
 
 __all__ = [
-    "Closed", "ClosedSatisfied", "CustomerNotice", "FindingConfirmed", "FindingReopened",
+    "Closed", "ClosedSatisfied", "CustomerNotice", "DeadlineExtended", "FindingConfirmed",
+    "FindingReopened",
     "Implemented", "Invalid", "PromiseSlipped", "Question", "SolutionProposed", "Survey",
     "SurveyReminder",
 ]
@@ -108,3 +109,12 @@ class PromiseSlipped(CustomerNotice):
     kind = "promise_slipped"
     promised: str  # ISO instant, in the calendar's time zone
     expect: str  # ISO instant of the case's own end date; "" when none is later than now
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineExtended(CustomerNotice):
+    """A supervisor granted the department more time (002 §7.1 特殊情况): the customer hears
+    the new date from us, before the old one passes."""
+
+    kind = "deadline_extended"
+    until: str  # ISO instant, in UTC

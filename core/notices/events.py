@@ -17,6 +17,8 @@ from core.notices.kinds import (
     CardEvent,
     Closed,
     ClosedSatisfied,
+    DeadlineExtended,
+    ExtensionRequested,
     FindingConfirmed,
     FindingReopened,
     Implemented,
@@ -109,6 +111,11 @@ def notices_for(case: Case, events: tuple[CaseEvent, ...] | list[CaseEvent]) -> 
         notice = _for_customer(case, event)
         if notice is not None:
             notices.append(notice)
+        if event.action is Action.REQUEST_EXTENSION:  # the supervisors decide
+            assert case.id is not None
+            notices.append(ExtensionRequested(case_id=case.id, number=str(case.number),
+                                              department=case.department or "",
+                                              reason=event.note or ""))
     return notices
 
 
@@ -132,6 +139,8 @@ def _for_customer(case: Case, event: CaseEvent) -> Notice | None:
             amount=str(remedy.amount) if remedy and remedy.amount is not None else "",
             currency=(remedy.currency or "") if remedy else "",
             text=remedy.text if remedy else "", department=case.department or "")
+    if action is Action.GRANT_EXTENSION:
+        return DeadlineExtended(**to, until=str(event.data.get("until") or ""))
     if action is Action.ASK_CUSTOMER:
         return Question(**to, question=event.note or "")
     if action is Action.START_REVISIT:

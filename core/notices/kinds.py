@@ -16,6 +16,7 @@ from core.notices.customer_kinds import (  # one registry: these are kinds too
     Closed,
     ClosedSatisfied,
     CustomerNotice,
+    DeadlineExtended,
     FindingConfirmed,
     FindingReopened,
     Implemented,
@@ -29,8 +30,9 @@ from core.notices.customer_kinds import (  # one registry: these are kinds too
 
 __all__ = [
     "CallCustomer", "Card", "CardEvent", "Closed", "ClosedSatisfied", "CustomerNotice",
-    "DeadlineBreach", "DeadlineWarning", "Digest", "DigestLine", "EscalatedToYou", "EvidenceOverdue",
-    "FindingConfirmed", "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
+    "DeadlineBreach", "DeadlineExtended", "DeadlineWarning", "Digest", "DigestLine",
+    "EscalatedToYou", "EvidenceOverdue", "ExtensionRequested", "FindingConfirmed",
+    "FindingReopened", "ForStaffMember", "GroupBack", "GroupLost",
     "Implemented", "Invalid", "MajorCase", "MajorCaseToYou", "MajorFacts", "MonthlyReport",
     "OverdueDigest", "PromiseSlipped", "Question",
     "SolutionProposed", "StaffJoined", "Survey", "SurveyReminder", "Undelivered",
@@ -144,6 +146,17 @@ class EscalatedToYou(DeadlineAlert, ForStaffMember):
     chain: the breach, told to each person on the new level."""
 
     kind = "escalated_to_you"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionRequested(ForSupervisors):
+    """A department asks for more time on a case, with its reason; a supervisor grants or
+    refuses it from this message."""
+
+    kind = "extension_requested"
+    number: str
+    department: str
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

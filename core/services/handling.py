@@ -183,6 +183,31 @@ async def de_escalate(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          lambda case, now: case.de_escalate(actor, now, rules.policy, reason))
 
 
+async def request_extension(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                            reason: str) -> Changed:
+    if rules.policy.extension_to is None:
+        raise DomainError("no_extensions")
+    return await _change(uow, rules, case_id, Action.REQUEST_EXTENSION,
+                         lambda case, now: case.request_extension(actor, now, reason))
+
+
+async def grant_extension(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
+                          ) -> Changed:
+    """The clocks move to ``extension_to`` after filing (never earlier than they were)."""
+    limit = rules.policy.extension_to
+    if limit is None:
+        raise DomainError("no_extensions")
+    return await _change(uow, rules, case_id, Action.GRANT_EXTENSION,
+                         lambda case, now: case.grant_extension(
+                             actor, now, limit.after(rules.calendar, case.filed_at)))
+
+
+async def refuse_extension(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                           reason: str) -> Changed:
+    return await _change(uow, rules, case_id, Action.REFUSE_EXTENSION,
+                         lambda case, now: case.refuse_extension(actor, now, reason))
+
+
 async def acknowledge_major(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                             ) -> Changed:
     return await _change(uow, rules, case_id, Action.ACKNOWLEDGE_MAJOR,

@@ -40,6 +40,7 @@ def every_case() -> Iterator[Case]:
                    intake=make_intake(category=category,
                                       delivered="2026-08-01" if late else None),
                    id=1, state=state, severity=severity, department=department,
+                   extension_request="Waiting for parts." if late else None,
                    escalation_level=level, objection=objection,
                    major_unacknowledged_since=rules.now() if severity is Severity.MAJOR
                    else None)
@@ -48,7 +49,7 @@ def every_case() -> Iterator[Case]:
 def make_rules() -> Rules:
     # 001's validity rules, so the desk's one-tap findings have cases to show on.
     policy = make_policy(validity={"window_days": 30, "evidence_required": True,
-                                   "evidence_late_days": 30})
+                                   "evidence_late_days": 30}, extension_to="7d")
     return Rules.build(policy, ManualClock(datetime(2026, 11, 2, 2, tzinfo=UTC)))
 
 
