@@ -29,6 +29,7 @@ class Deadline(StrEnum):
     CUSTOMER_ANSWER = "customer_answer"  # the answer promised to the customer at intake
     REVISIT = "revisit"  # the satisfaction survey after implementation
     WHOLE_CASE = "whole_case"  # from filing to closing
+    PROGRESS = "progress"  # the department reports how it is going (004 三.2 反馈进度)
 
 
 class MajorTrigger(StrEnum):

@@ -62,6 +62,7 @@ EVENTS = {
     "request_extension": __("asked for more time"),
     "grant_extension": __("granted more time"),
     "refuse_extension": __("refused more time"),
+    "report_progress": __("reported progress"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.
 CUSTOMERS_STEPS = frozenset({"customer_accept", "customer_reject", "record_revisit",

@@ -34,7 +34,7 @@ DEADLINES = {
     Deadline.FIRST_RESPONSE: __("first response"), Deadline.HANDOVER: __("hand-over"),
     Deadline.DEPARTMENT_SOLUTION: __("department's solution"),
     Deadline.CUSTOMER_ANSWER: __("answer to the customer"), Deadline.REVISIT: __("revisit"),
-    Deadline.WHOLE_CASE: __("whole case"),
+    Deadline.WHOLE_CASE: __("whole case"), Deadline.PROGRESS: __("progress report"),
 }
 DEADLINE_CODES = frozenset(clock.value for clock in Deadline)
 FULL_PHONE = frozenset({Audience.DESK, Audience.SUPERVISORS})

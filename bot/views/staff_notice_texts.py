@@ -224,7 +224,11 @@ def _digest(head: str, notice: Digest | OverdueDigest, policy: Policy, empty: st
 def digest(notice: Digest, policy: Policy) -> Rendered:
     """The day's open cases of a department."""
     head = _("📊 Open cases on {day}: {total}").format(day=notice.day, total=notice.total)
-    return _digest(head, notice, policy, _("Nothing open. Well done.")), None
+    text = _digest(head, notice, policy, _("Nothing open. Well done."))
+    if notice.cases and Deadline.PROGRESS in policy.sla:  # 004 三.4 the 17:00 round
+        text += "\n" + _("Please report today's progress on each case you are working on, "
+                         "from its card (📝); the supervisors' list shows who has not.")
+    return text, None
 
 
 @renders(OverdueDigest)

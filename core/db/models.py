@@ -111,6 +111,7 @@ class CaseRow(Base):
     due_customer_answer: Mapped[datetime | None]
     due_revisit: Mapped[datetime | None]
     due_whole_case: Mapped[datetime | None]
+    due_progress: Mapped[datetime | None]
     next_due: Mapped[datetime | None] = mapped_column(index=True)  # earliest running clock
     # What the deadline sweep already said, per clock and due instant (see core.alerts).
     deadline_alerts: Mapped[dict[str, Any] | None]

@@ -34,7 +34,8 @@ from core.policy import Deadline, Policy
 # they leave the first-response clock running.
 INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVERITY,
                               Action.ESCALATE, Action.DE_ESCALATE, Action.ACKNOWLEDGE_MAJOR,
-                              Action.REQUEST_EXTENSION, Action.REFUSE_EXTENSION})
+                              Action.REQUEST_EXTENSION, Action.REFUSE_EXTENSION,
+                              Action.REPORT_PROGRESS})
 
 
 def _is_staff(actor: Actor) -> bool:

@@ -61,6 +61,11 @@ class SupervisionSteps(CaseFields):
         self._move(Action.REFUSE_EXTENSION, actor, now, note=reason, department=self.department)
         self.extension_request = None
 
+    def report_progress(self, actor: Actor, now: datetime, words: str) -> None:
+        """How far the department has got (004 三.2 "未完成者24小时内反馈进度")."""
+        self._move(Action.REPORT_PROGRESS, actor, now,
+                   note=check_text("progress", words, MAX_TEXT), department=self.department)
+
     def acknowledge_major(self, actor: Actor, now: datetime) -> None:
         """A supervisor answers the major-case alert: the ``alert_within`` clock stops."""
         if self.severity is not Severity.MAJOR:

@@ -23,6 +23,7 @@ RUNS_IN: dict[Deadline, frozenset[CaseState]] = {
     ),
     Deadline.REVISIT: frozenset({S.IMPLEMENTED, S.REVISITING}),
     Deadline.WHOLE_CASE: OPEN_STATES,
+    Deadline.PROGRESS: frozenset({S.ACCEPTED, S.IMPLEMENTING}),
 }
 
 # The clocks an approved extension moves (002 §7.1: the case's own time, not the revisit).
@@ -39,6 +40,8 @@ RESTARTS: dict[Action, frozenset[Deadline]] = {
     Action.RECORD_REVISIT: frozenset({Deadline.REVISIT, Deadline.HANDOVER, Deadline.CUSTOMER_ANSWER,
                                       Deadline.WHOLE_CASE}),
     Action.REOPEN: frozenset({Deadline.HANDOVER, Deadline.CUSTOMER_ANSWER, Deadline.WHOLE_CASE}),
+    # Each report of progress gives the department the full time until the next one.
+    Action.REPORT_PROGRESS: frozenset({Deadline.PROGRESS}),
 }
 
 

@@ -70,6 +70,7 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request_extension"  # the department asks for more time, with a reason
     GRANT_EXTENSION = "grant_extension"  # a supervisor grants it: the clocks move
     REFUSE_EXTENSION = "refuse_extension"  # a supervisor refuses it, with a reason
+    REPORT_PROGRESS = "report_progress"  # the department says how far it has got
 
 
 S = CaseState
@@ -124,6 +125,7 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.CONFIRM_FINDING: ({S.CLOSED_INVALID}, STAY, {Role.SPECIALIST, Role.SUPERVISOR}),
     Action.ACKNOWLEDGE_MAJOR: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REQUEST_EXTENSION: ({S.ACCEPTED}, STAY, {Role.DEPARTMENT}),
+    Action.REPORT_PROGRESS: ({S.ACCEPTED, S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
     Action.GRANT_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REFUSE_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
 }

@@ -49,7 +49,8 @@ _DESK_STAGE = {CaseState.RECEIVED, CaseState.INVESTIGATING}
 # The desk owns a case end to end: it hears of the customer's verdicts and the closing.
 _DESK_EVENTS = {Action.FILE, Action.INVALIDATE, Action.ASSIGN, Action.TRANSFER,
                 Action.HAND_BACK, Action.REOPEN, Action.SET_SEVERITY, Action.CUSTOMER_REJECT,
-                Action.CLOSE, Action.CUSTOMER_OBJECT, Action.CONFIRM_FINDING}
+                Action.CLOSE, Action.CUSTOMER_OBJECT, Action.CONFIRM_FINDING,
+                Action.REPORT_PROGRESS}
 
 
 def _card_targets(case: Case, event: CaseEvent) -> list[Route]:

@@ -31,6 +31,7 @@ DEADLINES = {
     "customer_answer": _("Answer to the customer"),
     "revisit": _("Revisit"),
     "whole_case": _("Whole case"),
+    "progress": _("Progress report"),
 }
 RATINGS = {
     "very_satisfied": _("Very satisfied"),

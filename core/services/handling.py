@@ -208,6 +208,12 @@ async def refuse_extension(uow: UnitOfWork, rules: Rules, case_id: int, actor: A
                          lambda case, now: case.refuse_extension(actor, now, reason))
 
 
+async def report_progress(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                          words: str) -> Changed:
+    return await _change(uow, rules, case_id, Action.REPORT_PROGRESS,
+                         lambda case, now: case.report_progress(actor, now, words))
+
+
 async def acknowledge_major(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                             ) -> Changed:
     return await _change(uow, rules, case_id, Action.ACKNOWLEDGE_MAJOR,

@@ -321,3 +321,14 @@ def test_a_document_that_names_its_classes_is_read_in_its_words(i18n: StrictI18n
     policy = load_preset("003_property")
     text = in_language(i18n, "zh_Hant", SAMPLES[MajorCase][0], policy)[0]
     assert text.startswith("🚨 <b>投訴 2611-0007</b>（一類投訴）")
+
+
+def test_where_progress_is_reported_the_daily_round_asks_for_it(i18n: StrictI18n) -> None:
+    rescue = load_preset("004_road_rescue")
+    text = in_language(i18n, "en", SAMPLES[Digest][0], rescue)[0]
+    assert text.endswith("Please report today's progress on each case you are working on, "
+                         "from its card (📝); the supervisors' list shows who has not.")
+    assert "report today's progress" not in in_language(i18n, "en", SAMPLES[Digest][1],
+                                                        rescue)[0]  # nothing open
+    assert "report today's progress" not in in_language(i18n, "en", SAMPLES[Digest][0],
+                                                        make_policy())[0]
