@@ -16,6 +16,7 @@ from core.init_command import add_init_command
 from core.jobs_command import add_jobs_command
 from core.organisation import load_organisation
 from core.policy import Policy, PolicyError, load_policy, read_toml
+from core.policy_words import describe
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -57,21 +58,7 @@ def cmd_copy_database(args: argparse.Namespace) -> int:
 
 
 def summarise(policy: Policy) -> str:
-    lines = [
-        f"policy: {policy.name}",
-        f"calendar: {policy.calendar.timezone}, public holidays of "
-        f"{policy.calendar.country or 'no country'}",
-        "departments: " + ", ".join(f"{d.code} ({d.name})" for d in policy.departments),
-        "categories: " + ", ".join(f"{c.code} -> {c.department}" for c in policy.categories),
-        "deadlines:", *(f"  {clock.value} {value}: {value.in_words()}"
-                        for clock, value in policy.sla.items()),
-        "escalation: " + " -> ".join(
-            f"{level.code} (limit {level.compensation_limit if level.compensation_limit is not None else 'none'})"
-            for level in policy.escalation
-        ),
-        f"desk step: {'yes' if policy.desk_step else 'no, straight to the department'}",
-    ]
-    return "\n".join(lines)
+    return "\n".join(describe(policy))
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

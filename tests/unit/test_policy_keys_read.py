@@ -12,9 +12,11 @@ import typing
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel, create_model
 
-from core.policy import Policy, Validity
+from core.policy import PRESETS_DIR, Policy, Validity, load_preset
+from core.policy_words import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "core" / "policy.py"
@@ -61,3 +63,12 @@ def test_the_walk_sees_the_nested_keys() -> None:
     found = {path for path, _name in keys(Policy)}
     assert {"validity.window_days", "major.alert_within", "severity_labels",
             "calendar.timezone", "escalation.return_limit"} <= found
+
+
+@pytest.mark.parametrize("preset", sorted(p.stem for p in PRESETS_DIR.glob("*.toml")))
+def test_check_config_describes_every_rule_of_a_policy_in_words(preset: str) -> None:
+    """A line per key of the model, starting with the key, for every preset."""
+    lines = describe(load_preset(preset))
+    described = {line.split(":", 1)[0] for line in lines if not line.startswith(" ")}
+    assert described == set(Policy.model_fields)
+    assert all(line.split(":", 1)[1].strip() for line in lines)
