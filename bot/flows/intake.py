@@ -128,6 +128,9 @@ async def story_told(message: Message, state: FSMContext, rules: Rules) -> None:
         return
     await message.answer(_("Thank you, I have it all. A few short questions now."),
                          reply_markup=ReplyKeyboardRemove())
+    # The day the story names is offered for one tap, not asked afresh (issue 16.5).
+    told = when_said.in_story("\n".join(data.get("story", [])), _local_now(rules))
+    await state.update_data(told_when=list(told) if told else None)
     await ask(message, state, rules.policy)
 
 
@@ -185,8 +188,10 @@ async def category_chosen(query: CallbackQuery, callback_data: IntakeAction, sta
 @router.callback_query(IntakeForm.occurred, IntakeAction.filter(F.action == "when"))
 async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                       rules: Rules) -> None:
-    await answered(await _closed(query), state, rules,
-                   occurred=when_said.from_choice(callback_data.value, _local_now(rules)))
+    told = (await state.get_data()).get("told_when")
+    day = told[1] if callback_data.value == "told" and told else \
+        when_said.from_choice(callback_data.value, _local_now(rules))
+    await answered(await _closed(query), state, rules, occurred=day)
 
 
 @router.callback_query(IntakeForm.demand, IntakeAction.filter(F.action == "demand"))

@@ -134,13 +134,19 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
         await message.answer(_("Where did it happen? A shop, an address or a city is enough."),
                              reply_markup=builder.as_markup())
     elif step == IntakeForm.occurred:
+        told = data.get("told_when")  # [the story's words, the ISO day]
+        question = _("When did it happen? Tap one, or write the date and time.")
+        if told:
+            builder.button(text="✅ " + occurred(told[1], get_i18n().current_locale),
+                           callback_data=IntakeAction(action="when", value="told"))
+            question = _("When did it happen? You wrote “{words}”: tap to confirm that day, "
+                         "or choose or write another.").format(words=escape(told[0]))
         for value, label in (("today", _("Today")), ("yesterday", _("Yesterday")),
                              ("week", _("Earlier this week"))):
             builder.button(text=label, callback_data=IntakeAction(action="when", value=value))
         _skip(builder, "occurred")
-        builder.adjust(3, 1)
-        await message.answer(_("When did it happen? Tap one, or write the date and time."),
-                             reply_markup=builder.as_markup())
+        builder.adjust(*((1,) if told else ()), 3, 1)
+        await message.answer(question, reply_markup=builder.as_markup())
     elif step == IntakeForm.delivered:
         ask_delivered(builder)
         await message.answer(_("When were the goods delivered to you? Tap one, or write "

@@ -49,6 +49,28 @@ def from_words(text: str, now: datetime) -> str | None:
     return _parsed(words, now)
 
 
+_WEEKDAY_EN = "(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTH_EN = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+# English ways a story names a day; the Chinese ones are when_said.toml's.
+_ENGLISH_DAY = re.compile(
+    rf"\b(?:the day before yesterday|yesterday|today|this morning|last {_WEEKDAY_EN}|"
+    rf"on {_WEEKDAY_EN}|\d{{1,2}} {_MONTH_EN}|{_MONTH_EN} \d{{1,2}})\b", re.IGNORECASE)
+
+
+def in_story(text: str, now: datetime) -> tuple[str, str] | None:
+    """The first day a story names, as (the words, the ISO day) — "今天打开一瓶…" gives
+    ("今天", today) — so the intake can offer it instead of asking afresh; None if none."""
+    found: list[tuple[int, str]] = [(text.find(word), word) for word in _DAYS_BACK
+                                    if word in text]
+    for pattern in (_LAST_WEEK, _MONTH_DAY, _THIS_WEEK, _ENGLISH_DAY):
+        found += [(match.start(), match.group(0)) for match in pattern.finditer(text)]
+    for _start, words in sorted(found):
+        day = from_words(words, now)
+        if day is not None:
+            return words, day
+    return None
+
+
 def _chinese_day(words: str, today: date) -> date | None:
     for word, back in _DAYS_BACK.items():
         if words.startswith(word):

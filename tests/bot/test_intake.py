@@ -321,3 +321,33 @@ async def test_a_time_typed_in_words_is_kept_as_the_day_it_was(
     case, _history = await queries.case_with_history(bot_db.uow(), listed.id,
                                                      _actor(customer.id))
     assert case.intake.occurred == "2026-10-30"
+
+
+async def test_the_day_the_story_names_is_offered_for_one_tap(
+    chat: Chatter, session: RecordingSession, bot_db: Database
+) -> None:
+    """Issue 16.5: "今天打开一瓶…" no longer gets a blank "when?"; the day is offered."""
+    li = person(16, "zh-hans", "Li")
+    await chat.say(li, "你好！今天打开一瓶辣椒油，里面有一小块玻璃碴。")
+    await chat.say(li, "✅ 说完了")
+    await chat.press_button(li, session, "产品质量")
+    await chat.say(li, "辣椒油 500ml")
+    await chat.press_button(li, session, "跳过")
+    question = session.sent_texts()[-1]
+    assert question.startswith("是什么时候发生的？您提到“今天”：点按确认这一天")
+    await chat.press_button(li, session, "✅ 2026年11月2日")  # Monday 2 November
+    await chat.press_button(li, session, "换货")
+    await chat.say(li, contact=Contact(phone_number="+8613800138016", first_name="Li",
+                                       user_id=16))
+    assert "<b>发生时间：</b>2026年11月2日" in session.sent_texts()[-1]
+
+
+async def test_an_english_story_offers_its_day_too(chat: Chatter, session: RecordingSession
+                                                   ) -> None:
+    ann = person(17, "en", "Ann")
+    await chat.say(ann, "The parcel I got on Saturday was crushed.")
+    await chat.say(ann, "✅ That's everything")
+    await chat.press_button(ann, session, "Transport or packaging")
+    await chat.press_button(ann, session, "Skip")
+    assert session.sent_texts()[-1].startswith("When did it happen? You wrote “on Saturday”")
+    await chat.press_button(ann, session, "✅ Oct 31, 2026")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain.when_said import from_choice, from_words
+from core.domain.when_said import from_choice, from_words, in_story
 
 # Monday 2 November 2026, 10:00 in Shanghai.
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -41,3 +41,18 @@ def test_the_buttons_answers_are_days_too() -> None:
     assert from_choice("week", NOW) == "2026-11-01/2026-11-02"
     thursday = NOW.replace(day=5)
     assert from_choice("week", thursday) == "2026-11-02/2026-11-05"
+
+
+@pytest.mark.parametrize(("story", "told"), [
+    ("你好！今天打开一瓶辣椒油，里面有玻璃", ("今天", "2026-11-02")),
+    ("昨天在南京路门店买的牛奶是酸的", ("昨天", "2026-11-01")),
+    ("上周五买的，11月18日才打开", ("上周五", "2026-10-30")),
+    ("上星期三到的貨，今天才打開", ("上星期三", "2026-10-28")),
+    ("The milk I bought on Saturday was sour.", ("on Saturday", "2026-10-31")),
+    ("It arrived 18 Oct, broken; I opened it yesterday.", ("18 Oct", "2026-10-18")),
+    # No day named: nothing offered ("May I" is no month, "3瓶" no day).
+    ("May I ask for a refund? 我買了3瓶", None),
+])
+def test_the_first_day_a_story_names_is_read_as_a_date(story: str,
+                                                       told: tuple[str, str] | None) -> None:
+    assert in_story(story, NOW) == told
