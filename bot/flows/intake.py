@@ -20,7 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.delivery.reminders import IntakeReminder, touched
 from bot.flows import follow_up
-from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard
+from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard, remembered
 from bot.input.callbacks import IntakeAction
 from bot.input.media import evidence_of, not_a_command
 from bot.runtime.update_work import UpdateWork
@@ -165,6 +165,7 @@ async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
     await state.update_data({
         "story": story, "evidence": evidence, "harm": harm,
         "albums": [*albums, album] if album and album not in albums else albums,
+        **remembered(data, message.message_id, "story" if text else None),
         **touched(rules.now())})
     if first:
         await message.answer(_listening(message.chat.id), reply_markup=done_keyboard())
@@ -246,7 +247,8 @@ async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
     if len(text) > limit:
         await message.answer(_("Please keep it under {limit} characters.").format(limit=limit))
         return
-    await answered(message, state, rules, **{field: (read and read(text)) or text})
+    await answered(message, state, rules, **{field: (read and read(text)) or text},
+                   **remembered(await state.get_data(), message.message_id, field))
 
 
 @router.message(IntakeForm.product)

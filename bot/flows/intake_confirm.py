@@ -81,7 +81,7 @@ async def correct_part(query: CallbackQuery, callback_data: IntakeAction, state:
     assert isinstance(query.message, Message)
     field = callback_data.value
     if field == "story":
-        await state.update_data(story=[], editing="story")
+        await state.update_data(story=[], editing="story", said_in={})
         await state.set_state(IntakeForm.listening)
         await query.message.answer(_("Please tell me again what happened; this replaces what "
                                      "you wrote before (your attachments are kept)."),

@@ -52,6 +52,16 @@ def needs_product(data: dict[str, Any], policy: Policy) -> bool:
     return bool(category and category.needs_product)
 
 
+def remembered(data: dict[str, Any], message_id: int, field: str | None) -> dict[str, Any]:
+    """Which of the customer's messages said what (a story part, an answer), so an edit of
+    it updates what was collected (``bot.flows.intake_edits``)."""
+    if field is None:
+        return {}
+    said = dict(data.get("said_in", {}))
+    said[str(message_id)] = [field, len(data.get("story", [])) - 1 if field == "story" else 0]
+    return {"said_in": said}
+
+
 def story_facts(data: dict[str, Any]) -> Said:
     """The numbers the story gave (``core.domain.cues``), the amount as answered if asked."""
     said = numbers_in("\n".join(data.get("story", [])))

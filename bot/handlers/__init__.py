@@ -29,6 +29,7 @@ from bot.flows import (
     follow_up,
     intake,
     intake_confirm,
+    intake_edits,
     intake_validity,
     staff_input,
     supervisor_input,
@@ -77,6 +78,6 @@ def build_routers() -> list[Router]:
         refusals.router,
         _branch("customer", InPrivate(), common.router, customer.router, decisions.router,
                 follow_up.router, intake_confirm.router, intake_validity.router,
-                intake.router),
+                intake_edits.router, intake.router),
         fallback.router,
     ]

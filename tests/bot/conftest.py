@@ -111,8 +111,17 @@ class Chatter:
         chat = chat or Chat(id=user.id, type="private", first_name=user.first_name)
         message = Message(message_id=next(self._update_ids), date=datetime.now(UTC),
                           chat=chat, from_user=user, text=text, **fields)
+        self.last_message_id = message.message_id
         await self.dispatcher.feed_update(self.bot, Update(update_id=next(self._update_ids),
                                                            message=message))
+
+    async def edit(self, user: User, message_id: int, text: str) -> None:
+        """``user`` edits their message ``message_id`` in the private chat."""
+        chat = Chat(id=user.id, type="private", first_name=user.first_name)
+        message = Message(message_id=message_id, date=datetime.now(UTC), chat=chat,
+                          from_user=user, text=text, edit_date=int(datetime.now(UTC).timestamp()))
+        await self.dispatcher.feed_update(self.bot, Update(update_id=next(self._update_ids),
+                                                           edited_message=message))
 
     async def press_button(self, user: User, session: RecordingSession, label: str) -> None:
         """Press the inline button labelled ``label`` on the newest message that has it."""

@@ -351,3 +351,28 @@ async def test_an_english_story_offers_its_day_too(chat: Chatter, session: Recor
     await chat.press_button(ann, session, "Skip")
     assert session.sent_texts()[-1].startswith("When did it happen? You wrote “on Saturday”")
     await chat.press_button(ann, session, "✅ Oct 31, 2026")
+
+
+async def test_an_edited_message_updates_what_was_collected(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    """Issue 16.9: a typo corrected in Telegram is a correction, not a message lost."""
+    ann = person(18, "en", "Ann")
+    await chat.say(ann, "The yoghurt was mouldy.")
+    story_id = chat.last_message_id
+    await chat.say(ann, "✅ That's everything")
+    await chat.press_button(ann, session, "Product quality")
+    await chat.say(ann, "Yoghurt 500g")
+    await chat.say(ann, "Store 21")
+    place_id = chat.last_message_id
+    await chat.press_button(ann, session, "Yesterday")
+    await chat.press_button(ann, session, "An exchange")
+    await chat.say(ann, contact=Contact(phone_number="+8613800138018", first_name="Ann",
+                                        user_id=18))
+    await chat.edit(ann, place_id, "Store 12, Nanjing Road")
+    assert session.sent_texts()[-2] == "I have updated your answer."
+    await chat.edit(ann, story_id, "The strawberry yoghurt was mouldy under the lid.")
+    summary = session.sent_texts()[-1]
+    assert session.sent_texts()[-2] == "I have updated what you told me."
+    assert "<b>Where:</b> Store 12, Nanjing Road" in summary
+    assert "<b>What happened:</b> The strawberry yoghurt was mouldy under the lid." in summary

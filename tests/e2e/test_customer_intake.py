@@ -105,3 +105,18 @@ async def test_an_intake_survives_the_bot_being_killed_midway(desk: Desk) -> Non
     assert "产品或订单：鲜牛奶 1L，喷码 20261031A" in summary
     assert "发生地点：上海市南京路 100 号门店" in summary
     assert texts[-1].startswith("谢谢。您的投诉已登记，投诉编号 ")
+
+
+async def test_an_edit_in_telegram_corrects_the_place_before_confirming(desk: Desk) -> None:
+    """Issue 16.9, through the real process: Telegram delivers the edit as an update of its
+    own, and the summary on screen is shown again with the correction."""
+    desk.start_bot()
+    await desk.wait_until_started()
+    await play(desk.state, ZH_HANS_INTAKE)
+    place = next(m for m in desk.state.transcript(1001)
+                 if m.get("text") == "上海市南京路 100 号门店")
+    after = desk.last_id(1001)
+    desk.state.edit_text(1001, place["message_id"], "上海市南京路 66 号门店")
+    updated, summary = await desk.replies(1001, after, count=2)
+    assert updated["text"] == "我已更新您的回答。"
+    assert "发生地点：上海市南京路 66 号门店" in summary["text"]
