@@ -229,7 +229,7 @@ def escalation_reason(alerts: Iterable[Owed]) -> str:
     return MISSED + ", ".join(clocks)
 
 
-def alerts_for_major(case: Case) -> list[Notice]:
+def alerts_for_major(case: Case, marked_by: str = "") -> list[Notice]:
     """A major complaint (PROCEDURE.md §5): leadership hears of it at once, at filing.
 
     Empty for any other case, so filing can call it unconditionally.
@@ -249,4 +249,5 @@ def alerts_for_major(case: Case) -> list[Notice]:
         claimed_amount=str(intake.claimed_amount) if intake.claimed_amount is not None
         else "",
         channel=intake.channel.value,
+        marked_by=marked_by,
     )]

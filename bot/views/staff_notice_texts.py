@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.input.callbacks import SupervisorAction
@@ -141,6 +142,11 @@ def escalated_to_you(notice: EscalatedToYou, policy: Policy) -> Rendered:
     return "\n".join(lines) + _state(notice.state), None
 
 
+# Who marked a case major after filing, by role (``MajorFacts.marked_by``).
+MARKED_BY = {"specialist": __("the complaint desk"), "supervisor": __("a supervisor"),
+             "system": __("the system")}
+
+
 @renders(MajorCase, MajorCaseToYou)
 def major_case(notice: MajorFacts, policy: Policy) -> Rendered:
     """To the supervisors' group and, privately, the top rung; again while nobody has
@@ -152,10 +158,13 @@ def major_case(notice: MajorFacts, policy: Policy) -> Rendered:
     else:
         head = _("🚨 <b>Major complaint {number}</b> — {category}").format(
             number=escape(notice.number), category=category_label(notice.category))
+    weighed = notice.triggers or notice.complainants > 1 or notice.claimed_amount
     lines = [head, _("Why it is major: {triggers}; complainants: {complainants}; amount "
                      "claimed: {amount}").format(
         triggers=escape(triggers_label(notice.triggers)), complainants=notice.complainants,
-        amount=escape(notice.claimed_amount or "—"))]
+        amount=escape(notice.claimed_amount or "—"))
+        if weighed or not notice.marked_by else
+        _("Marked major by {who}.").format(who=MARKED_BY.get(notice.marked_by, "—"))]
     if notice.unanswered_minutes:
         lines.insert(0, _("⏰ Nobody has taken this up for {waited}.").format(
             waited=_duration(notice.unanswered_minutes)))

@@ -171,6 +171,8 @@ class MajorFacts(Notice):
     batch_units: int | None
     claimed_amount: str  # "" when none was claimed
     channel: str
+    # The role of whoever marked it major after filing ("" when it was filed major).
+    marked_by: str = ""
     # 0 on the first alert; on a repeat, how long it has gone unacknowledged
     # (``Policy.major.alert_within`` passed without a supervisor taking it up).
     unanswered_minutes: int = 0

@@ -51,9 +51,12 @@ async def when_major(jobs: Jobs, case: Case, events: Iterable[CaseEvent], rules:
         return []
     since = case.major_unacknowledged_since
     assert since is not None
+    marked_by = next((event.actor.role.value for event in events
+                      if event.action is Action.SET_SEVERITY), "")
     await jobs.schedule(KIND, _key(case.id, since, 0), now,
-                        {"case_id": case.id, "since": since.isoformat(), "round": 0}, now)
-    return alerts_for_major(case)
+                        {"case_id": case.id, "since": since.isoformat(), "round": 0,
+                         "marked_by": marked_by}, now)
+    return alerts_for_major(case, marked_by)
 
 
 async def run_major_alert(db: Database, rules: Rules, payload: dict[str, Any],
@@ -69,7 +72,7 @@ async def run_major_alert(db: Database, rules: Rules, payload: dict[str, Any],
         if case.state.is_closed or open_since is None or open_since != since:
             return f"{case.number}: major alert taken up"
         minutes = 0 if round_ == 0 else math.floor((now - since).total_seconds() / 60)
-        facts = _facts(case, minutes)
+        facts = _facts(case, minutes, str(payload.get("marked_by") or ""))
         notices: list[Notice] = [] if round_ == 0 else [MajorCase(**facts)]
         if organisation is not None:
             people = _top_rung(await staff.roster_in(uow, organisation), rules, case)
@@ -101,11 +104,11 @@ def _top_rung(roster: list[StaffMember], rules: Rules, case: Case) -> list[Staff
     return []
 
 
-def _facts(case: Case, unanswered_minutes: int) -> dict[str, Any]:
+def _facts(case: Case, unanswered_minutes: int, marked_by: str) -> dict[str, Any]:
     """The alert's fields, as ``alerts_for_major`` builds them for the group."""
-    first = alerts_for_major(case)[0]
+    first = alerts_for_major(case, marked_by)[0]
     assert isinstance(first, MajorCase)
     facts = {name: getattr(first, name) for name in (
         "case_id", "number", "category", "department", "triggers", "complainants",
-        "batch_units", "claimed_amount", "channel")}
+        "batch_units", "claimed_amount", "channel", "marked_by")}
     return {**facts, "unanswered_minutes": unanswered_minutes}

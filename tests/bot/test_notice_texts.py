@@ -112,7 +112,9 @@ SAMPLES: dict[type[Notice], list[Notice]] = {
                                        "late_working_minutes": 540, "named": ("Zhao Min",)},
                                     telegram_id=302)],
     MajorCase: [MajorCase(**MAJOR),
-                MajorCase(**MAJOR, unanswered_minutes=95)],
+                MajorCase(**MAJOR, unanswered_minutes=95),
+                MajorCase(**{**MAJOR, "triggers": (), "complainants": 1, "claimed_amount": ""},
+                          marked_by="specialist")],
     MajorCaseToYou: [MajorCaseToYou(**MAJOR, telegram_id=302)],
     EvidenceOverdue: [EvidenceOverdue(case_id=7, number="2611-0007", days=30)],
     ExtensionRequested: [ExtensionRequested(case_id=7, number="2611-0007", department="quality",
@@ -315,6 +317,8 @@ def test_a_major_alert_says_why_in_words_and_offers_to_take_it_up(i18n: StrictI1
     again = in_language(i18n, "en", SAMPLES[MajorCase][1], policy)[0]
     assert again.startswith("⏰ Nobody has taken this up for 1 h 35 min.\n🚨")
     assert SAMPLES[MajorCaseToYou][0].route() == Route("staff", "302")
+    marked = in_language(i18n, "en", SAMPLES[MajorCase][2], policy)[0]
+    assert "Marked major by the complaint desk." in marked and "Why it is major" not in marked
 
 
 def test_a_document_that_names_its_classes_is_read_in_its_words(i18n: StrictI18n) -> None:

@@ -48,6 +48,7 @@ async def test_a_case_marked_major_is_told_until_a_supervisor_takes_it_up(desk: 
     group = await desk.wait_for(SUPERVISORS_CHAT, starts("🚨 重大投诉"))
     private = await desk.wait_for(CHEN, starts("🚨 重大投诉"))
     for alert in (group, private):
+        assert "由客服部标记为重大投诉。" in alert["text"]  # no story trigger: who marked it
         buttons = [b["text"] for row in alert["reply_markup"]["inline_keyboard"] for b in row]
         assert buttons == ["✋ 我来处理", "🔎 查看投诉"]
 
