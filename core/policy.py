@@ -105,6 +105,9 @@ class EscalationLevel(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     compensation_limit: Limit = Decimal(0)
     return_limit: Limit = None  # None: same as compensation
+    # How many people of this rung sign a return or an exchange it approves (001 §4.5.2 a:
+    # 质量部经理 and 销售经理 both sign); the second must be someone else.
+    return_approvers: int = Field(default=1, ge=1, le=2)
 
 
 class MajorRules(_Strict):

@@ -50,7 +50,9 @@ def describe(policy: Policy) -> list[str]:
         "escalation: " + " -> ".join(
             f"{level.code} (grants up to {_money(level.compensation_limit, currency)}"
             + (f", returns up to {_money(level.return_limit, currency)}"
-               if level.return_limit is not None else "") + ")"
+               if level.return_limit is not None else "")
+            + (f", {level.return_approvers} of them sign a return" if level.return_approvers > 1
+               else "") + ")"
             for level in policy.escalation),
         "major: " + _when("major at once when ", [
              *([f"more than {major.compensation_over} {currency} is claimed"]

@@ -63,6 +63,7 @@ EVENTS = {
     "grant_extension": __("granted more time"),
     "refuse_extension": __("refused more time"),
     "report_progress": __("reported progress"),
+    "cosign": __("signed the approval; a second signature is needed"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.
 CUSTOMERS_STEPS = frozenset({"customer_accept", "customer_reject", "record_revisit",

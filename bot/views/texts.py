@@ -39,6 +39,8 @@ ERRORS = {
     "nothing_changed": __("Nothing changed."),
     "not_major": __("This case is not major (any more)."),
     "already_acknowledged": __("Someone has already taken up this major case."),
+    "already_signed": __("You have signed already; the approval needs a second person of "
+                         "your rung."),
     "already_extended": __("More time has already been asked for on this case."),
     "no_extension_pending": __("Nobody is waiting for more time on this case."),
     "no_extensions": __("The organisation's rules give no extra time."),

@@ -105,6 +105,7 @@ class CaseRow(Base):
     major_unacknowledged_since: Mapped[datetime | None]
     extension_request: Mapped[str | None] = mapped_column(Text)
     extended_until: Mapped[datetime | None]
+    first_approver_id: Mapped[int | None]
     due_first_response: Mapped[datetime | None]
     due_handover: Mapped[datetime | None]
     due_department_solution: Mapped[datetime | None]

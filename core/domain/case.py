@@ -86,6 +86,7 @@ class Case(ClosingSteps, SupervisionSteps):
     major_unacknowledged_since: datetime | None = None
     extension_request: str | None = None  # the department's reason, awaiting a supervisor
     extended_until: datetime | None = None  # the deadline an approved extension set
+    first_approver_id: int | None = None  # who signed first, where an approval needs two
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -258,14 +259,23 @@ class Case(ClosingSteps, SupervisionSteps):
                 ) -> None:
         self._check_authority(actor, policy)
         comment = check_text("comment", comment, MAX_TEXT, required=False)
+        signatures = policy.escalation[self.approval_level or 0].return_approvers \
+            if self.remedy is not None and self.remedy.kind.value in ("return", "exchange") \
+            else 1
+        if signatures > 1 and self.first_approver_id is None:
+            self._move(Action.COSIGN, actor, now, note=comment)
+            self.first_approver_id = actor.person_id
+            return
+        if signatures > 1 and self.first_approver_id == actor.person_id:
+            raise DomainError("already_signed")
         self._move(Action.APPROVE, actor, now, note=comment)
-        self.approval_level = None
+        self.approval_level, self.first_approver_id = None, None
 
     def refuse_approval(self, actor: Actor, now: datetime, policy: Policy, comment: str) -> None:
         self._check_authority(actor, policy)
         comment = check_text("comment", comment, MAX_TEXT)
         self._move(Action.REFUSE_APPROVAL, actor, now, note=comment)
-        self.approval_level, self.remedy = None, None
+        self.approval_level, self.remedy, self.first_approver_id = None, None, None
 
     def _check_authority(self, actor: Actor, policy: Policy) -> None:
         if self.state is CaseState.AWAITING_APPROVAL and self.remedy is not None:

@@ -34,6 +34,7 @@ class CaseFields:
         major_unacknowledged_since: datetime | None
         extension_request: str | None
         extended_until: datetime | None
+        first_approver_id: int | None
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,

@@ -71,6 +71,7 @@ class Action(StrEnum):
     GRANT_EXTENSION = "grant_extension"  # a supervisor grants it: the clocks move
     REFUSE_EXTENSION = "refuse_extension"  # a supervisor refuses it, with a reason
     REPORT_PROGRESS = "report_progress"  # the department says how far it has got
+    COSIGN = "cosign"  # the first of two signatures an approval needs (001 §4.5.2 a)
 
 
 S = CaseState
@@ -93,6 +94,7 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.PROPOSE: ({S.ACCEPTED}, DECIDED, {Role.DEPARTMENT}),
     Action.APPROVE: ({S.AWAITING_APPROVAL}, S.AWAITING_CUSTOMER, _STAFF),
     Action.REFUSE_APPROVAL: ({S.AWAITING_APPROVAL}, S.ACCEPTED, _STAFF),
+    Action.COSIGN: ({S.AWAITING_APPROVAL}, STAY, _STAFF),
     Action.CUSTOMER_ACCEPT: ({S.AWAITING_CUSTOMER}, S.IMPLEMENTING, {Role.CUSTOMER, Role.SPECIALIST}),
     Action.CUSTOMER_REJECT: ({S.AWAITING_CUSTOMER}, S.ACCEPTED, {Role.CUSTOMER, Role.SPECIALIST}),
     Action.MARK_IMPLEMENTED: ({S.IMPLEMENTING}, S.IMPLEMENTED, {Role.DEPARTMENT}),

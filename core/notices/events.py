@@ -63,7 +63,7 @@ def _card_targets(case: Case, event: CaseEvent) -> list[Route]:
         if code and department(str(code)) not in targets:
             targets.append(department(str(code)))
     if event.to_state is CaseState.AWAITING_APPROVAL or event.action in (
-        Action.APPROVE, Action.REFUSE_APPROVAL, Action.ESCALATE, Action.CLOSE
+        Action.APPROVE, Action.REFUSE_APPROVAL, Action.ESCALATE, Action.CLOSE, Action.COSIGN
     ):
         targets.append(SUPERVISORS)
     return targets

@@ -28,7 +28,7 @@ from tests.bot.conftest import (
 from tests.bot.test_staff_cards import group, press_card
 from tests.factories import make_intake
 
-MANAGER, VICE_PRESIDENT = 7010, 7011
+MANAGER, VICE_PRESIDENT, SALES_MANAGER = 7010, 7011, 7012
 DESK = Actor(None, Role.SPECIALIST)
 
 
@@ -43,7 +43,9 @@ def organisation() -> Organisation:
             {"telegram_id": MANAGER, "name": "Qian", "role": "supervisor",
              "level": "department_manager"},
             {"telegram_id": VICE_PRESIDENT, "name": "Sun", "role": "supervisor",
-             "level": "marketing_vp"}],
+             "level": "marketing_vp"},
+            {"telegram_id": SALES_MANAGER, "name": "Li", "role": "supervisor",
+             "level": "department_manager"}],
         "groups": [{"chat_id": DESK_CHAT, "binding": "desk", "language": "en"},
                    {"chat_id": QUALITY_CHAT, "binding": "department:quality", "language": "en"},
                    {"chat_id": SUPERVISORS_CHAT, "binding": "supervisors", "language": "en"}],
@@ -100,5 +102,26 @@ async def test_an_explanation_goes_to_the_leader_above_too(
     assert case.state is CaseState.AWAITING_APPROVAL
     assert rules.policy.escalation[case.approval_level or 0].code == "department_manager"
     await press_card(chat, session, MANAGER, SUPERVISORS_CHAT, "approve", case_id)
+    case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.AWAITING_CUSTOMER
+
+
+async def test_a_return_under_2000_needs_both_managers(
+    chat: Chatter, session: RecordingSession, bot_db: Database, dispatcher: Dispatcher
+) -> None:
+    """§4.5.2 a "必须经公司质量部经理和销售经理批准认可": two people of the rung sign."""
+    rules: Rules = dispatcher["rules"]
+    case_id = await proposed(chat, session, bot_db, rules, 64, "return", "1500",
+                             "Take back the 300 delaminated cartons.")
+    await press_card(chat, session, MANAGER, SUPERVISORS_CHAT, "approve", case_id)
+    case, history = await queries.case_with_history(bot_db.uow(), case_id, DESK)
+    assert case.state is CaseState.AWAITING_APPROVAL  # one signature of two
+    assert history[-1].action.value == "cosign"
+    await press_card(chat, session, MANAGER, SUPERVISORS_CHAT, "approve", case_id)
+    refusal = session.requests[-1]
+    assert isinstance(refusal, AnswerCallbackQuery)
+    assert refusal.text == ("You have signed already; the approval needs a second person of "
+                            "your rung.")
+    await press_card(chat, session, SALES_MANAGER, SUPERVISORS_CHAT, "approve", case_id)
     case, _ = await queries.case_with_history(bot_db.uow(), case_id, DESK)
     assert case.state is CaseState.AWAITING_CUSTOMER
