@@ -14,8 +14,8 @@ def _money(amount: Decimal | None, currency: str) -> str:
     return "no limit" if amount is None else f"{amount} {currency}"
 
 
-def _some(items: Iterable[str], none: str = "none", joiner: str = ", ") -> str:
-    words = joiner.join(items)
+def _some(items: Iterable[str], none: str = "none") -> str:
+    words = ", ".join(items)
     return words or none
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from core.alerts import alerts_for_major, on_level
 from core.domain import Action, Case, CaseEvent, Severity
-from core.notices import MajorCase, MajorCaseToYou, Notice
+from core.notices import MajorCase, MajorCaseToYou, MajorFacts, Notice
 from core.organisation import Organisation, StaffMember
 from core.ports import Conflict, Database, Jobs
 from core.services import staff
@@ -108,7 +109,5 @@ def _facts(case: Case, unanswered_minutes: int, marked_by: str) -> dict[str, Any
     """The alert's fields, as ``alerts_for_major`` builds them for the group."""
     first = alerts_for_major(case, marked_by)[0]
     assert isinstance(first, MajorCase)
-    facts = {name: getattr(first, name) for name in (
-        "case_id", "number", "category", "department", "triggers", "complainants",
-        "batch_units", "claimed_amount", "channel", "marked_by")}
+    facts = {field.name: getattr(first, field.name) for field in fields(MajorFacts)}
     return {**facts, "unanswered_minutes": unanswered_minutes}
