@@ -156,6 +156,22 @@ async def bot_db(tmp_path: Path) -> AsyncIterator[Database]:
     await db.dispose()
 
 
+def preset_organisation(preset: str, staff: list[dict[str, Any]], groups: dict[int, str]
+                        ) -> Organisation:
+    """An organisation on one of ``presets/`` with these staff and groups (chat id ->
+    binding), every group in English: the tests of a document's own rules."""
+    return organisation_from_mapping({
+        "name": f"Test {preset}", "default_language": "en", "preset": preset, "staff": staff,
+        "groups": [{"chat_id": chat_id, "binding": binding, "language": "en"}
+                   for chat_id, binding in groups.items()]}, "<test>")
+
+
+def member(telegram_id: int, name: str, role: str, level: str,
+           department: str | None = None) -> dict[str, Any]:
+    found = {"telegram_id": telegram_id, "name": name, "role": role, "level": level}
+    return {**found, "department": department} if department else found
+
+
 @pytest.fixture
 def organisation() -> Organisation:
     return organisation_from_mapping({

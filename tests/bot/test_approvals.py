@@ -11,7 +11,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from bot.delivery.outbox_sender import OutboxSender
 from core.db.uow import Database
 from core.domain import Actor, CaseState, Role
-from core.organisation import Organisation, organisation_from_mapping
+from core.organisation import Organisation
 from core.services import filing, people, queries
 from core.services.rules import Rules
 from tests.bot.conftest import (
@@ -23,7 +23,9 @@ from tests.bot.conftest import (
     Chatter,
     RecordingSession,
     answer_prompt,
+    member,
     person,
+    preset_organisation,
 )
 from tests.bot.test_staff_cards import group, press_card
 from tests.factories import make_intake
@@ -34,22 +36,14 @@ DESK = Actor(None, Role.SPECIALIST)
 
 @pytest.fixture
 def organisation() -> Organisation:
-    return organisation_from_mapping({
-        "name": "Carton Works", "default_language": "en", "preset": "001_validity",
-        "staff": [
-            {"telegram_id": STAFF_ID, "name": "Wang", "role": "specialist", "level": "sales_rep"},
-            {"telegram_id": QUALITY_ID, "name": "Zhang", "role": "department",
-             "department": "quality", "level": "sales_rep"},
-            {"telegram_id": MANAGER, "name": "Qian", "role": "supervisor",
-             "level": "department_manager"},
-            {"telegram_id": VICE_PRESIDENT, "name": "Sun", "role": "supervisor",
-             "level": "marketing_vp"},
-            {"telegram_id": SALES_MANAGER, "name": "Li", "role": "supervisor",
-             "level": "department_manager"}],
-        "groups": [{"chat_id": DESK_CHAT, "binding": "desk", "language": "en"},
-                   {"chat_id": QUALITY_CHAT, "binding": "department:quality", "language": "en"},
-                   {"chat_id": SUPERVISORS_CHAT, "binding": "supervisors", "language": "en"}],
-    }, "<test>")
+    return preset_organisation("001_validity", [
+        member(STAFF_ID, "Wang", "specialist", "sales_rep"),
+        member(QUALITY_ID, "Zhang", "department", "sales_rep", "quality"),
+        member(MANAGER, "Qian", "supervisor", "department_manager"),
+        member(VICE_PRESIDENT, "Sun", "supervisor", "marketing_vp"),
+        member(SALES_MANAGER, "Li", "supervisor", "department_manager"),
+    ], {DESK_CHAT: "desk", QUALITY_CHAT: "department:quality",
+        SUPERVISORS_CHAT: "supervisors"})
 
 
 async def proposed(chat: Chatter, session: RecordingSession, bot_db: Database, rules: Rules,

@@ -16,7 +16,7 @@ from bot.delivery.outbox_sender import OutboxSender
 from bot.input.callbacks import SupervisorAction
 from core.db.uow import Database
 from core.domain import Actor, Role
-from core.organisation import Organisation, organisation_from_mapping
+from core.organisation import Organisation
 from core.policy import Deadline
 from core.services import filing, people, queries
 from core.services.rules import Rules
@@ -30,7 +30,9 @@ from tests.bot.conftest import (
     Chatter,
     RecordingSession,
     answer_prompt,
+    member,
     person,
+    preset_organisation,
 )
 from tests.bot.test_staff_cards import group, press_card
 from tests.conftest import SHANGHAI
@@ -41,19 +43,12 @@ DESK = Actor(None, Role.SPECIALIST)
 
 @pytest.fixture
 def organisation() -> Organisation:
-    return organisation_from_mapping({
-        "name": "Spicy Foods", "default_language": "en", "preset": "002_food",
-        "staff": [
-            {"telegram_id": STAFF_ID, "name": "Wang", "role": "specialist", "level": "specialist"},
-            {"telegram_id": QUALITY_ID, "name": "Zhang", "role": "department",
-             "department": "tech_quality", "level": "sales_rep"},
-            {"telegram_id": SUPERVISOR_ID, "name": "Chen", "role": "supervisor",
-             "level": "company_head"}],
-        "groups": [{"chat_id": DESK_CHAT, "binding": "desk", "language": "en"},
-                   {"chat_id": QUALITY_CHAT, "binding": "department:tech_quality",
-                    "language": "en"},
-                   {"chat_id": SUPERVISORS_CHAT, "binding": "supervisors", "language": "en"}],
-    }, "<test>")
+    return preset_organisation("002_food", [
+        member(STAFF_ID, "Wang", "specialist", "specialist"),
+        member(QUALITY_ID, "Zhang", "department", "sales_rep", "tech_quality"),
+        member(SUPERVISOR_ID, "Chen", "supervisor", "company_head"),
+    ], {DESK_CHAT: "desk", QUALITY_CHAT: "department:tech_quality",
+        SUPERVISORS_CHAT: "supervisors"})
 
 
 async def press_alert(chat: Chatter, action: str, case_id: int) -> None:

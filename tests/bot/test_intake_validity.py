@@ -17,10 +17,18 @@ from bot.runtime.i18n import make_i18n
 from bot.runtime.storage import SqlStorage
 from core.clock import ManualClock
 from core.db.uow import Database
-from core.organisation import Organisation, organisation_from_mapping
+from core.organisation import Organisation
 from core.services import validity
 from core.services.rules import Rules
-from tests.bot.conftest import DESK_CHAT, STAFF_ID, Chatter, RecordingSession, person
+from tests.bot.conftest import (
+    DESK_CHAT,
+    STAFF_ID,
+    Chatter,
+    RecordingSession,
+    member,
+    person,
+    preset_organisation,
+)
 from tests.bot.test_staff_cards import press_card
 
 START = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 2 November, 10:00 in Shanghai
@@ -28,12 +36,8 @@ START = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 2 November, 10:00 in S
 
 @pytest.fixture
 def organisation() -> Organisation:
-    return organisation_from_mapping({
-        "name": "Carton Works", "default_language": "en", "preset": "001_validity",
-        "staff": [{"telegram_id": STAFF_ID, "name": "Wang", "role": "specialist",
-                   "level": "sales_rep"}],
-        "groups": [{"chat_id": DESK_CHAT, "binding": "desk", "language": "en"}],
-    }, "<test>")
+    return preset_organisation("001_validity", [
+        member(STAFF_ID, "Wang", "specialist", "sales_rep")], {DESK_CHAT: "desk"})
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from aiogram.methods import EditMessageText, SendMessage
 from bot.delivery.outbox_sender import OutboxSender
 from core.db.uow import Database
 from core.domain import Actor, Role
-from core.organisation import Organisation, organisation_from_mapping
+from core.organisation import Organisation
 from core.policy import Deadline
 from core.services import deadlines, filing, people, queries
 from core.services.rules import Rules
@@ -26,7 +26,9 @@ from tests.bot.conftest import (
     Chatter,
     RecordingSession,
     answer_prompt,
+    member,
     person,
+    preset_organisation,
 )
 from tests.bot.test_staff_cards import group, press_card
 from tests.factories import make_intake
@@ -36,18 +38,11 @@ DESK = Actor(None, Role.SPECIALIST)
 
 @pytest.fixture
 def organisation() -> Organisation:
-    return organisation_from_mapping({
-        "name": "Road Rescue", "default_language": "en", "preset": "004_road_rescue",
-        "staff": [
-            {"telegram_id": STAFF_ID, "name": "Wang", "role": "specialist",
-             "level": "front_desk"},
-            {"telegram_id": QUALITY_ID, "name": "Zhang", "role": "department",
-             "department": "rescue_ops", "level": "front_desk"}],
-        "groups": [{"chat_id": DESK_CHAT, "binding": "desk", "language": "en"},
-                   {"chat_id": QUALITY_CHAT, "binding": "department:rescue_ops",
-                    "language": "en"},
-                   {"chat_id": SUPERVISORS_CHAT, "binding": "supervisors", "language": "en"}],
-    }, "<test>")
+    return preset_organisation("004_road_rescue", [
+        member(STAFF_ID, "Wang", "specialist", "front_desk"),
+        member(QUALITY_ID, "Zhang", "department", "front_desk", "rescue_ops"),
+    ], {DESK_CHAT: "desk", QUALITY_CHAT: "department:rescue_ops",
+        SUPERVISORS_CHAT: "supervisors"})
 
 
 def texts(session: RecordingSession, chat_id: int) -> list[str]:
