@@ -49,6 +49,8 @@ class MajorTrigger(StrEnum):
     WRITTEN_COMPLAINT = "written_complaint"
     GOVERNMENT_TRANSFER = "government_transfer"
     STAFF_ATTITUDE = "staff_attitude"
+    LARGE_LOSS = "large_loss"  # 003 一类D 较大经济损失: the desk judges it
+    CLAIM_LETTER = "claim_letter"  # 003 一类E 附带明确索偿要求的投诉函件
 
 
 class OutsideRoute(StrEnum):

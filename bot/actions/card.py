@@ -10,7 +10,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.findings import RULE_FINDINGS
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
-from bot.views.labels import STAFF_REMEDIES
+from bot.views.labels import STAFF_REMEDIES, TRIGGERS
 from core.domain import (
     Action,
     Actor,
@@ -24,7 +24,7 @@ from core.domain import (
 )
 from core.domain.values import money
 from core.organisation import Organisation
-from core.policy import Deadline
+from core.policy import Deadline, MajorTrigger
 from core.ports import Database
 from core.services import handling
 from core.services.rules import Rules
@@ -118,9 +118,26 @@ async def _ask(db: Database, rules: Rules, case_id: int, actor: Actor, given: Gi
     await handling.ask_customer(db.uow(), rules, case_id, actor, given.text)
 
 
+ANOTHER_REASON = "other"
+
+
+def _major_reasons(case: Case, rules: Rules, organisation: Organisation
+                   ) -> list[tuple[str, str]]:
+    """The policy's own reasons for a major complaint the case does not carry yet — the
+    desk judges what no story cue can (003 一类D 较大经济损失) — and any other reason."""
+    codes = sorted(t.value for t in rules.policy.major.triggers - case.intake.triggers)
+    return [(code, str(TRIGGERS.get(code, code))) for code in codes] + [
+        (ANOTHER_REASON, _("Another reason"))]
+
+
 async def _major(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                  ) -> None:
-    await handling.set_severity(db.uow(), rules, case_id, actor, Severity.MAJOR)
+    code = given.arg or ANOTHER_REASON
+    if code != ANOTHER_REASON and code not in {t.value for t in rules.policy.major.triggers}:
+        raise DomainError("bad_choice")
+    trigger = None if code == ANOTHER_REASON else MajorTrigger(code)
+    await handling.set_severity(db.uow(), rules, case_id, actor, Severity.MAJOR,
+                                trigger=trigger)
 
 
 async def _accept(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
@@ -250,7 +267,9 @@ CARD = Catalogue((
                words=__("Why is this case not for your department? (reply to this "
                         "message)"), perform=_hand_back),
     CaseAction("major", (Action.SET_SEVERITY,), DESK, label=__("🚨 Mark major"),
-               shown=_not_major, perform=_major),
+               shown=_not_major, choice=Choice("major_for", _major_reasons,
+                                               question=__("Why is it major?"))),
+    CaseAction("major_for", (Action.SET_SEVERITY,), DESK, shown=_not_major, perform=_major),
     CaseAction("implemented", (Action.MARK_IMPLEMENTED,), DEPARTMENT,
                label=__("✅ Carried out"), perform=_implemented),
     CaseAction("capa", (Action.ADD_CAPA,), DEPARTMENT, label=__("🔍 Root cause"),

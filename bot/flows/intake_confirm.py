@@ -15,7 +15,6 @@ from bot.input.callbacks import IntakeAction
 from bot.views.dates import when
 from bot.views.render import escape
 from core.domain import Actor, DomainError, Evidence, Intake, Role
-from core.domain.cues import parties_in
 from core.domain.values import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, check_phone, split_contact
 from core.policy import MajorTrigger
 from core.ports import Database
@@ -119,10 +118,9 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
         place=data.get("place"), occurred=data.get("occurred"),
         delivered=data.get("delivered"),
         language=i18n.current_locale,
-        # What the story said about harm and who else is involved, and the numbers it
-        # gave: the policy decides whether that makes it major (issue 19.1).
-        triggers=frozenset(MajorTrigger(trigger) for trigger in data.get("harm", []))
-        | parties_in("\n".join(data.get("story", []))),
+        # What the story said about harm and the numbers it gave (who else is involved
+        # is read at filing): the policy decides whether that makes it major (issue 19.1).
+        triggers=frozenset(MajorTrigger(trigger) for trigger in data.get("harm", [])),
         complainants=min(facts.complainants or 1, 100_000),
         batch_units=facts.units if facts.units and facts.units <= 10_000_000 else None,
         claimed_amount=facts.amount if facts.amount is not None

@@ -28,10 +28,11 @@ from bot.input.media import not_a_command
 from bot.input.menus import for_case
 from bot.input.prompts import PROMPT_KEY, answers_prompt
 from bot.runtime.update_bot import said_now
-from bot.views.labels import REMEDIES
+from bot.views.labels import CHANNELS, REMEDIES
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
 from core.organisation import Organisation
+from core.policy import MajorTrigger
 from core.ports import Database
 from core.services import filing, people, queries
 from core.services.rules import Rules
@@ -43,6 +44,7 @@ class StaffInput(StatesGroup):
     text = State()  # the words a catalogue entry asks for
     amount = State()  # the amount of a solution, before its words
     caller = State()  # a complaint by phone: the caller and what happened
+    channel = State()  # then how it reached us, where the policy weighs that
     demand = State()  # then what the caller wants (a remedy's button)
     demand_text = State()  # "something else": what they want, in words
 
@@ -105,9 +107,14 @@ async def ask_caller(message: Message, state: FSMContext, category: str | None) 
                  "what happened in their words (reply to this message)."), category=category)
 
 
-STAFF_STATES = (StaffInput.amount, StaffInput.text, StaffInput.caller, StaffInput.demand,
-                StaffInput.demand_text)
+STAFF_STATES = (StaffInput.amount, StaffInput.text, StaffInput.caller, StaffInput.channel,
+                StaffInput.demand, StaffInput.demand_text)
 DEMAND = "demand"  # the callback code of a caller's demand (``StaffAction``)
+CHANNEL = "channel"  # ... and of how it reached us
+# The triggers that depend on how a complaint reached us: 003 二类D 书面投诉, 二类E
+# 政府管理部门转来, 一类E 附带明确索偿要求的投诉函件 (``core.domain.weighing``).
+CHANNEL_TRIGGERS = frozenset({MajorTrigger.WRITTEN_COMPLAINT, MajorTrigger.CLAIM_LETTER,
+                              MajorTrigger.GOVERNMENT_TRANSFER})
 
 
 @router.message(StateFilter(*STAFF_STATES), Command("cancel"))
@@ -168,14 +175,41 @@ async def text_typed(message: Message, state: FSMContext, db: Database, rules: R
 
 
 @router.message(StaffInput.caller, not_a_command, answers_prompt())
-async def caller_typed(message: Message, state: FSMContext) -> None:
-    """The caller and their story; then what they want, as the intake asks a customer."""
+async def caller_typed(message: Message, state: FSMContext, rules: Rules) -> None:
+    """The caller and their story; then how it reached us where the policy weighs that, and
+    what they want, as the intake asks a customer."""
     data = await state.get_data()
     text = (message.text or "").strip()
     first, _sep, story = text.partition("\n")
     if split_contact(first) is None or not story.strip():  # ask again, wait again
         await ask_caller(message, state, data.get("category"))
         return
+    await state.update_data(caller=text)
+    if not CHANNEL_TRIGGERS & (rules.policy.major.triggers | rules.policy.serious.triggers):
+        await _ask_demand(message, state)
+        return
+    builder = InlineKeyboardBuilder()
+    for channel, label in CHANNELS.items():
+        builder.button(text=str(label), callback_data=StaffAction(
+            action=CHANNEL, case_id=0, arg=channel.value))
+    builder.adjust(2)
+    await message.reply(_("How did the complaint reach us?"), reply_markup=builder.as_markup())
+    await state.set_state(StaffInput.channel)
+
+
+@router.callback_query(StaffInput.channel, StaffAction.filter(F.action == CHANNEL))
+async def channel_chosen(query: CallbackQuery, callback_data: StaffAction,
+                         state: FSMContext) -> None:
+    message = query.message
+    assert isinstance(message, Message)
+    if callback_data.arg not in {channel.value for channel in CHANNELS}:
+        raise DomainError("bad_choice")
+    await query.answer()
+    await state.update_data(channel=callback_data.arg)
+    await _ask_demand(message, state)
+
+
+async def _ask_demand(message: Message, state: FSMContext) -> None:
     builder = InlineKeyboardBuilder()
     for code, remedy in REMEDIES.items():
         builder.button(text=str(remedy), callback_data=StaffAction(action=DEMAND, case_id=0,
@@ -184,7 +218,6 @@ async def caller_typed(message: Message, state: FSMContext) -> None:
     await message.reply(_("What does the caller want us to do about it?"),
                         reply_markup=builder.as_markup())
     await state.set_state(StaffInput.demand)
-    await state.update_data(caller=text)
 
 
 @router.callback_query(StaffInput.demand, StaffAction.filter(F.action == DEMAND))
@@ -227,6 +260,7 @@ async def _register(message: Message, state: FSMContext, db: Database, rules: Ru
     caller = await people.customer_by_phone(db.uow(), rules, actor, name or "-", phone)
     intake = Intake(description=story.strip(), demand=demand, demand_text=demand_text,
                     category=category if isinstance(category, str) else None,
-                    contact_name=name or None, contact_phone=phone, channel=Channel.PHONE)
+                    contact_name=name or None, contact_phone=phone,
+                    channel=Channel(data.get("channel") or Channel.PHONE.value))
     filed = await filing.file_case(db.uow(), rules, intake, caller, actor)
     await message.reply(_("Registered as case {number}.").format(number=filed.number))

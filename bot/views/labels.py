@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from aiogram.utils.i18n import lazy_gettext as __
 from babel import Locale, UnknownLocaleError
 
+from core.domain.values import Channel
 from core.policy import Category, Policy
 
 CATEGORIES = {
@@ -39,6 +40,15 @@ REMEDIES = {
     "compensation": __("Compensation"),
     "explanation": __("An explanation"),
     "other": __("Something else"),
+}
+
+# How a complaint registered at the desk reached us (``core.domain.Channel``).
+CHANNELS = {
+    Channel.PHONE: __("📞 By phone"),
+    Channel.VISIT: __("🚶 In person"),
+    Channel.LETTER: __("✉️ A letter"),
+    Channel.EMAIL: __("📧 An email"),
+    Channel.GOVERNMENT: __("🏛️ From a government office"),
 }
 
 # What a customer reads about where their case is (plain words, no internal jargon).
@@ -152,6 +162,8 @@ TRIGGERS = {
     "written_complaint": __("a written complaint"),
     "government_transfer": __("passed on by a government office"),
     "staff_attitude": __("staff attitude"),
+    "large_loss": __("a large financial loss"),
+    "claim_letter": __("a letter claiming compensation"),
 }
 
 

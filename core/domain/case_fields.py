@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.domain.case import CaseEvent
+    from core.domain.intake import Intake
     from core.domain.states import Action, CaseState
     from core.domain.values import Actor, Rating, Remedy, Severity
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 class CaseFields:
     if TYPE_CHECKING:
         customer_id: int
+        intake: Intake
         state: CaseState
         department: str | None
         owner_id: int | None

@@ -3,13 +3,14 @@ A part of ``core.domain.case.Case``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from core.domain.case_fields import CaseFields
 from core.domain.errors import DomainError
 from core.domain.states import Action, CaseState
 from core.domain.values import MAX_TEXT, Actor, Role, Severity, check_text
-from core.policy import Policy
+from core.policy import MajorTrigger, Policy
 
 
 class SupervisionSteps(CaseFields):
@@ -34,13 +35,18 @@ class SupervisionSteps(CaseFields):
         self.escalation_level = level
 
     def set_severity(self, actor: Actor, now: datetime, severity: Severity,
-                     reason: str | None = None) -> None:
+                     reason: str | None = None, trigger: MajorTrigger | None = None) -> None:
+        """``trigger``: the policy's reason the person judged it by (003 一类D 较大经济损失
+        is a judgement no story cue makes); it joins the case's triggers."""
         if severity is self.severity:
             raise DomainError("nothing_changed")
         self._move(Action.SET_SEVERITY, actor, now,
                    note=check_text("reason", reason, MAX_TEXT, required=False),
-                   severity=severity.value, previous=self.severity.value)
+                   severity=severity.value, previous=self.severity.value,
+                   trigger=trigger.value if trigger else None)
         self.severity = severity
+        if trigger is not None:
+            self.intake = replace(self.intake, triggers=self.intake.triggers | {trigger})
         self.major_unacknowledged_since = now if severity is Severity.MAJOR else None
 
     def request_extension(self, actor: Actor, now: datetime, reason: str) -> None:

@@ -60,7 +60,12 @@ class Channel(StrEnum):
     EMAIL = "email"
     LETTER = "letter"
     MEDIA = "media"
+    GOVERNMENT = "government"  # passed on by a government office (003 二类E)
     OTHER = "other"
+
+    @property
+    def is_written(self) -> bool:
+        return self in (Channel.LETTER, Channel.EMAIL)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.domain import (
@@ -17,7 +17,10 @@ from core.domain import (
     Severity,
 )
 from core.domain.deadlines import promised_answer, refresh_deadlines
+from core.domain.states import CaseState
+from core.domain.weighing import weighed_triggers
 from core.notices import notices_for
+from core.policy import MajorTrigger
 from core.ports import Conflict, UnitOfWork
 from core.services import validity
 from core.services.major import when_major
@@ -49,6 +52,8 @@ async def file_case(uow: UnitOfWork, rules: Rules, intake: Intake, customer_id: 
             return existing
     async with uow:
         now = rules.now()
+        intake = replace(intake, triggers=intake.triggers | weighed_triggers(
+            intake, handled_before=await _handled_before(uow, rules, intake, customer_id)))
         case = Case.file(intake, customer_id, actor, now, rules.policy)
         case.intake_key = intake_key
         for item in evidence:
@@ -81,6 +86,26 @@ async def file_case(uow: UnitOfWork, rules: Rules, intake: Intake, customer_id: 
             raise RuntimeError("intake key conflict without a case")
         return existing
     return _filed(case, events)
+
+
+# States in which we had given the customer our answer: a new complaint about the same kind
+# of matter after one of these is a second complaint (003 二类C 二次投诉).
+ANSWERED = frozenset({CaseState.AWAITING_CUSTOMER, CaseState.IMPLEMENTING,
+                      CaseState.IMPLEMENTED, CaseState.REVISITING, CaseState.CLOSED_INVALID,
+                      CaseState.CLOSED_SATISFIED, CaseState.CLOSED})
+
+
+async def _handled_before(uow: UnitOfWork, rules: Rules, intake: Intake,
+                          customer_id: int) -> bool:
+    """Whether the customer complained about this kind of matter before and had our
+    answer; looked up only where the policy makes anything of it."""
+    policy = rules.policy
+    if intake.category is None or MajorTrigger.REPEAT_COMPLAINT not in (
+            policy.major.triggers | policy.serious.triggers):
+        return False
+    earlier = await uow.cases.for_customer(customer_id, limit=50)
+    return any(case.intake.category == intake.category and case.state in ANSWERED
+               for case in earlier)
 
 
 def _filed(case: Case, events: tuple[CaseEvent, ...] = ()) -> Filed:

@@ -14,6 +14,7 @@ from core.domain import Action, Actor, Case, CaseEvent, DomainError, Evidence, R
 from core.domain.deadlines import refresh_deadlines
 from core.domain.values import Severity
 from core.notices import notices_for
+from core.policy import MajorTrigger
 from core.ports import UnitOfWork
 from core.services.major import when_major
 from core.services.revisits import follow_up_jobs
@@ -221,9 +222,11 @@ async def acknowledge_major(uow: UnitOfWork, rules: Rules, case_id: int, actor: 
 
 
 async def set_severity(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
-                       severity: Severity, reason: str | None = None) -> Changed:
+                       severity: Severity, reason: str | None = None,
+                       trigger: MajorTrigger | None = None) -> Changed:
     return await _change(uow, rules, case_id, Action.SET_SEVERITY,
-                         lambda case, now: case.set_severity(actor, now, severity, reason))
+                         lambda case, now: case.set_severity(actor, now, severity, reason,
+                                                             trigger))
 
 
 async def ask_customer(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,

@@ -44,6 +44,7 @@ async def test_a_case_marked_major_is_told_until_a_supervisor_takes_it_up(desk: 
     await desk.say(CHEN, "/start")
     await play(desk.state, ANN_FILES)  # an ordinary complaint, Tuesday 10:00
     await desk.press_in(DESK_CHAT, WANG, "🚨 标记为重大投诉")
+    await desk.press_in(DESK_CHAT, WANG, "其他原因")  # none of the policy's own reasons
 
     group = await desk.wait_for(SUPERVISORS_CHAT, starts("🚨 重大投诉"))
     private = await desk.wait_for(CHEN, starts("🚨 重大投诉"))
