@@ -158,6 +158,12 @@ class Policy(_Strict):
     # department's request for more time (002 §7.1 "特殊情况不能超过7个工作日"); None: the
     # policy grants no extensions and the button is not offered.
     extension_to: Duration | None = None
+    # A time the department agrees with the customer replaces the case's answer, solution
+    # and whole-case clocks (004 三.2 "如有投诉人有约定处理时间的,以约定时间为准").
+    agreed_time_prevails: bool = False
+    # The rung that reviews work reported carried out before the case moves on to the
+    # customer's revisit (004 三.6 "经职责部门负责人审核后"); None: whoever did it says so.
+    implementation_review: str | None = None
     # "off" (TOML has no null) for organisations without a daily progress report.
     digest_time: Annotated[str | None, BeforeValidator(
         lambda v: None if isinstance(v, str) and v.strip().lower() == "off" else v
@@ -198,6 +204,9 @@ class Policy(_Strict):
         levels = [level.code for level in self.escalation]
         if not levels or len(set(levels)) != len(levels):
             raise ValueError("escalation: needs at least one level, each code once")
+        if self.implementation_review is not None and self.implementation_review not in levels:
+            raise ValueError(f"implementation_review: no rung {self.implementation_review!r} "
+                             "on the escalation chain")
         return self
 
     # Lookups the domain uses; kept here so rules live beside their data.

@@ -83,6 +83,12 @@ def describe(policy: Policy) -> list[str]:
         "every_solution_approved: " + (
             "every plan goes to the rung above its proposer" if policy.every_solution_approved
             else "only plans beyond the proposer's limits need approval"),
+        "agreed_time_prevails: " + (
+            "a time agreed with the customer replaces the case's deadlines"
+            if policy.agreed_time_prevails else "the policy's deadlines hold"),
+        "implementation_review: " + (
+            f"work reported carried out waits for a {policy.implementation_review} or above"
+            if policy.implementation_review else "whoever carried it out says so"),
         "extension_to: " + (f"a supervisor may extend a case to {policy.extension_to} "
                             f"({policy.extension_to.in_words()}) after filing"
                             if policy.extension_to else "no extensions"),

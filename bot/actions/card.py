@@ -10,6 +10,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.findings import RULE_FINDINGS
 from bot.actions.model import Audience, CaseAction, Catalogue, Choice, Given
+from bot.actions.time_steps import TIME_STEPS
 from bot.views.labels import STAFF_REMEDIES, TRIGGERS
 from core.domain import (
     Action,
@@ -24,7 +25,7 @@ from core.domain import (
 )
 from core.domain.values import money
 from core.organisation import Organisation
-from core.policy import Deadline, MajorTrigger
+from core.policy import MajorTrigger
 from core.ports import Database
 from core.services import handling
 from core.services.rules import Rules
@@ -156,25 +157,6 @@ async def _propose(db: Database, rules: Rules, case_id: int, actor: Actor, given
     await handling.propose_solution(db.uow(), rules, case_id, actor, remedy)
 
 
-def _reports_progress(case: Case, rules: Rules) -> bool:
-    return Deadline.PROGRESS in rules.policy.sla
-
-
-async def _progress(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
-                    ) -> None:
-    await handling.report_progress(db.uow(), rules, case_id, actor, given.text)
-
-
-def _may_ask_time(case: Case, rules: Rules) -> bool:
-    return (rules.policy.extension_to is not None and case.extension_request is None
-            and case.extended_until is None)
-
-
-async def _more_time(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
-                     ) -> None:
-    await handling.request_extension(db.uow(), rules, case_id, actor, given.text)
-
-
 async def _hand_back(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                      ) -> None:
     await handling.hand_back(db.uow(), rules, case_id, actor, given.text)
@@ -254,15 +236,7 @@ CARD = Catalogue((
                label=__("❓ Ask the customer"), shown=_taken,
                words=__("What would you like to ask the customer? (reply to this message)"),
                perform=_ask),
-    CaseAction("progress", (Action.REPORT_PROGRESS,), DEPARTMENT,
-               label=__("📝 Report progress"), shown=_reports_progress,
-               words=__("How far have you got? Your words go on this card and the desk's "
-                        "(reply to this message)."), perform=_progress),
-    CaseAction("more_time", (Action.REQUEST_EXTENSION,), DEPARTMENT,
-               label=__("⏳ Ask for more time"), shown=_may_ask_time,
-               words=__("Why do you need more time? The supervisors decide; the customer is "
-                        "told the new date if they agree (reply to this message)."),
-               perform=_more_time),
+    *TIME_STEPS,
     CaseAction("hand_back", (Action.HAND_BACK,), DEPARTMENT, label=__("↩️ Not ours"),
                words=__("Why is this case not for your department? (reply to this "
                         "message)"), perform=_hand_back),

@@ -63,6 +63,8 @@ EVENTS = {
     "grant_extension": __("granted more time"),
     "refuse_extension": __("refused more time"),
     "report_progress": __("reported progress"),
+    "agree_time": __("agreed a time with the customer"),
+    "report_carried_out": __("reported it carried out, for review"),
     "cosign": __("signed the approval; a second signature is needed"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.

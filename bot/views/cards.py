@@ -107,6 +107,12 @@ def card_text(case: Case, rules: Rules, locale: str, names: dict[int, str], now:
     if case.extension_request:
         lines.append(_("⏳ More time asked for: {reason}").format(
             reason=escape(shorten(case.extension_request, 300))))
+    if case.agreed_until is not None:
+        lines.append(_("🤝 Agreed with the customer: settled by {date}").format(
+            date=when(case.agreed_until, rules.calendar.tz, locale)))
+    if case.done_reported_by is not None:
+        lines.append(_("✅ Reported carried out; waiting for the department head's review "
+                       "(✅ again to confirm)."))
     if case.pending_question:
         lines.append(_("Waiting for the customer's answer to: {question}").format(
             question=escape(shorten(case.pending_question, 200))))

@@ -258,4 +258,5 @@ CUSTOMER_EVENTS = {
     "customer_object": __("You disagreed with the finding"),
     "confirm_finding": __("Checked again: the finding stands"),
     "grant_extension": __("More time was needed; you were told the new date"),
+    "agree_time": __("A time was agreed with you"),
 }

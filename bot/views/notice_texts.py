@@ -126,6 +126,10 @@ def promise_slipped(notice: PromiseSlipped, policy: Policy) -> Rendered:
 def deadline_extended(notice: DeadlineExtended, policy: Policy) -> Rendered:
     until = when(datetime.fromisoformat(notice.until), ZoneInfo(policy.calendar.timezone),
                  get_i18n().current_locale)
+    if notice.agreed:
+        return "\n".join([_head(notice), _(
+            "As agreed with you, we will have your complaint settled by <b>{date}</b>."
+        ).format(date=until)]), None
     return "\n".join([_head(notice), _(
         "We need a little more time to settle your complaint properly, and we are sorry for "
         "the wait. We will answer you by <b>{date}</b> at the latest.").format(date=until)]), None

@@ -44,6 +44,11 @@ ERRORS = {
     "already_extended": __("More time has already been asked for on this case."),
     "no_extension_pending": __("Nobody is waiting for more time on this case."),
     "no_extensions": __("The organisation's rules give no extra time."),
+    "bad_moment": __("I could not read a moment ahead in that. Write it like \"tomorrow "
+                     "15:00\" or \"8 Dec 15:00\", and press the button again."),
+    "time_in_past": __("That moment has passed already."),
+    "already_reported": __("It is already reported carried out; the department head "
+                           "confirms it."),
     "too_much_evidence": __("This case already has as many files as it can hold."),
     "already_taken": __("{owner} has already taken this case."),
     "not_an_admin": __("Only an administrator of the complaint desk can do that."),

@@ -106,6 +106,8 @@ class CaseRow(Base):
     extension_request: Mapped[str | None] = mapped_column(Text)
     extended_until: Mapped[datetime | None]
     first_approver_id: Mapped[int | None]
+    agreed_until: Mapped[datetime | None]
+    done_reported_by: Mapped[int | None]
     due_first_response: Mapped[datetime | None]
     due_handover: Mapped[datetime | None]
     due_department_solution: Mapped[datetime | None]

@@ -35,7 +35,7 @@ from core.policy import Deadline, Policy
 INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVERITY,
                               Action.ESCALATE, Action.DE_ESCALATE, Action.ACKNOWLEDGE_MAJOR,
                               Action.REQUEST_EXTENSION, Action.REFUSE_EXTENSION,
-                              Action.REPORT_PROGRESS})
+                              Action.REPORT_PROGRESS, Action.REPORT_CARRIED_OUT})
 
 
 def _is_staff(actor: Actor) -> bool:
@@ -87,6 +87,8 @@ class Case(ClosingSteps, SupervisionSteps):
     extension_request: str | None = None  # the department's reason, awaiting a supervisor
     extended_until: datetime | None = None  # the deadline an approved extension set
     first_approver_id: int | None = None  # who signed first, where an approval needs two
+    agreed_until: datetime | None = None  # the time agreed with the customer (004 三.2)
+    done_reported_by: int | None = None  # reported carried out, awaiting review (004 三.6)
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -148,7 +150,10 @@ class Case(ClosingSteps, SupervisionSteps):
         if actor.role is Role.DEPARTMENT:
             if self.department is None or actor.department != self.department:
                 raise DomainError("not_your_department", department=self.department)
-            owner_only = {Action.PROPOSE, Action.MARK_IMPLEMENTED, Action.REQUEST_EXTENSION}
+            owner_only = {Action.PROPOSE, Action.REQUEST_EXTENSION, Action.AGREE_TIME,
+                          Action.REPORT_CARRIED_OUT}
+            if self.done_reported_by is None:  # else it awaits the department head's review
+                owner_only.add(Action.MARK_IMPLEMENTED)
             if self.state is CaseState.ACCEPTED:
                 owner_only.add(Action.HAND_BACK)
             if action in owner_only and actor.person_id != self.owner_id:
@@ -297,8 +302,9 @@ class Case(ClosingSteps, SupervisionSteps):
     # -- steps 5–7 ----------------------------------------------------------------------
     def mark_implemented(self, actor: Actor, now: datetime, note: str | None = None) -> None:
         note = check_text("note", note, MAX_TEXT, required=False)
-        self._move(Action.MARK_IMPLEMENTED, actor, now, note=note)
-        self.revisits_done = 0
+        self._move(Action.MARK_IMPLEMENTED, actor, now, note=note,
+                   reviewed=self.done_reported_by is not None)
+        self.revisits_done, self.done_reported_by = 0, None
 
     # -- anytime ------------------------------------------------------------------------
     def ask_customer(self, actor: Actor, now: datetime, question: str) -> None:

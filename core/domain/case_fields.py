@@ -37,6 +37,8 @@ class CaseFields:
         extension_request: str | None
         extended_until: datetime | None
         first_approver_id: int | None
+        agreed_until: datetime | None
+        done_reported_by: int | None
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,

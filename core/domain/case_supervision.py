@@ -72,6 +72,21 @@ class SupervisionSteps(CaseFields):
         self._move(Action.REPORT_PROGRESS, actor, now,
                    note=check_text("progress", words, MAX_TEXT), department=self.department)
 
+    def agree_time(self, actor: Actor, now: datetime, until: datetime) -> None:
+        """A time agreed with the customer replaces the case's own deadlines (004 三.2)."""
+        if until <= now:
+            raise DomainError("time_in_past")
+        self._move(Action.AGREE_TIME, actor, now, until=until.isoformat(),
+                   department=self.department)
+        self.agreed_until = until
+
+    def report_carried_out(self, actor: Actor, now: datetime) -> None:
+        """Done, says the department; its head reviews it before it counts (004 三.6)."""
+        if self.done_reported_by is not None:
+            raise DomainError("already_reported")
+        self._move(Action.REPORT_CARRIED_OUT, actor, now, department=self.department)
+        self.done_reported_by = actor.person_id
+
     def acknowledge_major(self, actor: Actor, now: datetime) -> None:
         """A supervisor answers the major-case alert: the ``alert_within`` clock stops."""
         if self.severity is not Severity.MAJOR:

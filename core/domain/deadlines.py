@@ -70,6 +70,8 @@ def refresh_deadlines(case: Case, action: Action, policy: Policy, calendar: Busi
             case.deadlines[clock] = duration.after(calendar, now)
         if clock in EXTENDED and clock in case.deadlines and case.extended_until is not None:
             case.deadlines[clock] = max(case.deadlines[clock], case.extended_until)
+        if clock in EXTENDED and clock in case.deadlines and case.agreed_until is not None:
+            case.deadlines[clock] = case.agreed_until  # 004 三.2 "以约定时间为准"
 
 
 def next_due(case: Case) -> datetime | None:

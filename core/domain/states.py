@@ -68,6 +68,8 @@ class Action(StrEnum):
     CONFIRM_FINDING = "confirm_finding"  # the desk looked again: the finding stands
     ACKNOWLEDGE_MAJOR = "acknowledge_major"  # a supervisor has taken up a major case's alert
     REQUEST_EXTENSION = "request_extension"  # the department asks for more time, with a reason
+    AGREE_TIME = "agree_time"  # the department agreed a time with the customer (004 三.2)
+    REPORT_CARRIED_OUT = "report_carried_out"  # done, for the department head to review
     GRANT_EXTENSION = "grant_extension"  # a supervisor grants it: the clocks move
     REFUSE_EXTENSION = "refuse_extension"  # a supervisor refuses it, with a reason
     REPORT_PROGRESS = "report_progress"  # the department says how far it has got
@@ -128,6 +130,8 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.ACKNOWLEDGE_MAJOR: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REQUEST_EXTENSION: ({S.ACCEPTED}, STAY, {Role.DEPARTMENT}),
     Action.REPORT_PROGRESS: ({S.ACCEPTED, S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
+    Action.AGREE_TIME: ({S.ACCEPTED, S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
+    Action.REPORT_CARRIED_OUT: ({S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
     Action.GRANT_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REFUSE_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
 }

@@ -118,3 +118,4 @@ class DeadlineExtended(CustomerNotice):
 
     kind = "deadline_extended"
     until: str  # ISO instant, in UTC
+    agreed: bool = False  # the time the customer agreed with the department (004 三.2)

@@ -140,8 +140,9 @@ def _for_customer(case: Case, event: CaseEvent) -> Notice | None:
             amount=str(remedy.amount) if remedy and remedy.amount is not None else "",
             currency=(remedy.currency or "") if remedy else "",
             text=remedy.text if remedy else "", department=case.department or "")
-    if action is Action.GRANT_EXTENSION:
-        return DeadlineExtended(**to, until=str(event.data.get("until") or ""))
+    if action in (Action.GRANT_EXTENSION, Action.AGREE_TIME):
+        return DeadlineExtended(**to, until=str(event.data.get("until") or ""),
+                                agreed=action is Action.AGREE_TIME)
     if action is Action.ASK_CUSTOMER:
         return Question(**to, question=event.note or "")
     if action is Action.START_REVISIT:

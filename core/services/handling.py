@@ -127,8 +127,23 @@ async def customer_rejects(uow: UnitOfWork, rules: Rules, case_id: int, actor: A
 
 async def mark_implemented(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                            note: str | None = None) -> Changed:
+    """Where the policy has the work reviewed (004 三.6), a report from below the reviewing
+    rung waits for it; the reviewer's own "carried out" moves the case on."""
+    policy = rules.policy
+    review = policy.implementation_review
+    if review is not None and policy.level_index(actor.level) < policy.level_index(review):
+        return await _change(uow, rules, case_id, Action.REPORT_CARRIED_OUT,
+                             lambda case, now: case.report_carried_out(actor, now))
     return await _change(uow, rules, case_id, Action.MARK_IMPLEMENTED,
                          lambda case, now: case.mark_implemented(actor, now, note))
+
+
+async def agree_time(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                     until: datetime) -> Changed:
+    if not rules.policy.agreed_time_prevails:
+        raise DomainError("bad_choice")
+    return await _change(uow, rules, case_id, Action.AGREE_TIME,
+                         lambda case, now: case.agree_time(actor, now, until))
 
 
 async def start_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor

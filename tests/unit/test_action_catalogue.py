@@ -50,6 +50,7 @@ def make_rules() -> Rules:
     # 001's validity rules, so the desk's one-tap findings have cases to show on.
     policy = make_policy(validity={"window_days": 30, "evidence_required": True,
                                    "evidence_late_days": 30}, extension_to="7d",
+                         agreed_time_prevails=True,
                          sla={"first_response": "4h", "handover": "1d",
                               "department_solution": "3d", "customer_answer": "5d",
                               "revisit": "5d", "whole_case": "7d", "progress": "24ch"})
