@@ -226,7 +226,7 @@ def test_food_claim_over_2000_yuan_is_major_and_2000_is_not():
 @pytest.mark.parametrize(
     "facts",
     [
-        {"batch_units": 100},  # §6.4.6 批量质量事故
+        {"batch_units": 101},  # §6.4.6 批量质量事故 "100件以上": more than 100
         {"complainants": 5},  # §6.4.5 群体性投诉
         {"triggers": frozenset({MajorTrigger.CONSUMER_ASSOCIATION})},  # §6.4.7
         {"triggers": frozenset({MajorTrigger.MEDIA})},
@@ -244,7 +244,10 @@ def test_food_batch_group_and_outside_bodies_make_a_complaint_major(facts):
 
 def test_food_small_batch_from_one_customer_is_not_major():
     policy = load_preset("002_food")
-    assert severity(policy, batch_units=99, complainants=4) is Severity.MINOR
+    # "以上" without "含" is "more than" in 002 (§8 marks inclusive bounds with 含).
+    assert severity(policy, batch_units=100, complainants=4) is Severity.MINOR
+    assert severity(policy, claimed_amount=Decimal(2000)) is Severity.MINOR
+    assert severity(policy, claimed_amount=Decimal("2000.01")) is Severity.MAJOR
     assert policy.category("batch_quality").department == "factory_service"
 
 
