@@ -61,6 +61,14 @@ class Desk:
                                             env=self.environment(**extra), stdout=log,
                                             stderr=subprocess.STDOUT)
 
+    async def start_organisation(self, organisation_toml: str) -> None:
+        """The bot on an organisation file of a test's own (a preset's people and groups),
+        started and polling."""
+        organisation = self.tmp_path / "organisation.toml"
+        organisation.write_text(organisation_toml, encoding="utf-8")
+        self.start_bot(CONFIG_FILE=str(organisation))
+        await self.wait_until_started()
+
     async def wait_until_started(self) -> None:
         """Start-up ends with deleteWebhook; long polling follows at once."""
         loop = asyncio.get_running_loop()

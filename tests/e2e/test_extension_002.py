@@ -9,6 +9,7 @@ import re
 
 from sandbox.script import play
 from tests.e2e.conftest import Desk
+from tests.e2e.test_customer_intake import step
 from tests.e2e.test_staff_cards import DESK_CHAT, QUALITY_CHAT, SUPERVISORS_CHAT, is_card
 
 ANN, WANG, ZHANG, CHEN = 1003, 201, 301, 401
@@ -50,15 +51,8 @@ binding = "supervisors"
 """
 
 
-def step(user: str, **action: object) -> dict[str, object]:
-    return {"user": user, **action}
-
-
 async def test_more_time_is_asked_granted_and_told_to_the_customer(desk: Desk) -> None:
-    organisation = desk.tmp_path / "spicy_foods.toml"
-    organisation.write_text(ORGANISATION, encoding="utf-8")
-    desk.start_bot(CONFIG_FILE=str(organisation))
-    await desk.wait_until_started()
+    await desk.start_organisation(ORGANISATION)
     await play(desk.state, [
         step("ann", say="The chilli oil tastes burnt and bitter."),
         step("ann", press="✅ That's everything"),
