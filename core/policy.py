@@ -51,6 +51,7 @@ class MajorTrigger(StrEnum):
     STAFF_ATTITUDE = "staff_attitude"
     LARGE_LOSS = "large_loss"  # 003 一类D 较大经济损失: the desk judges it
     CLAIM_LETTER = "claim_letter"  # 003 一类E 附带明确索偿要求的投诉函件
+    OVERDUE_UNSOLVED = "overdue_unsolved"  # 002 §6.4.5 超过规定期限仍未形成最终解决方案
 
 
 class OutsideRoute(StrEnum):

@@ -164,6 +164,7 @@ TRIGGERS = {
     "staff_attitude": __("staff attitude"),
     "large_loss": __("a large financial loss"),
     "claim_letter": __("a letter claiming compensation"),
+    "overdue_unsolved": __("past its deadline without a solution"),
 }
 
 

@@ -28,13 +28,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core import alerts
-from core.domain import Action, Actor
+from core.domain import Action, Actor, Severity
 from core.domain.deadlines import refresh_deadlines
+from core.domain.weighing import overdue_unsolved
 from core.notices import notices_for
 from core.organisation import Organisation
-from core.policy import Deadline
+from core.policy import Deadline, MajorTrigger
 from core.ports import Database
 from core.services import staff
+from core.services.major import when_major
 from core.services.revisits import awaiting_survey_answer, follow_up_jobs
 from core.services.rules import Rules
 
@@ -124,6 +126,9 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         if breaches:
             escalated = case.escalate(Actor.system(), now, policy,
                                       alerts.escalation_reason(breaches))
+            if overdue_unsolved(case, policy, (a.clock for a in breaches)):
+                case.set_severity(Actor.system(), now, Severity.MAJOR,
+                                  trigger=MajorTrigger.OVERDUE_UNSOLVED)
         events = tuple(case.events)
         if events:
             refresh_deadlines(case, Action.ESCALATE, policy, calendar, now)
@@ -141,7 +146,9 @@ async def _attend(db: Database, rules: Rules, case_id: int, now: datetime, until
         outgoing = alerts.notices(case, due_now, policy, now, tz=calendar.tz,
                                   escalated=escalated, calendar=calendar, staff=people)
         if events:  # as handling._change does: anchored on the change's newest audit row
-            await uow.outbox.add(notices_for(case, events), now, uow.cases.last_event_id)
+            major = await when_major(uow.jobs, case, events, rules, now)
+            await uow.outbox.add(notices_for(case, events) + major, now,
+                                 uow.cases.last_event_id)
         # A warning alone writes no audit row, so the alerts are anchored on the case's
         # version instead, which every sweep transaction bumps (deadline_alerts changes).
         # Deadline alert kinds are never anchored on an audit row, so the two never meet.
