@@ -7,27 +7,24 @@ documents, voice, video, albums — until they press "That's everything".
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.delivery.reminders import IntakeReminder, touched
 from bot.flows import follow_up
-from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, answered, ask, done_keyboard, remembered
-from bot.input.callbacks import IntakeAction
+from bot.flows.intake_answers import local_now
+from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, ask, done_keyboard, remembered
 from bot.input.media import evidence_of, not_a_command
 from bot.runtime.update_work import UpdateWork
-from bot.views.render import escape
 from core.domain import Actor, when_said
 from core.domain.harm import harm_in
-from core.domain.values import MAX_DESCRIPTION, MAX_SHORT, MAX_TEXT
+from core.domain.values import MAX_DESCRIPTION
 from core.ports import Database
 from core.services.people import Person
 from core.services.rules import Rules
@@ -129,7 +126,7 @@ async def story_told(message: Message, state: FSMContext, rules: Rules) -> None:
     await message.answer(_("Thank you, I have it all. A few short questions now."),
                          reply_markup=ReplyKeyboardRemove())
     # The day the story names is offered for one tap, not asked afresh (issue 16.5).
-    told = when_said.in_story("\n".join(data.get("story", [])), _local_now(rules))
+    told = when_said.in_story("\n".join(data.get("story", [])), local_now(rules))
     await state.update_data(told_when=list(told) if told else None)
     await ask(message, state, rules.policy)
 
@@ -175,127 +172,3 @@ async def listen(message: Message, state: FSMContext, rules: Rules) -> None:
     elif item is not None and album not in albums:
         # An album arrives as one message per item: acknowledge it once, without a count.
         await message.answer(_("Got your files, I have kept them."))
-
-
-@router.callback_query(IntakeForm.category, IntakeAction.filter(F.action == "cat"))
-async def category_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
-                          rules: Rules) -> None:
-    if rules.policy.category(callback_data.value) is None:
-        await query.answer(_("This button is no longer valid."))
-        return
-    await answered(await _closed(query), state, rules, category=callback_data.value)
-
-
-@router.callback_query(IntakeForm.occurred, IntakeAction.filter(F.action == "when"))
-async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
-                      rules: Rules) -> None:
-    told = (await state.get_data()).get("told_when")
-    day = told[1] if callback_data.value == "told" and told else \
-        when_said.from_choice(callback_data.value, _local_now(rules))
-    await answered(await _closed(query), state, rules, occurred=day)
-
-
-@router.callback_query(IntakeForm.demand, IntakeAction.filter(F.action == "demand"))
-async def demand_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
-                        rules: Rules) -> None:
-    message = await _closed(query)
-    if callback_data.value == "other":
-        await state.set_state(IntakeForm.demand_other)
-        await message.answer(_("Please tell me in a few words what you would like."))
-        return
-    if callback_data.value not in ("return", "exchange", "repair", "discount",
-                                   "compensation", "explanation"):
-        return
-    await answered(message, state, rules, demand=callback_data.value, demand_text=None)
-
-
-@router.callback_query(IntakeAction.filter(F.action == "skip"),
-                       StateFilter(IntakeForm.product, IntakeForm.place, IntakeForm.occurred,
-                                   IntakeForm.demand))
-async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
-                  rules: Rules) -> None:
-    if callback_data.value not in ("product", "place", "occurred", "demand"):
-        return
-    if callback_data.value == "demand" and rules.policy.validity.demand_required:
-        return  # a forged press: the policy asks for a concrete demand
-    fields = {"demand": None, "demand_text": None} if callback_data.value == "demand" \
-        else {callback_data.value: None}
-    await answered(await _closed(query), state, rules, **fields)
-
-
-async def _closed(query: CallbackQuery) -> Message:
-    """Answer the press; the question keeps the chosen answer and loses its buttons."""
-    await query.answer()
-    message = query.message
-    assert isinstance(message, Message)
-    rows = message.reply_markup.inline_keyboard if message.reply_markup else []
-    chosen = next((b.text for row in rows for b in row if b.callback_data == query.data), None)
-    if chosen and message.text:
-        await message.edit_text(f"{escape(message.text)}\n✔️ {escape(chosen)}", reply_markup=None)
-    else:
-        await message.edit_reply_markup(reply_markup=None)
-    return message
-
-
-async def _typed(message: Message, state: FSMContext, rules: Rules, field: str,
-                 limit: int, read: Callable[[str], str | None] | None = None) -> None:
-    """A typed answer; ``read`` turns it into what is stored (None: the words as they are)."""
-    text = (message.text or "").strip()
-    if not text or text.startswith("/"):
-        await ask_again(message, state, rules)
-        return
-    if len(text) > limit:
-        await message.answer(_("Please keep it under {limit} characters.").format(limit=limit))
-        return
-    await answered(message, state, rules, **{field: (read and read(text)) or text},
-                   **remembered(await state.get_data(), message.message_id, field))
-
-
-@router.message(IntakeForm.product)
-async def product_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    await _typed(message, state, rules, "product", MAX_SHORT)
-
-
-@router.message(IntakeForm.place)
-async def place_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    if message.location is not None:
-        location = message.location
-        await answered(message, state, rules,
-                       place=f"{location.latitude:.5f}, {location.longitude:.5f}")
-        return
-    await _typed(message, state, rules, "place", MAX_SHORT)
-
-
-@router.message(IntakeForm.occurred)
-async def time_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    # "昨天", "last Friday", "11月18日": stored as the day it was, read in our time zone.
-    await _typed(message, state, rules, "occurred", MAX_SHORT,
-                 lambda words: when_said.from_words(words, _local_now(rules)))
-
-
-def _local_now(rules: Rules) -> datetime:
-    return rules.now().astimezone(rules.calendar.tz)
-
-
-@router.message(IntakeForm.demand_other)
-async def demand_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    text = (message.text or "").strip()
-    if text and not text.startswith("/") and len(text) <= MAX_TEXT:
-        await answered(message, state, rules, demand="other", demand_text=text)
-    else:
-        await message.answer(_("Please tell me in a few words what you would like."))
-
-
-@router.message(StateFilter(IntakeForm.category, IntakeForm.demand, IntakeForm.confirming),
-                not_a_command)
-async def not_an_answer(message: Message, state: FSMContext, rules: Rules) -> None:
-    """Words, a sticker or a GIF where the question wants a button."""
-    await ask_again(message, state, rules)
-
-
-async def ask_again(message: Message, state: FSMContext, rules: Rules) -> None:
-    """What a step cannot take gets one friendly line and the question again, so the way
-    on is on screen, not somewhere above."""
-    await message.answer(_("I can't take that as an answer here, so here is the question "
-                           "again."))
-    await ask(message, state, rules.policy)

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.delivery.reminders import touched
-from bot.flows.intake import _closed, _local_now, _typed, ask_again
+from bot.flows.intake_answers import ask_again, closed, local_now, typed
 from bot.flows.intake_steps import IntakeForm, answered, ask
 from bot.input.callbacks import IntakeAction
 from bot.input.media import evidence_of
@@ -32,14 +32,14 @@ MAX_FILES = 20  # what one intake keeps; the case takes more later through its c
 @router.callback_query(IntakeForm.delivered, IntakeAction.filter(F.action == "delivered"))
 async def delivery_chosen(query: CallbackQuery, callback_data: IntakeAction,
                           state: FSMContext, rules: Rules) -> None:
-    await answered(await _closed(query), state, rules,
-                   delivered=when_said.from_choice(callback_data.value, _local_now(rules)))
+    await answered(await closed(query), state, rules,
+                   delivered=when_said.from_choice(callback_data.value, local_now(rules)))
 
 
 @router.message(IntakeForm.delivered)
 async def delivery_typed(message: Message, state: FSMContext, rules: Rules) -> None:
-    await _typed(message, state, rules, "delivered", MAX_SHORT,
-                 lambda words: when_said.from_words(words, _local_now(rules)))
+    await typed(message, state, rules, "delivered", MAX_SHORT,
+                 lambda words: when_said.from_words(words, local_now(rules)))
 
 
 @router.message(IntakeForm.amount)
@@ -56,11 +56,11 @@ async def amount_typed(message: Message, state: FSMContext, rules: Rules) -> Non
 async def skipped(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                   rules: Rules) -> None:
     if callback_data.value == "delivered":
-        await answered(await _closed(query), state, rules, delivered=None)
+        await answered(await closed(query), state, rules, delivered=None)
     elif callback_data.value == "amount":
-        await answered(await _closed(query), state, rules, amount=None)
+        await answered(await closed(query), state, rules, amount=None)
     elif callback_data.value == "evidence":
-        await answered(await _closed(query), state, rules, evidence_later=True)
+        await answered(await closed(query), state, rules, evidence_later=True)
     else:
         await query.answer(_("This button is no longer valid."))
 
@@ -94,4 +94,4 @@ async def evidence_sent(message: Message, state: FSMContext, rules: Rules) -> No
 
 @router.callback_query(IntakeForm.evidence, IntakeAction.filter(F.action == "files_done"))
 async def evidence_done(query: CallbackQuery, state: FSMContext, rules: Rules) -> None:
-    await ask(await _closed(query), state, rules.policy)
+    await ask(await closed(query), state, rules.policy)

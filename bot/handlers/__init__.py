@@ -28,6 +28,7 @@ from bot.flows import (
     decisions,
     follow_up,
     intake,
+    intake_answers,
     intake_confirm,
     intake_edits,
     intake_validity,
@@ -78,6 +79,6 @@ def build_routers() -> list[Router]:
         refusals.router,
         _branch("customer", InPrivate(), common.router, customer.router, decisions.router,
                 follow_up.router, intake_confirm.router, intake_validity.router,
-                intake_edits.router, intake.router),
+                intake_edits.router, intake_answers.router, intake.router),
         fallback.router,
     ]
