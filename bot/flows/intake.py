@@ -22,7 +22,7 @@ from bot.flows.intake_answers import local_now
 from bot.flows.intake_steps import DONE_BUTTON, IntakeForm, ask, done_keyboard, remembered
 from bot.input.media import evidence_of, not_a_command
 from bot.runtime.update_work import UpdateWork
-from core.domain import Actor, when_said
+from core.domain import Actor, place_said, when_said
 from core.domain.harm import harm_in
 from core.domain.values import MAX_DESCRIPTION
 from core.ports import Database
@@ -125,9 +125,12 @@ async def story_told(message: Message, state: FSMContext, rules: Rules) -> None:
         return
     await message.answer(_("Thank you, I have it all. A few short questions now."),
                          reply_markup=ReplyKeyboardRemove())
-    # The day the story names is offered for one tap, not asked afresh (issue 16.5).
-    told = when_said.in_story("\n".join(data.get("story", [])), local_now(rules))
-    await state.update_data(told_when=list(told) if told else None)
+    # The day and the place the story names are offered for one tap, not asked afresh
+    # (issue 16.5).
+    story = "\n".join(data.get("story", []))
+    told = when_said.in_story(story, local_now(rules))
+    await state.update_data(told_when=list(told) if told else None,
+                            told_where=place_said.in_story(story))
     await ask(message, state, rules.policy)
 
 

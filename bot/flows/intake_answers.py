@@ -42,6 +42,13 @@ async def time_chosen(query: CallbackQuery, callback_data: IntakeAction, state: 
     await answered(await closed(query), state, rules, occurred=day)
 
 
+@router.callback_query(IntakeForm.place, IntakeAction.filter(F.action == "where"))
+async def place_chosen(query: CallbackQuery, state: FSMContext, rules: Rules) -> None:
+    """The place the story named, confirmed with one tap."""
+    told = (await state.get_data()).get("told_where")
+    await answered(await closed(query), state, rules, place=told or None)
+
+
 @router.callback_query(IntakeForm.demand, IntakeAction.filter(F.action == "demand"))
 async def demand_chosen(query: CallbackQuery, callback_data: IntakeAction, state: FSMContext,
                         rules: Rules) -> None:

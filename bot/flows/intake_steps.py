@@ -140,9 +140,16 @@ async def ask(message: Message, state: FSMContext, policy: Policy) -> None:
             _("Which product or order is it? The name, model, order number, or the code "
               "printed on the package all help."), reply_markup=builder.as_markup())
     elif step == IntakeForm.place:
+        told_where = data.get("told_where")
+        question = _("Where did it happen? A shop, an address or a city is enough.")
+        if told_where:
+            builder.button(text="✅ " + shorten(told_where, 40),
+                           callback_data=IntakeAction(action="where", value="told"))
+            question = _("Where did it happen? You wrote “{words}”: tap to confirm it, or "
+                         "write another place.").format(words=escape(told_where))
         _skip(builder, "place")
-        await message.answer(_("Where did it happen? A shop, an address or a city is enough."),
-                             reply_markup=builder.as_markup())
+        builder.adjust(1)
+        await message.answer(question, reply_markup=builder.as_markup())
     elif step == IntakeForm.occurred:
         told = data.get("told_when")  # [the story's words, the ISO day]
         question = _("When did it happen? Tap one, or write the date and time.")

@@ -32,8 +32,8 @@ class LanguageChoice(CallbackData, prefix="lang"):
 class IntakeAction(CallbackData, prefix="in"):
     """A button in the intake conversation; ``value`` is a code, never free text."""
 
-    action: Literal["cat", "when", "demand", "skip", "ok", "edit", "cancel", "discard", "keep",
-                    "delivered", "files_done"]
+    action: Literal["cat", "when", "where", "demand", "skip", "ok", "edit", "cancel",
+                    "discard", "keep", "delivered", "files_done"]
     value: str = ""
 
 

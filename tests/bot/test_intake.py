@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from aiogram import Bot
 from aiogram.types import Contact, PhotoSize, Sticker
 
@@ -351,6 +352,34 @@ async def test_an_english_story_offers_its_day_too(chat: Chatter, session: Recor
     await chat.press_button(ann, session, "Skip")
     assert session.sent_texts()[-1].startswith("When did it happen? You wrote “on Saturday”")
     await chat.press_button(ann, session, "✅ Oct 31, 2026")
+
+
+@pytest.mark.parametrize(("language", "story", "done", "category", "place", "confirm"), [
+    ("zh-hans", "上周六在南京路门店买的鲜牛奶，打开就是酸的。", "✅ 说完了", "产品质量",
+     "南京路门店", "您提到“南京路门店”：点按确认"),
+    ("zh-hant", "上週六在彌敦道分店買的牛奶是酸的。", "✅ 說完了", "產品品質", "彌敦道分店",
+     "您提到「彌敦道分店」"),
+    ("en", "I bought sour milk at the Nanjing Road store.", "✅ That's everything",
+     "Product quality", "Nanjing Road store", "You wrote “Nanjing Road store”: tap to confirm"),
+])
+async def test_the_place_the_story_names_is_offered_for_one_tap(
+    chat: Chatter, session: RecordingSession, language: str, story: str, done: str,
+    category: str, place: str, confirm: str
+) -> None:
+    """Issue 16.5: where it happened is read out of the story, like the day."""
+    customer = person(19, language, "Li")
+    await chat.say(customer, story)
+    await chat.say(customer, done)
+    await chat.press_button(customer, session, category)
+    await chat.say(customer, "Milk 1L")
+    assert confirm in session.sent_texts()[-1]
+    await chat.press_button(customer, session, "✅ " + place)
+    await chat.press_button(customer, session, "Yesterday" if language == "en" else "昨天")
+    await chat.press_button(customer, session, {"en": "An exchange", "zh-hans": "换货"}.get(
+        language, "換貨"))
+    await chat.say(customer, contact=Contact(phone_number="+8613800138019", first_name="Li",
+                                             user_id=19))
+    assert place in session.sent_texts()[-1]  # the restatement, for the customer to confirm
 
 
 async def test_an_edited_message_updates_what_was_collected(
