@@ -34,6 +34,7 @@ from bot.delivery.in_person import send_to_staff
 from bot.delivery.pacing import Pacer
 from bot.delivery.replies import new_message_id
 from bot.views.notice_texts import render
+from bot.views.reader_zone import reading
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
 from core.db.uow import Database
 from core.notices import CHAT, STAFF, Card, MonthlyReport, Notice, Reply
@@ -133,28 +134,31 @@ class OutboxSender:
             await self.deliver(item)
         return len(items)
 
-    async def _address(self, item: Outgoing) -> tuple[int | None, str, Group | None]:
-        """The chat, language and (for staff) group of a notice's recipient."""
+    async def _address(self, item: Outgoing
+                       ) -> tuple[int | None, str, Group | None, str | None]:
+        """The chat, language, (for staff) group and (for a customer) phone number of a
+        notice's recipient; the number says whose clock they read our times on."""
         default = self.organisation.default_language
         if item.audience == CHAT:  # rendered already, in the language it was said in
-            return int(item.address), default, None
+            return int(item.address), default, None, None
         if item.audience == "customer":
             async with self.db.uow() as uow:
                 person = await uow.people.get(int(item.address))
-                return person.telegram_id, person.language or default, None
+                return person.telegram_id, person.language or default, None, person.phone
         if item.audience == STAFF:  # their private chat, in the language the file gives
             member = await staff.member_now(self.db, self.organisation, int(item.address))
-            return int(item.address), (member.language if member else None) or default, None
+            language = (member.language if member else None) or default
+            return int(item.address), language, None, None
         wanted = {"desk": "desk", "supervisors": "supervisors"}.get(
             item.audience, f"department:{item.address}")
         group = await groups.group_for(self.db, self.organisation, wanted)
         if group is None:
-            return None, default, None
-        return group.chat_id, group.language or default, group
+            return None, default, None, None
+        return group.chat_id, group.language or default, group, None
 
     async def _send(self, item: Outgoing, chat_id: int, locale: str,
-                    group: Group | None) -> int | None:
-        with self.i18n.context(), self.i18n.use_locale(locale):
+                    group: Group | None, phone: str | None) -> int | None:
+        with self.i18n.context(), self.i18n.use_locale(locale), reading(phone):
             apart = SENT_APART.get(type(item.notice))
             if apart is not None:
                 return await apart(self, item, chat_id, group, locale)
@@ -167,7 +171,7 @@ class OutboxSender:
 
     async def deliver(self, item: Outgoing) -> None:
         now = self.rules.now()
-        chat_id, locale, group = await self._address(item)
+        chat_id, locale, group, phone = await self._address(item)
         if chat_id is None:
             await self._reaches_nobody(item, now, "no Telegram chat for this recipient")
             return
@@ -184,7 +188,7 @@ class OutboxSender:
             notes = len(item.notice.events) if isinstance(item.notice, Card) else 0
             self.pacer.sent(chat_id, now, 1 + notes)
         try:
-            message_id = await self._send(item, chat_id, locale, group)
+            message_id = await self._send(item, chat_id, locale, group, phone)
         except TelegramRetryAfter as exc:
             # Flood control is not a failure: wait as told, without spending an attempt.
             await self.queue.postpone(item, now + timedelta(seconds=exc.retry_after))

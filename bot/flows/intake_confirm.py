@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.flows.intake_steps import IntakeForm, answered, ask, done_keyboard, story_facts
 from bot.input.callbacks import IntakeAction
 from bot.views.dates import when
+from bot.views.reader_zone import reading
 from bot.views.render import escape
 from core.domain import Actor, DomainError, Evidence, Intake, Role
 from core.domain.values import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, check_phone, split_contact
@@ -138,8 +139,10 @@ async def confirmed(query: CallbackQuery, state: FSMContext, db: Database, rules
     lines = [_("Thank you. Your complaint is registered as case <b>{number}</b>.").format(
         number=filed.number)]
     if filed.promised_answer is not None:
+        with reading(data.get("phone") or (person.phone if person else None)):  # their clock
+            date = when(filed.promised_answer, rules.calendar.tz, i18n.current_locale)
         lines.append(_("We will answer you by <b>{date}</b> at the latest.").format(
-            date=escape(when(filed.promised_answer, rules.calendar.tz, i18n.current_locale))))
+            date=escape(date)))
     lines.append(_("A colleague will look into it; you can check on it at any time with "
                    "/status."))
     await query.message.answer("\n\n".join(lines))

@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, Update, User
 
 from bot.access.acting import resolve
+from bot.views.reader_zone import reading
 from core.domain import Actor, Role
 from core.organisation import Organisation
 from core.ports import Database
@@ -42,4 +43,8 @@ class ActorMiddleware(BaseMiddleware):
                                    rules=data["rules"], organisation=self.organisation,
                                    bot=data["bot"])
             data["person"], data["actor"] = acting.person, acting.actor
+        person = data["person"]
+        if person is not None and data["actor"].role is Role.CUSTOMER:
+            with reading(person.phone):  # times said to them name our zone if theirs differs
+                return await handler(event, data)
         return await handler(event, data)

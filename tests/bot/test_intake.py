@@ -382,6 +382,28 @@ async def test_the_place_the_story_names_is_offered_for_one_tap(
     assert place in session.sent_texts()[-1]  # the restatement, for the customer to confirm
 
 
+async def test_a_customer_with_a_number_on_another_clock_reads_our_zone(
+    chat: Chatter, session: RecordingSession
+) -> None:
+    """Issue 16.9: a London number at a Shanghai desk is told whose 17:00 it is, at filing
+    and under /status."""
+    ann = person(20, "en", "Ann")
+    await chat.say(ann, "The yoghurt was mouldy.")
+    await chat.say(ann, "✅ That's everything")
+    await chat.press_button(ann, session, "Product quality")
+    await chat.say(ann, "Yoghurt 500g")
+    await chat.press_button(ann, session, "Skip")
+    await chat.press_button(ann, session, "Yesterday")
+    await chat.press_button(ann, session, "An exchange")
+    await chat.say(ann, contact=Contact(phone_number="+447700900123", first_name="Ann",
+                                        user_id=20))
+    await chat.press_button(ann, session, "✅ Yes, that's right")
+    assert ("We will answer you by <b>Mon, Nov 9, 2026 17:00 (China Time)</b> at the "
+            "latest.") in session.sent_texts()[-1]
+    await chat.say(ann, "/status")
+    assert "Mon, Nov 9, 2026 17:00 (China Time)" in "\n".join(session.sent_texts()[-2:])
+
+
 async def test_an_edited_message_updates_what_was_collected(
     chat: Chatter, session: RecordingSession
 ) -> None:

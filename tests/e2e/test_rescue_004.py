@@ -83,7 +83,7 @@ async def test_an_agreed_time_prevails_and_the_head_reviews_the_work(desk: Desk)
     await desk.press_in(QUALITY_CHAT, ZHANG, "🤝 与客户约定处理时间")
     await desk.reply_in(QUALITY_CHAT, ZHANG, "与客户约定在什么时间之前处理完毕", "明天下午3点")
     told = await desk.wait_for(ANN, says("As agreed with you"))
-    assert "settled by Wed, Nov 4, 2026 15:00." in told["text"]
+    assert "settled by Wed, Nov 4, 2026 15:00 (China Time)." in told["text"]  # a London number
     card = await desk.wait_for(QUALITY_CHAT, lambda m: is_card(m) and "🤝 与客户约定" in m["text"])
     assert "11月4日" in card["text"] and "15:00" in card["text"]
 
