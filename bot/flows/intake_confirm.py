@@ -41,8 +41,13 @@ async def contact_shared(message: Message, state: FSMContext, rules: Rules) -> N
 async def contact_typed(message: Message, state: FSMContext, rules: Rules) -> None:
     contact = split_contact(message.text or "")
     if contact is None:
-        await message.answer(_("Please send your phone number with the button below, or type "
-                               "your name and number, for example: Li Lei 13800138000."))
+        digits = sum(char.isdecimal() for char in message.text or "")
+        again = _("Please send your phone number with the button below, or type your name "
+                  "and number, for example: Li Lei 13800138000.")
+        if 0 < digits < MIN_PHONE_DIGITS:  # a number too short to be one: say so first
+            again = _what_is_wrong(DomainError("bad_phone", problem="too_short",
+                                               digits=digits)) + "\n" + again
+        await message.answer(again)
         return
     user = message.from_user
     name, phone = contact
