@@ -30,6 +30,7 @@ class Deadline(StrEnum):
     REVISIT = "revisit"  # the satisfaction survey after implementation
     WHOLE_CASE = "whole_case"  # from filing to closing
     PROGRESS = "progress"  # the department reports how it is going (004 三.2 反馈进度)
+    VISIT = "visit"  # someone meets the customer face to face (002 §7.2 登门, §7.3 到达)
 
 
 class MajorTrigger(StrEnum):

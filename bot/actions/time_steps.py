@@ -1,6 +1,7 @@
 """The department's steps about time on its card: progress reports (004 三.2 "未完成者24小时
-内反馈进度"), more time from the supervisors (002 §7.1, 003 延期), and a time agreed with the
-customer, which prevails over the policy's deadlines (004 三.2 "以约定时间为准")."""
+内反馈进度"), more time from the supervisors (002 §7.1, 003 延期), the visit that stops the
+visit clock (002 §7.2 "24小时之内派业务人员登门"), and a time agreed with the customer, which
+prevails over the policy's deadlines (004 三.2 "以约定时间为准")."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ async def _more_time(db: Database, rules: Rules, case_id: int, actor: Actor, giv
     await handling.request_extension(db.uow(), rules, case_id, actor, given.text)
 
 
+def _visit_due(case: Case, rules: Rules) -> bool:
+    return Deadline.VISIT in rules.policy.sla and case.visited_at is None
+
+
+async def _visited(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                   ) -> None:
+    await handling.record_visit(db.uow(), rules, case_id, actor, given.text)
+
+
 def _may_agree_time(case: Case, rules: Rules) -> bool:
     return rules.policy.agreed_time_prevails
 
@@ -58,6 +68,10 @@ TIME_STEPS = (
                words=__("Why do you need more time? The supervisors decide; the customer is "
                         "told the new date if they agree (reply to this message)."),
                perform=_more_time),
+    CaseAction("visited", (Action.RECORD_VISIT,), DEPARTMENT,
+               label=__("🚗 Visited the customer"), shown=_visit_due,
+               words=__("What came of the visit? Your words go on this card and the desk's "
+                        "(reply to this message)."), perform=_visited),
     CaseAction("agreed", (Action.AGREE_TIME,), DEPARTMENT,
                label=__("🤝 Time agreed with the customer"), shown=_may_agree_time,
                words=__("By when did you agree with the customer to settle it? For example "

@@ -35,6 +35,7 @@ DEADLINES = {
     Deadline.DEPARTMENT_SOLUTION: __("department's solution"),
     Deadline.CUSTOMER_ANSWER: __("answer to the customer"), Deadline.REVISIT: __("revisit"),
     Deadline.WHOLE_CASE: __("whole case"), Deadline.PROGRESS: __("progress report"),
+    Deadline.VISIT: __("visit to the customer"),
 }
 DEADLINE_CODES = frozenset(clock.value for clock in Deadline)
 FULL_PHONE = frozenset({Audience.DESK, Audience.SUPERVISORS})

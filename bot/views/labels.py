@@ -260,4 +260,5 @@ CUSTOMER_EVENTS = {
     "confirm_finding": __("Checked again: the finding stands"),
     "grant_extension": __("More time was needed; you were told the new date"),
     "agree_time": __("A time was agreed with you"),
+    "record_visit": __("We visited you"),
 }

@@ -47,6 +47,7 @@ ERRORS = {
     "bad_moment": __("I could not read a moment ahead in that. Write it like \"tomorrow "
                      "15:00\" or \"8 Dec 15:00\", and press the button again."),
     "time_in_past": __("That moment has passed already."),
+    "already_visited": __("The visit is already on record."),
     "already_reported": __("It is already reported carried out; the department head "
                            "confirms it."),
     "too_much_evidence": __("This case already has as many files as it can hold."),

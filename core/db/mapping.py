@@ -40,6 +40,7 @@ def case_from_row(row: CaseRow, evidence: list[EvidenceRow]) -> Case:
         extension_request=row.extension_request, extended_until=row.extended_until,
         first_approver_id=row.first_approver_id,
         agreed_until=row.agreed_until, done_reported_by=row.done_reported_by,
+        visited_at=row.visited_at,
         deadlines=deadlines, paused_since=row.paused_since, version=row.version,
         intake_key=row.intake_key,
         evidence=[Evidence(e.kind, e.file_ref, e.caption, e.added_at, e.added_by)
@@ -75,6 +76,7 @@ def case_to_row(case: Case, row: CaseRow, next_due: datetime | None) -> None:
     row.extension_request, row.extended_until = case.extension_request, case.extended_until
     row.first_approver_id = case.first_approver_id
     row.agreed_until, row.done_reported_by = case.agreed_until, case.done_reported_by
+    row.visited_at = case.visited_at
     for clock in Deadline:
         setattr(row, f"due_{clock.value}", case.deadlines.get(clock))
     row.next_due = next_due

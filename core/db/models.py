@@ -108,6 +108,7 @@ class CaseRow(Base):
     first_approver_id: Mapped[int | None]
     agreed_until: Mapped[datetime | None]
     done_reported_by: Mapped[int | None]
+    visited_at: Mapped[datetime | None]
     due_first_response: Mapped[datetime | None]
     due_handover: Mapped[datetime | None]
     due_department_solution: Mapped[datetime | None]
@@ -115,6 +116,7 @@ class CaseRow(Base):
     due_revisit: Mapped[datetime | None]
     due_whole_case: Mapped[datetime | None]
     due_progress: Mapped[datetime | None]
+    due_visit: Mapped[datetime | None]
     next_due: Mapped[datetime | None] = mapped_column(index=True)  # earliest running clock
     # What the deadline sweep already said, per clock and due instant (see core.alerts).
     deadline_alerts: Mapped[dict[str, Any] | None]

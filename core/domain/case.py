@@ -36,6 +36,7 @@ INTERNAL_ACTIONS = frozenset({Action.INSTRUCT, Action.REASSIGN, Action.SET_SEVER
                               Action.ESCALATE, Action.DE_ESCALATE, Action.ACKNOWLEDGE_MAJOR,
                               Action.REQUEST_EXTENSION, Action.REFUSE_EXTENSION,
                               Action.REPORT_PROGRESS, Action.REPORT_CARRIED_OUT})
+# RECORD_VISIT is not internal: meeting the customer is a response to them.
 
 
 def _is_staff(actor: Actor) -> bool:
@@ -89,6 +90,7 @@ class Case(ClosingSteps, SupervisionSteps):
     first_approver_id: int | None = None  # who signed first, where an approval needs two
     agreed_until: datetime | None = None  # the time agreed with the customer (004 三.2)
     done_reported_by: int | None = None  # reported carried out, awaiting review (004 三.6)
+    visited_at: datetime | None = None  # when someone met the customer (002 §7.2 登门)
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     paused_since: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)

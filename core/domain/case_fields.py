@@ -39,6 +39,7 @@ class CaseFields:
         first_approver_id: int | None
         agreed_until: datetime | None
         done_reported_by: int | None
+        visited_at: datetime | None
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,

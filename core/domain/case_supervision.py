@@ -87,6 +87,15 @@ class SupervisionSteps(CaseFields):
         self._move(Action.REPORT_CARRIED_OUT, actor, now, department=self.department)
         self.done_reported_by = actor.person_id
 
+    def record_visit(self, actor: Actor, now: datetime, words: str) -> None:
+        """Someone met the customer face to face (002 §7.2 "登门,与客户面对面协商"): the
+        visit clock stops; the words say what came of it."""
+        if self.visited_at is not None:
+            raise DomainError("already_visited")
+        self._move(Action.RECORD_VISIT, actor, now, note=check_text("visit", words, MAX_TEXT),
+                   department=self.department)
+        self.visited_at = now
+
     def acknowledge_major(self, actor: Actor, now: datetime) -> None:
         """A supervisor answers the major-case alert: the ``alert_within`` clock stops."""
         if self.severity is not Severity.MAJOR:

@@ -24,6 +24,9 @@ RUNS_IN: dict[Deadline, frozenset[CaseState]] = {
     Deadline.REVISIT: frozenset({S.IMPLEMENTED, S.REVISITING}),
     Deadline.WHOLE_CASE: OPEN_STATES,
     Deadline.PROGRESS: frozenset({S.ACCEPTED, S.IMPLEMENTING}),
+    # From the hand-over until someone has been to the customer (``Case.visited_at``).
+    Deadline.VISIT: frozenset({S.ASSIGNED, S.ACCEPTED, S.AWAITING_APPROVAL,
+                               S.AWAITING_CUSTOMER, S.IMPLEMENTING}),
 }
 
 # The clocks an approved extension moves (002 §7.1: the case's own time, not the revisit).
@@ -63,6 +66,7 @@ def refresh_deadlines(case: Case, action: Action, policy: Policy, calendar: Busi
         running = (
             case.state in RUNS_IN[clock]
             and not (clock is Deadline.FIRST_RESPONSE and case.first_response_at is not None)
+            and not (clock is Deadline.VISIT and case.visited_at is not None)
         )
         if duration is None or not running:
             case.deadlines.pop(clock, None)

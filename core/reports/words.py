@@ -32,6 +32,7 @@ DEADLINES = {
     "revisit": _("Revisit"),
     "whole_case": _("Whole case"),
     "progress": _("Progress report"),
+    "visit": _("Visit to the customer"),
 }
 RATINGS = {
     "very_satisfied": _("Very satisfied"),

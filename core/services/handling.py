@@ -146,6 +146,12 @@ async def agree_time(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                          lambda case, now: case.agree_time(actor, now, until))
 
 
+async def record_visit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                       words: str) -> Changed:
+    return await _change(uow, rules, case_id, Action.RECORD_VISIT,
+                         lambda case, now: case.record_visit(actor, now, words))
+
+
 async def start_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                         ) -> Changed:
     return await _change(uow, rules, case_id, Action.START_REVISIT,

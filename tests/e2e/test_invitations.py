@@ -135,6 +135,10 @@ async def test_removing_someone_with_staff_refuses_their_next_press(desk: Desk) 
     # A new rung for Zhao Min, by buttons: the list shows it.
     for label, toast in (("🪜 Zhao Min", None),
                          ("vice president", "Done: Zhao Min is now at that rung.")):
+        # The rungs come as an edit of the list, which may follow the press's answer.
+        await desk.wait_for(ADMIN, lambda m, label=label: m["message_id"] == message[
+            "message_id"] and any(b.get("text") == label for row in (
+                m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row))
         press = desk.state.press_button(ADMIN, message["message_id"], text=label)
         assert (await desk.answer_to(press["callback_query"]["id"])).get("text") == toast
     await desk.wait_for(ADMIN, lambda m: "Zhao Min — department staff · 品管部 · vice "

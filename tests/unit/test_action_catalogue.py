@@ -53,7 +53,8 @@ def make_rules() -> Rules:
                          agreed_time_prevails=True,
                          sla={"first_response": "4h", "handover": "1d",
                               "department_solution": "3d", "customer_answer": "5d",
-                              "revisit": "5d", "whole_case": "7d", "progress": "24ch"})
+                              "revisit": "5d", "whole_case": "7d", "progress": "24ch",
+                              "visit": "24ch"})
     return Rules.build(policy, ManualClock(datetime(2026, 11, 2, 2, tzinfo=UTC)))
 
 
