@@ -1,5 +1,6 @@
 """The ``Case`` aggregate: one complaint from intake to archive (its last steps in
-``case_closing.py``, the supervisors' in ``case_supervision.py``).
+``case_closing.py``, the supervisors' in ``case_supervision.py``, the steps of any stage —
+questions, notes, files, root causes — in ``case_anytime.py``).
 
 Every change goes through ``_move``, which checks the transition table and the roles,
 then appends a ``CaseEvent``. Services persist those events as the audit trail and feed
@@ -13,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from core.domain.case_anytime import AnytimeSteps
 from core.domain.case_closing import ClosingSteps
 from core.domain.case_supervision import SupervisionSteps
 from core.domain.errors import DomainError
@@ -58,7 +60,7 @@ class CaseEvent:
 
 
 @dataclass
-class Case(ClosingSteps, SupervisionSteps):
+class Case(AnytimeSteps, ClosingSteps, SupervisionSteps):
     customer_id: int
     filed_at: datetime
     intake: Intake
@@ -291,55 +293,3 @@ class Case(ClosingSteps, SupervisionSteps):
                     policy.level_index(actor.level) < (self.approval_level or 0):
                 needed = policy.escalation[self.approval_level or 0].code
                 raise DomainError("beyond_your_authority", needed_level=needed)
-
-    # -- step 4: the customer decides ---------------------------------------------------
-    def customer_accept(self, actor: Actor, now: datetime) -> None:
-        self._move(Action.CUSTOMER_ACCEPT, actor, now)
-
-    def customer_reject(self, actor: Actor, now: datetime, reason: str) -> None:
-        reason = check_text("reason", reason, MAX_TEXT)
-        self._move(Action.CUSTOMER_REJECT, actor, now, note=reason)
-        self.remedy = None
-
-    # -- steps 5–7 ----------------------------------------------------------------------
-    def mark_implemented(self, actor: Actor, now: datetime, note: str | None = None) -> None:
-        note = check_text("note", note, MAX_TEXT, required=False)
-        self._move(Action.MARK_IMPLEMENTED, actor, now, note=note,
-                   reviewed=self.done_reported_by is not None)
-        self.revisits_done, self.done_reported_by = 0, None
-
-    # -- anytime ------------------------------------------------------------------------
-    def ask_customer(self, actor: Actor, now: datetime, question: str) -> None:
-        question = check_text("question", question, MAX_TEXT)
-        self._move(Action.ASK_CUSTOMER, actor, now, note=question)
-        self.pending_question = question
-
-    def answer_question(self, actor: Actor, now: datetime, answer: str) -> None:
-        if self.pending_question is None:
-            raise DomainError("no_question_pending")
-        answer = check_text("answer", answer, MAX_TEXT)
-        self._move(Action.ANSWER_QUESTION, actor, now, note=answer,
-                   question=self.pending_question)
-        self.pending_question = None
-
-    def add_note(self, actor: Actor, now: datetime, text: str) -> None:
-        self._move(Action.ADD_NOTE, actor, now, note=check_text("note", text, MAX_TEXT))
-
-    def add_evidence(self, actor: Actor, now: datetime, evidence: Evidence) -> None:
-        if len(self.evidence) >= 50:
-            raise DomainError("too_much_evidence", limit=50)
-        if self.state is CaseState.CLOSED_INVALID and self.objection is None:
-            raise DomainError("invalid_transition", action=Action.ADD_EVIDENCE.value,
-                              state=self.state.value)
-        check_text("file_ref", evidence.file_ref, 512)
-        caption = check_text("caption", evidence.caption, MAX_TEXT, required=False)
-        item = Evidence(evidence.kind, evidence.file_ref, caption, now, actor.person_id)
-        self._move(Action.ADD_EVIDENCE, actor, now, note=caption, kind=item.kind,
-                   file_ref=item.file_ref)
-        self.evidence.append(item)
-
-    def add_capa(self, actor: Actor, now: datetime, root_cause: str, measure: str) -> None:
-        """Corrective and preventive action (纠正与预防措施), kept for the reports."""
-        root_cause = check_text("root_cause", root_cause, MAX_TEXT)
-        measure = check_text("measure", measure, MAX_TEXT)
-        self._move(Action.ADD_CAPA, actor, now, note=measure, root_cause=root_cause)

@@ -1,5 +1,6 @@
-"""The ``Case``'s last steps: the survey, closing, reopening, and the customer's objection
-to an invalid finding (PROCEDURE steps 6–7). A part of ``core.domain.case.Case``."""
+"""The ``Case``'s last steps: the customer's decision on a solution, carrying it out, the
+survey, closing, reopening, and the customer's objection to an invalid finding (PROCEDURE
+steps 4–7). A part of ``core.domain.case.Case``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,23 @@ def not_satisfied(rating: Rating, policy: Policy | None) -> bool:
 
 
 class ClosingSteps(CaseFields):
+    # -- step 4: the customer decides ---------------------------------------------------
+    def customer_accept(self, actor: Actor, now: datetime) -> None:
+        self._move(Action.CUSTOMER_ACCEPT, actor, now)
+
+    def customer_reject(self, actor: Actor, now: datetime, reason: str) -> None:
+        reason = check_text("reason", reason, MAX_TEXT)
+        self._move(Action.CUSTOMER_REJECT, actor, now, note=reason)
+        self.remedy = None
+
+    # -- step 5: carried out ------------------------------------------------------------
+    def mark_implemented(self, actor: Actor, now: datetime, note: str | None = None) -> None:
+        note = check_text("note", note, MAX_TEXT, required=False)
+        self._move(Action.MARK_IMPLEMENTED, actor, now, note=note,
+                   reviewed=self.done_reported_by is not None)
+        self.revisits_done, self.done_reported_by = 0, None
+
+    # -- steps 6–7 ----------------------------------------------------------------------
     def start_revisit(self, actor: Actor, now: datetime) -> None:
         self._move(Action.START_REVISIT, actor, now, round=self.revisits_done + 1)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.domain.case import CaseEvent
-    from core.domain.intake import Intake
+    from core.domain.intake import Evidence, Intake
     from core.domain.states import Action, CaseState
     from core.domain.values import Actor, Rating, Remedy, Severity
 
@@ -40,6 +40,7 @@ class CaseFields:
         agreed_until: datetime | None
         done_reported_by: int | None
         visited_at: datetime | None
+        evidence: list[Evidence]
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,
