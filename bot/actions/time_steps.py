@@ -46,6 +46,14 @@ async def _visited(db: Database, rules: Rules, case_id: int, actor: Actor, given
     await handling.record_visit(db.uow(), rules, case_id, actor, given.text)
 
 
+async def _meeting(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
+                   ) -> None:
+    meeting = moment_ahead(given.text, rules.now().astimezone(rules.calendar.tz))
+    if meeting is None:
+        raise DomainError("bad_moment")
+    await handling.agree_visit(db.uow(), rules, case_id, actor, meeting)
+
+
 def _may_agree_time(case: Case, rules: Rules) -> bool:
     return rules.policy.agreed_time_prevails
 
@@ -72,6 +80,11 @@ TIME_STEPS = (
                label=__("🚗 Visited the customer"), shown=_visit_due,
                words=__("What came of the visit? Your words go on this card and the desk's "
                         "(reply to this message)."), perform=_visited),
+    CaseAction("meeting", (Action.AGREE_VISIT,), DEPARTMENT,
+               label=__("📞 Called: meeting agreed"), shown=_visit_due,
+               words=__("Cannot visit in time? When did you agree on the phone to meet? For "
+                        "example \"tomorrow 15:00\" or \"8 Dec 15:00\" (reply to this "
+                        "message)."), perform=_meeting),
     CaseAction("agreed", (Action.AGREE_TIME,), DEPARTMENT,
                label=__("🤝 Time agreed with the customer"), shown=_may_agree_time,
                words=__("By when did you agree with the customer to settle it? For example "

@@ -66,6 +66,7 @@ EVENTS = {
     "agree_time": __("agreed a time with the customer"),
     "report_carried_out": __("reported it carried out, for review"),
     "record_visit": __("visited the customer"),
+    "agree_visit": __("called the customer and agreed when to meet"),
     "cosign": __("signed the approval; a second signature is needed"),
 }
 # The customer's own steps; taken by staff, they recorded what the customer said by phone.

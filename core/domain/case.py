@@ -155,7 +155,7 @@ class Case(AnytimeSteps, ClosingSteps, SupervisionSteps):
             if self.department is None or actor.department != self.department:
                 raise DomainError("not_your_department", department=self.department)
             owner_only = {Action.PROPOSE, Action.REQUEST_EXTENSION, Action.AGREE_TIME,
-                          Action.REPORT_CARRIED_OUT}
+                          Action.REPORT_CARRIED_OUT}  # not the visit: whoever goes, goes
             if self.done_reported_by is None:  # else it awaits the department head's review
                 owner_only.add(Action.MARK_IMPLEMENTED)
             if self.state is CaseState.ACCEPTED:

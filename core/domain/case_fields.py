@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from core.domain.intake import Evidence, Intake
     from core.domain.states import Action, CaseState
     from core.domain.values import Actor, Rating, Remedy, Severity
+    from core.policy import Deadline
 
 
 class CaseFields:
@@ -41,6 +42,7 @@ class CaseFields:
         done_reported_by: int | None
         visited_at: datetime | None
         evidence: list[Evidence]
+        deadlines: dict[Deadline, datetime]
 
         def _move(self, action: Action, actor: Actor, now: datetime, *,
                   to: CaseState | None = None, note: str | None = None,

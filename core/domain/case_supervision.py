@@ -10,7 +10,7 @@ from core.domain.case_fields import CaseFields
 from core.domain.errors import DomainError
 from core.domain.states import Action, CaseState
 from core.domain.values import MAX_TEXT, Actor, Role, Severity, check_text
-from core.policy import MajorTrigger, Policy
+from core.policy import Deadline, MajorTrigger, Policy
 
 
 class SupervisionSteps(CaseFields):
@@ -95,6 +95,18 @@ class SupervisionSteps(CaseFields):
         self._move(Action.RECORD_VISIT, actor, now, note=check_text("visit", words, MAX_TEXT),
                    department=self.department)
         self.visited_at = now
+
+    def agree_visit(self, actor: Actor, now: datetime, meeting: datetime) -> None:
+        """No visit possible within the clock: the department called the customer and agreed
+        when to meet (002 §7.2 "应立即与客户电话联系说明情况,约定见面协商时间"); the visit
+        clock runs to that moment instead."""
+        if self.visited_at is not None:
+            raise DomainError("already_visited")
+        if meeting <= now:
+            raise DomainError("time_in_past")
+        self._move(Action.AGREE_VISIT, actor, now, until=meeting.isoformat(),
+                   department=self.department)
+        self.deadlines[Deadline.VISIT] = meeting
 
     def acknowledge_major(self, actor: Actor, now: datetime) -> None:
         """A supervisor answers the major-case alert: the ``alert_within`` clock stops."""

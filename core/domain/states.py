@@ -71,6 +71,7 @@ class Action(StrEnum):
     AGREE_TIME = "agree_time"  # the department agreed a time with the customer (004 三.2)
     REPORT_CARRIED_OUT = "report_carried_out"  # done, for the department head to review
     RECORD_VISIT = "record_visit"  # the department met the customer (002 §7.2 登门)
+    AGREE_VISIT = "agree_visit"  # ... or called and agreed when to meet (002 §7.2)
     GRANT_EXTENSION = "grant_extension"  # a supervisor grants it: the clocks move
     REFUSE_EXTENSION = "refuse_extension"  # a supervisor refuses it, with a reason
     REPORT_PROGRESS = "report_progress"  # the department says how far it has got
@@ -135,6 +136,8 @@ _TABLE: dict[Action, tuple[AbstractSet[CaseState], CaseState | str | None, Abstr
     Action.REPORT_CARRIED_OUT: ({S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
     Action.RECORD_VISIT: ({S.ASSIGNED, S.ACCEPTED, S.AWAITING_APPROVAL, S.AWAITING_CUSTOMER,
                            S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
+    Action.AGREE_VISIT: ({S.ASSIGNED, S.ACCEPTED, S.AWAITING_APPROVAL, S.AWAITING_CUSTOMER,
+                          S.IMPLEMENTING}, STAY, {Role.DEPARTMENT}),
     Action.GRANT_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
     Action.REFUSE_EXTENSION: (OPEN_STATES, STAY, {Role.SUPERVISOR}),
 }

@@ -152,6 +152,12 @@ async def record_visit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                          lambda case, now: case.record_visit(actor, now, words))
 
 
+async def agree_visit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
+                      meeting: datetime) -> Changed:
+    return await _change(uow, rules, case_id, Action.AGREE_VISIT,
+                         lambda case, now: case.agree_visit(actor, now, meeting))
+
+
 async def start_revisit(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor
                         ) -> Changed:
     return await _change(uow, rules, case_id, Action.START_REVISIT,

@@ -99,7 +99,17 @@ async def test_the_department_has_24_hours_to_visit_and_records_it_from_its_card
     assert [e.note for e in history if e.action.value == "record_visit"] == [
         "Met Mrs Li at home; she will take two fresh jars."]
 
-    # Nobody went to the other customer: at 24 hours the supervisors hear of it.
+    # A third cannot be visited in time: a call agrees "后天上午10点" (Wednesday 10:00,
+    # 48 hours on), and the clock runs to that meeting (§7.2 "约定见面协商时间").
+    called = await taken_case(chat, session, bot_db, rules, 63)
+    await press_card(chat, session, QUALITY_ID, QUALITY_CHAT, "meeting", called)
+    await answer_prompt(chat, session, person(QUALITY_ID, "en"), group(QUALITY_CHAT),
+                        "后天上午10点")
+    case, _ = await queries.case_with_history(bot_db.uow(), called, DESK)
+    assert case.deadlines[Deadline.VISIT] - rules.now() == timedelta(hours=48)
+
+    # Nobody went to the second customer: at 24 hours the supervisors hear of it; the
+    # agreed meeting is not late yet.
     late = rules.now() + timedelta(hours=24, minutes=1)
     rules.clock.set(late)  # type: ignore[attr-defined]
     swept = await deadlines.sweep(bot_db, rules, late)
