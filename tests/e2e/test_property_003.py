@@ -49,12 +49,17 @@ async def register(desk: Desk, caller: str, channel: str, demand: str) -> str:
     """/register at the desk; returns the case number."""
     before = desk.last_id(DESK_CHAT)
     desk.state.send_text(WANG, "/register", chat_id=DESK_CHAT)
+    await desk.wait_for(DESK_CHAT, lambda m: m["message_id"] > before
+                        and starts("电话或来访投诉")(m))
     await desk.press_in(DESK_CHAT, WANG, "维修服务")
     await desk.reply_in(DESK_CHAT, WANG, "第一行写来电人的姓名和电话",
                         f"{caller} 13900139000\n楼上漏水，泡坏了我家的实木地板和衣柜。")
-    await desk.wait_for(DESK_CHAT, starts("投诉是通过什么方式收到的"))
+    # Each question of this registration, not the last one's (its buttons may linger).
+    await desk.wait_for(DESK_CHAT, lambda m: m["message_id"] > before
+                        and starts("投诉是通过什么方式收到的")(m))
     await desk.press_in(DESK_CHAT, WANG, channel)
-    await desk.wait_for(DESK_CHAT, starts("来电人希望我们怎样处理"))
+    await desk.wait_for(DESK_CHAT, lambda m: m["message_id"] > before
+                        and starts("来电人希望我们怎样处理")(m))
     await desk.press_in(DESK_CHAT, WANG, demand)
     said = await desk.wait_for(DESK_CHAT, lambda m: m["message_id"] > before
                                and m.get("text", "").startswith("已登记"))
