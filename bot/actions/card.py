@@ -134,9 +134,10 @@ def _major_reasons(case: Case, rules: Rules, organisation: Organisation
 async def _major(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                  ) -> None:
     code = given.arg or ANOTHER_REASON
-    if code != ANOTHER_REASON and code not in {t.value for t in rules.policy.major.triggers}:
-        raise DomainError("bad_choice")
-    trigger = None if code == ANOTHER_REASON else MajorTrigger(code)
+    try:
+        trigger = None if code == ANOTHER_REASON else MajorTrigger(code)
+    except ValueError:
+        raise DomainError("bad_choice") from None
     await handling.set_severity(db.uow(), rules, case_id, actor, Severity.MAJOR,
                                 trigger=trigger)
 

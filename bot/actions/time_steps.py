@@ -5,6 +5,8 @@ prevails over the policy's deadlines (004 三.2 "以约定时间为准")."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.actions.model import Audience, CaseAction, Given
@@ -46,12 +48,18 @@ async def _visited(db: Database, rules: Rules, case_id: int, actor: Actor, given
     await handling.record_visit(db.uow(), rules, case_id, actor, given.text)
 
 
+def _moment(rules: Rules, words: str) -> datetime:
+    """The moment ahead the staff member typed, in the organisation's zone; refused if
+    the words name none."""
+    moment = moment_ahead(words, rules.now().astimezone(rules.calendar.tz))
+    if moment is None:
+        raise DomainError("bad_moment")
+    return moment
+
+
 async def _meeting(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                    ) -> None:
-    meeting = moment_ahead(given.text, rules.now().astimezone(rules.calendar.tz))
-    if meeting is None:
-        raise DomainError("bad_moment")
-    await handling.agree_visit(db.uow(), rules, case_id, actor, meeting)
+    await handling.agree_visit(db.uow(), rules, case_id, actor, _moment(rules, given.text))
 
 
 def _may_agree_time(case: Case, rules: Rules) -> bool:
@@ -60,10 +68,7 @@ def _may_agree_time(case: Case, rules: Rules) -> bool:
 
 async def _agreed(db: Database, rules: Rules, case_id: int, actor: Actor, given: Given
                   ) -> None:
-    until = moment_ahead(given.text, rules.now().astimezone(rules.calendar.tz))
-    if until is None:
-        raise DomainError("bad_moment")
-    await handling.agree_time(db.uow(), rules, case_id, actor, until)
+    await handling.agree_time(db.uow(), rules, case_id, actor, _moment(rules, given.text))
 
 
 TIME_STEPS = (

@@ -31,8 +31,8 @@ from bot.runtime.update_bot import said_now
 from bot.views.labels import CHANNELS, REMEDIES
 from core.domain import Actor, Channel, DomainError, Intake
 from core.domain.values import money, split_contact
+from core.domain.weighing import weighs_channel
 from core.organisation import Organisation
-from core.policy import MajorTrigger
 from core.ports import Database
 from core.services import filing, people, queries
 from core.services.rules import Rules
@@ -111,10 +111,6 @@ STAFF_STATES = (StaffInput.amount, StaffInput.text, StaffInput.caller, StaffInpu
                 StaffInput.demand, StaffInput.demand_text)
 DEMAND = "demand"  # the callback code of a caller's demand (``StaffAction``)
 CHANNEL = "channel"  # ... and of how it reached us
-# The triggers that depend on how a complaint reached us: 003 二类D 书面投诉, 二类E
-# 政府管理部门转来, 一类E 附带明确索偿要求的投诉函件 (``core.domain.weighing``).
-CHANNEL_TRIGGERS = frozenset({MajorTrigger.WRITTEN_COMPLAINT, MajorTrigger.CLAIM_LETTER,
-                              MajorTrigger.GOVERNMENT_TRANSFER})
 
 
 @router.message(StateFilter(*STAFF_STATES), Command("cancel"))
@@ -185,7 +181,7 @@ async def caller_typed(message: Message, state: FSMContext, rules: Rules) -> Non
         await ask_caller(message, state, data.get("category"))
         return
     await state.update_data(caller=text)
-    if not CHANNEL_TRIGGERS & (rules.policy.major.triggers | rules.policy.serious.triggers):
+    if not weighs_channel(rules.policy):
         await _ask_demand(message, state)
         return
     builder = InlineKeyboardBuilder()

@@ -26,6 +26,17 @@ SOLUTION_CLOCKS = frozenset({Deadline.DEPARTMENT_SOLUTION, Deadline.CUSTOMER_ANS
                              Deadline.WHOLE_CASE})
 
 
+# The triggers that hang on how a complaint reached us: 003 二类D 书面投诉, 二类E 政府管理部门
+# 转来, 一类E 附带明确索偿要求的投诉函件.
+CHANNEL_TRIGGERS = frozenset({MajorTrigger.WRITTEN_COMPLAINT, MajorTrigger.CLAIM_LETTER,
+                              MajorTrigger.GOVERNMENT_TRANSFER})
+
+
+def weighs_channel(policy: Policy) -> bool:
+    """Whether the policy makes anything of how a complaint reached us (so /register asks)."""
+    return bool(CHANNEL_TRIGGERS & (policy.major.triggers | policy.serious.triggers))
+
+
 def weighed_triggers(intake: Intake, *, handled_before: bool) -> frozenset[MajorTrigger]:
     """The triggers the intake's own facts fire; ``handled_before``: the customer had an
     earlier complaint about the same kind of matter that we answered or closed."""

@@ -251,6 +251,10 @@ async def acknowledge_major(uow: UnitOfWork, rules: Rules, case_id: int, actor: 
 async def set_severity(uow: UnitOfWork, rules: Rules, case_id: int, actor: Actor,
                        severity: Severity, reason: str | None = None,
                        trigger: MajorTrigger | None = None) -> Changed:
+    """``trigger``: the policy's reason for a major case the person judged it by; only
+    one of the policy's own ``[major] triggers`` is taken."""
+    if trigger is not None and trigger not in rules.policy.major.triggers:
+        raise DomainError("bad_choice")
     return await _change(uow, rules, case_id, Action.SET_SEVERITY,
                          lambda case, now: case.set_severity(actor, now, severity, reason,
                                                              trigger))
