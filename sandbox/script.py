@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from sandbox.emulator.api import METHODS
 from sandbox.emulator.model import EmulatorError
 from sandbox.emulator.state import EmulatorState
 from sandbox.world import GROUPS, USERS, user_by_key
@@ -63,7 +64,8 @@ async def settle(state: EmulatorState, timeout: float = 15.0) -> None:
     seen = -1
     while loop.time() < deadline:
         count = len(state.request_log)
-        if not state.pending_updates() and count == seen and not _told_to_wait(state):
+        if (not state.pending_updates() and count == seen and not _told_to_wait(state)
+                and not _a_chat_at_its_limit(state)):
             return
         seen = count
         await asyncio.sleep(SETTLE)
@@ -78,6 +80,24 @@ def _told_to_wait(state: EmulatorState) -> bool:
             wait = int(found.group(1)) if found else 1
             return bool(state.now() <= entry["at"] + wait)  # "at" is in whole seconds
     return False
+
+
+def _a_chat_at_its_limit(state: EmulatorState) -> bool:
+    """A bot keeping to a chat's own limit (three messages in three seconds) is quiet
+    while its next message waits for the window, whether or not the emulator enforces
+    the limit: the bot keeps to Telegram's."""
+    window = state.limits.flood.per_chat
+    since = state.limits.clock() - window.seconds - SETTLE  # the bot keeps a margin
+    recent = [entry.get("params", {}).get("chat_id")
+              for entry in itertools.islice(reversed(state.request_log), 4 * window.count)
+              if entry.get("moment", since) > since and _counted(entry)]
+    return any(recent.count(chat) >= window.count for chat in set(recent))
+
+
+def _counted(entry: dict[str, Any]) -> bool:
+    """Refused attempts too: the bot cannot tell which of them Telegram counted."""
+    spec = METHODS.get(str(entry.get("method", "")).lower())
+    return bool(spec and spec.flood)
 
 
 async def press(state: EmulatorState, user_id: int, chat_id: int, label: str,

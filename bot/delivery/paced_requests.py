@@ -6,11 +6,13 @@ at once overran Telegram's overall limit (thirty messages a second) and drew 429
 dozen. Each message now reserves its slot in the process's ``Pacer`` — the outbox
 sender's too — and waits for it, a few milliseconds per message ahead of it.
 
-A chat's own limit is not paced here: it is counted over a sliding window, which only an
-even spacing keeps (``bot.delivery.pacing``), and a second's pause between the two
-messages of one answer would cost every person in front of us more than the rare 429
-does; that one is waited out (``bot.delivery.flood_wait``). The outbox, which nobody
-watches, paces each chat too.
+A private chat's own limit is paced here too, on the same log as the outbox's: Telegram
+lets a chat have short bursts (three messages in three seconds, as we count it), so the
+two messages of one answer go at once and only someone answering faster than any person
+types waits; before, the second of them drew a 429 under load. A group's limit is not:
+it is spaced evenly (twenty a minute), and a staff member pressing a button would wait
+up to three seconds behind the group's last card; the rare 429 there is waited out
+(``bot.delivery.flood_wait``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ class PacedRequests(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
                        method: TelegramMethod[Any]) -> Any:
         if isinstance(method, COUNTED):
+            chat_id = getattr(method, "chat_id", None)
+            if isinstance(chat_id, int) and chat_id > 0:
+                pause = self.pacer.reserve(chat_id, self.now())
+                if pause > 0:
+                    await asyncio.sleep(pause)
             pause = self.pacer.reserve_overall(self.now())
             if pause > 0:
                 await asyncio.sleep(pause)

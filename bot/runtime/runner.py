@@ -48,7 +48,8 @@ class BotProcess:
         token, api = settings.bot_token.get_secret_value(), settings.telegram_api_url
         # Two sessions: handlers wait for the person in front of them (their budget, or a
         # 429); the outbox and the jobs put a notice back in line and serve other chats.
-        pacer = Pacer()  # one flood budget for what handlers say and what the outbox sends
+        # One flood budget for what handlers say and what the outbox sends.
+        pacer = self.pacer = Pacer()
         self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now))
         self.replies_bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now),
                                           flood_wait=REPLY_FLOOD_WAIT)
@@ -88,6 +89,11 @@ class BotProcess:
 
     async def _on_startup(self, bot: Bot, webhook: bool = False, **_: Any) -> None:
         await set_commands(bot, self.i18n)
+        # A process killed a moment ago may have filled a chat's window: pace from when it
+        # last sent. Nothing recent: nothing to wait for.
+        now = self.rules.now()
+        self.pacer.others_sent_until = (await self.sender.queue.last_sent(now)
+                                        or now - timedelta(minutes=10))
         if not webhook:  # webhook mode sets its own once it listens (bot.runtime.webhook)
             # Polling and a webhook exclude each other; keep pending updates, lose nothing.
             await bot.delete_webhook(drop_pending_updates=False)

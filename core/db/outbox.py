@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.leases import LEASE, LeaseQueue
@@ -139,3 +139,14 @@ class OutboxQueue(LeaseQueue):
 
     async def unreachable(self, notice_id: int, error: str) -> None:
         await self._set(notice_id, status="unreachable", last_error=error[:300])
+
+    async def last_sent(self, now: datetime) -> datetime | None:
+        """When anything was last said, by this process or one killed a moment ago (its
+        sends still count in Telegram's windows). Looked for among notices due in the
+        last ten minutes, so the status-and-due index answers it at any size; one due
+        longer ago but sent just now (a backlog after an outage) is not seen."""
+        async with self.db.sessions() as session:
+            return (await session.execute(
+                select(func.max(NotificationRow.sent_at))
+                .where(NotificationRow.status == "sent",
+                       NotificationRow.due_at > now - timedelta(minutes=10)))).scalar_one()

@@ -1,7 +1,8 @@
 """Flood limits and fault injection.
 
-Flood limits follow the Bot FAQ (about 1 message/s per chat, 20 messages/min per group,
-30 messages/s overall) as sliding windows; every window size is configurable. They are
+Flood limits follow the Bot FAQ (about 1 message/s per chat, with "short bursts" allowed:
+3 in any 3 s; 20 messages/min per group; 30 messages/s overall) as sliding windows; every
+window size is configurable. They are
 off by default so ordinary tests never see a 429; a test switches them on and drives a
 FakeClock instead of sleeping. Faults (next N calls fail, added latency, outage) let
 tests exercise the bot's retry and outbox code.
@@ -43,7 +44,7 @@ class FloodLimiter:
     def __init__(self, clock: Callable[[], float], enabled: bool = False):
         self.clock = clock
         self.enabled = enabled
-        self.per_chat = Window(1, 1.0)
+        self.per_chat = Window(3, 3.0)
         self.per_group = Window(20, 60.0)
         self.overall = Window(30, 1.0)
         self._hits: dict[tuple, deque[float]] = defaultdict(deque)

@@ -38,7 +38,9 @@ async def execute(state: EmulatorState, token: str, method_name: str, params: di
     """Run one call; returns (HTTP status, JSON body). Raises DropConnection for simulated drops."""
     files = files or {}
     entry: dict[str, Any] = {"method": method_name, "bot_id": None, "params": dict(params),
-                             "files": _describe_files(files), "at": state.now(), "source": source}
+                             "files": _describe_files(files), "at": state.now(), "source": source,
+                             # the flood limits' clock, to the fraction of a second
+                             "moment": state.limits.clock()}
     try:
         state.limits.check_outage()
         bot = state.bot_for_token(token)

@@ -128,3 +128,16 @@ async def bad_rows(database: Database) -> dict[str, str]:
             select(NotificationRow.idempotency_key, NotificationRow.status)
             .where(NotificationRow.idempotency_key.in_(["gone", "bent"])))
         return {key: status for key, status in rows}
+
+
+async def test_a_restarted_process_learns_when_anything_was_last_said(
+    database: Database, rules: Rules, clock: ManualClock
+) -> None:
+    queue = OutboxQueue(database)
+    assert await queue.last_sent(clock.now()) is None  # a fresh desk: nothing to wait for
+    await proposed_case(database, rules)
+    [first, second, *_] = await queue.claim(clock.now())
+    await queue.sent(first.id, clock.now(), 1)
+    await queue.sent(second.id, clock.now() + timedelta(seconds=2), 2)
+    assert await queue.last_sent(clock.now() + timedelta(seconds=3)) == (
+        clock.now() + timedelta(seconds=2))

@@ -14,22 +14,30 @@ from aiogram.exceptions import (
 )
 
 
-async def test_second_message_to_a_chat_within_a_second_is_429_with_retry_after(bot, user, state, fake_clock):
+async def test_a_chat_takes_a_short_burst_but_the_fourth_in_three_seconds_is_429(
+        bot, user, state, fake_clock):
     state.set_flood_limits(True)
     await bot.send_message(user["id"], "one")
-    with pytest.raises(TelegramRetryAfter) as caught:
-        await bot.send_message(user["id"], "two")
-    assert caught.value.retry_after == 1
-    assert "Too Many Requests: retry after 1" in caught.value.message
     fake_clock.advance(1.0)
-    await bot.send_message(user["id"], "two, after waiting")
+    await bot.send_message(user["id"], "two")
+    await bot.send_message(user["id"], "three")  # a burst: three in any three seconds
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(user["id"], "four")
+    assert caught.value.retry_after == 2  # "one" leaves the window three seconds after it
+    assert "Too Many Requests: retry after 2" in caught.value.message
+    fake_clock.advance(2.0)
+    await bot.send_message(user["id"], "four, after waiting")
+    with pytest.raises(TelegramRetryAfter):  # "two" and "three" are still in the window
+        await bot.send_message(user["id"], "five")
 
 
 async def test_edits_count_towards_the_per_chat_limit(bot, user, state, fake_clock):
     state.set_flood_limits(True)
     sent = await bot.send_message(user["id"], "v1")
+    await bot.edit_message_text("v2", chat_id=user["id"], message_id=sent.message_id)
+    await bot.edit_message_text("v3", chat_id=user["id"], message_id=sent.message_id)
     with pytest.raises(TelegramRetryAfter):
-        await bot.edit_message_text("v2", chat_id=user["id"], message_id=sent.message_id)
+        await bot.edit_message_text("v4", chat_id=user["id"], message_id=sent.message_id)
 
 
 async def test_group_allows_20_messages_per_minute(bot, state, fake_clock):
@@ -38,7 +46,7 @@ async def test_group_allows_20_messages_per_minute(bot, state, fake_clock):
     state.set_flood_limits(True)
     for _ in range(20):
         await bot.send_message(group["id"], "tick")
-        fake_clock.advance(1.0)  # stay under the 1/s per-chat window
+        fake_clock.advance(1.0)  # stay under the per-chat window (3 in 3 s)
     with pytest.raises(TelegramRetryAfter) as caught:
         await bot.send_message(group["id"], "21st")
     assert caught.value.retry_after == 40  # the first of the 20 leaves the window at t=60

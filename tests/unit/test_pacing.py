@@ -1,6 +1,7 @@
-"""Our own pacing keeps within Telegram's flood limits, 2% under them (``MARGIN``): even
-spacing that network jitter cannot squeeze into one of Telegram's windows. The overall
-limit is paced at the limit itself: the send window keeps jitter out of it."""
+"""Our own pacing keeps within Telegram's flood limits, 2% under them (``MARGIN``): a
+private chat's short bursts on a sliding log, a group's even spacing, both with room that
+network jitter cannot squeeze into one of Telegram's windows. The overall limit is paced
+at the limit itself: the send window keeps jitter out of it."""
 
 from __future__ import annotations
 
@@ -11,27 +12,42 @@ import pytest
 from bot.delivery.pacing import MARGIN, Pacer
 
 T0 = datetime(2026, 11, 2, tzinfo=UTC)
-RUNNING = T0 - timedelta(hours=1)  # a process that has been sending for a while
+RUNNING = T0 - timedelta(hours=1)  # nothing sent by another process for a while
 
 
-def test_a_private_chat_gets_one_message_a_second() -> None:
-    pacer = Pacer(started=RUNNING)
-    assert pacer.wait(42, T0) == timedelta(0)
-    pacer.sent(42, T0)
-    assert pacer.wait(42, T0) == timedelta(seconds=MARGIN)
+WINDOW = timedelta(seconds=3 * MARGIN)
+
+
+def test_a_private_chat_gets_three_messages_in_any_three_seconds() -> None:
+    pacer = Pacer(others_sent_until=RUNNING)
+    pacer.sent(42, T0)  # an answer's two messages and a third go at once: a short burst
+    pacer.sent(42, T0 + timedelta(seconds=1), messages=2)
+    assert pacer.wait(42, T0 + timedelta(seconds=1)) == WINDOW - timedelta(seconds=1)
     assert pacer.wait(43, T0) == timedelta(0)  # another chat is not held up
-    assert pacer.wait(42, T0 + timedelta(seconds=MARGIN)) == timedelta(0)
+    assert pacer.wait(42, T0 + WINDOW) == timedelta(0)  # the first has left the window
+    pacer.sent(42, T0 + WINDOW)
+    # The next waits for the second, sent a second after the first, to leave too.
+    assert pacer.wait(42, T0 + WINDOW) == timedelta(seconds=1)
+
+
+def test_handlers_reserve_a_chats_slots_ahead_and_the_outbox_queues_behind() -> None:
+    pacer = Pacer(others_sent_until=RUNNING)
+    # A customer tapping faster than anyone types: four messages owed at once.
+    pauses = [pacer.reserve(42, T0) for _ in range(4)]
+    assert pauses == pytest.approx([0, 0, 0, WINDOW.total_seconds()], abs=1e-5)
+    # A notice for the chat now waits behind every reserved slot.
+    assert pacer.wait(42, T0) == WINDOW
 
 
 def test_a_group_gets_twenty_a_minute_evenly_spaced() -> None:
-    pacer = Pacer(started=RUNNING)
+    pacer = Pacer(others_sent_until=RUNNING)
     pacer.sent(-100, T0)
     assert pacer.wait(-100, T0) == timedelta(seconds=3 * MARGIN)
     assert pacer.wait(-100, T0 + timedelta(seconds=3 * MARGIN)) == timedelta(0)
 
 
 def test_thirty_a_second_overall() -> None:
-    pacer = Pacer(started=RUNNING)
+    pacer = Pacer(others_sent_until=RUNNING)
     pacer.sent(1, T0)
     assert pacer.wait(999, T0) == timedelta(0)  # another chat's own limit is free
     assert pacer.wait_overall(T0) > timedelta(0)  # but the bot's overall rate is not
@@ -39,7 +55,7 @@ def test_thirty_a_second_overall() -> None:
 
 
 def test_replies_reserve_overall_slots_so_concurrent_ones_queue() -> None:
-    pacer = Pacer(started=RUNNING)
+    pacer = Pacer(others_sent_until=RUNNING)
     # Three handlers answer at the same moment: one now, the others a slot apart each.
     pauses = [pacer.reserve_overall(T0) for _ in range(3)]
     assert pauses == pytest.approx([0, 1 / 30, 2 / 30], abs=1e-5)  # timedelta: microseconds
@@ -49,8 +65,8 @@ def test_replies_reserve_overall_slots_so_concurrent_ones_queue() -> None:
 
 def test_a_restarted_process_keeps_a_spacing_before_each_first_message() -> None:
     # What the killed process sent a moment ago still counts in Telegram's windows.
-    pacer = Pacer()
-    assert pacer.wait(42, T0) == timedelta(seconds=MARGIN)
+    pacer = Pacer(others_sent_until=T0)  # when the killed process last sent
+    assert pacer.wait(42, T0) == WINDOW  # it may have had its burst then
     assert pacer.wait(-100, T0) == timedelta(seconds=3 * MARGIN)
-    # A chat first met after that spacing since the start goes at once.
-    assert pacer.wait(43, T0 + timedelta(seconds=2)) == timedelta(0)
+    # A chat first met a window after it last sent goes at once.
+    assert pacer.wait(43, T0 + timedelta(seconds=4)) == timedelta(0)
