@@ -5,7 +5,7 @@
 Queues ``--notices`` notices (nine in ten to private chats spread over ``--chats``
 customers, the rest to ``--groups`` department groups), then runs the bot's real sender
 (with its pacing) against the in-process Bot API emulator with Telegram's flood limits on
-(1/s per chat, 20/min per group, 30/s overall). Prints the delivery rate against the
+(3 in any 3 s per chat, 20/min per group, 30/s overall). Prints the delivery rate against the
 allowed rate, how many 429s Telegram-the-emulator answered, whether every notice arrived
 exactly once, and the process's memory (RSS) along the way. Writes the figures to
 ``bench/results/outbox_delivery.txt``.

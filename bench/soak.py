@@ -170,6 +170,7 @@ async def measure(state: Any, db: Database, customers: range, stuck: list[str | 
     own_429 = len(refusals) - (sum(injected) - unconsumed)
     where = Counter(f"{entry['method']} to a {'group' if _chat(entry) < 0 else 'private chat'}"
                     for entry in refusals)
+    _explain_refusals(state, refusals)
     for user_id, step in zip(customers, stuck, strict=True):
         if step:  # what the stuck customer saw, to read against the bot's log
             print(f"--- {user_id}, stuck before {step!r}:", *(
@@ -188,6 +189,19 @@ async def measure(state: Any, db: Database, customers: range, stuck: list[str | 
         f"all 429s by method and chat: {dict(where)})",
         f"bot messages said twice in a row: {doubled}",
     ]
+
+
+def _explain_refusals(state: Any, refusals: list[dict[str, Any]]) -> None:
+    """Each 429 beside what the emulator had counted in that chat just before, to read
+    against the bot's log (moments on the emulator's flood clock)."""
+    log = list(state.requests())
+    for refused in refusals:
+        chat = _chat(refused)
+        before = [e for e in log if _chat(e) == chat and "error_code" not in e
+                  and refused["moment"] - 3.5 < e["moment"] <= refused["moment"]]
+        print(f"--- 429 {refused['method']} to {chat} at {refused['moment']:.3f}: "
+              f"{refused.get('description')}; before it: "
+              + ", ".join(f"{e['method']} {e['moment']:.3f}" for e in before))
 
 
 def _chat(entry: dict[str, Any]) -> int:
@@ -212,7 +226,7 @@ async def main(args: argparse.Namespace) -> list[str]:
     emulator = await start_emulator(token=TOKEN, wallclock=lambda: clock.now().timestamp())
     state = emulator.state
     populate(state)
-    state.set_flood_limits(True)  # Telegram's own: 1/s a chat, 20/min a group, 30/s in all
+    state.set_flood_limits(True)  # Telegram's own: 3 in 3 s a chat, 20/min a group, 30/s in all
     customers = range(FIRST_ID, FIRST_ID + args.customers)
     for user_id in customers:
         state.create_user(f"Customer{user_id}", id=user_id, language_code="en",

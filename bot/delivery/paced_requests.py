@@ -64,18 +64,34 @@ class PacedRequests(BaseRequestMiddleware):
 
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
                        method: TelegramMethod[Any]) -> Any:
-        if isinstance(method, COUNTED):
-            chat_id = getattr(method, "chat_id", None)
-            if isinstance(chat_id, int) and chat_id > 0:
-                pause = self.pacer.reserve(chat_id, self.now())
-                if pause > 0:
-                    await asyncio.sleep(pause)
-            pause = self.pacer.reserve_overall(self.now())
-            if pause > 0:
-                await asyncio.sleep(pause)
+        if not isinstance(method, COUNTED):
+            return await make_request(bot, method)
+        chat_id = getattr(method, "chat_id", None)
+        if not isinstance(chat_id, int) or chat_id < 0:  # a group's, or an inline message
+            chat_id = 0
+        ticket = self.pacer.reserve(chat_id, self.now()) if chat_id else None
+        if ticket is None:
+            await self._overall_slot()
             async with self.pacer.window.slot():
                 return await make_request(bot, method)
-        return await make_request(bot, method)
+        try:
+            await asyncio.sleep(max(0.0, (ticket.moment - self.now()).total_seconds()))
+            while True:  # the overall queue may have held an earlier one of this chat
+                await self._overall_slot()
+                pause = self.pacer.hold_back(chat_id, ticket, self.now())
+                if pause <= 0:
+                    break
+                await asyncio.sleep(pause)
+            async with self.pacer.window.slot():
+                self.pacer.departed(ticket, self.now())
+                return await make_request(bot, method)
+        finally:  # cancelled before it left: the chat's later messages must not wait on it
+            self.pacer.departed(ticket, self.now())
+
+    async def _overall_slot(self) -> None:
+        pause = self.pacer.reserve_overall(self.now())
+        if pause > 0:
+            await asyncio.sleep(pause)
 
 
 class InSendWindow(BaseRequestMiddleware):

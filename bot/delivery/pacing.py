@@ -46,28 +46,65 @@ class Bucket:
         self.tokens -= 1
 
 
+@dataclass(eq=False)
+class Ticket:
+    """One message's place in a chat's log: when it may go, then when it went."""
+
+    moment: datetime
+    departed: bool = False
+
+    def at_least(self, now: datetime) -> datetime:
+        # One still waiting (behind the bot's overall queue) goes no earlier than now.
+        return self.moment if self.departed else max(self.moment, now)
+
+
 @dataclass
 class SlidingLog:
-    """``count`` messages in any ``seconds``: the moments of the last ``count`` sends, each
-    at or after the one before (a reservation ahead is a moment in the future)."""
+    """``count`` messages in any ``seconds``, counted by when each left.
+
+    A slot is reserved ahead, but a message may leave later than its slot (it also waits
+    for the bot's overall budget, long after an outage); a later message reserved from
+    the earlier slot would then land inside the window. So each message is checked again
+    just before it leaves (``hold_back``), against when the others really left."""
 
     count: int
     seconds: float
-    moments: deque[datetime] = field(default_factory=deque)
+    tickets: deque[Ticket] = field(default_factory=deque)
 
-    def _next(self, now: datetime) -> datetime:
-        while len(self.moments) > self.count:
-            self.moments.popleft()
-        moment = max(now, self.moments[-1]) if self.moments else now
-        if len(self.moments) == self.count:
-            moment = max(moment, self.moments[0] + timedelta(seconds=self.seconds))
+    def _forget(self, now: datetime) -> None:
+        window = timedelta(seconds=self.seconds)
+        while (len(self.tickets) > self.count and self.tickets[0].departed
+               and self.tickets[0].moment + window <= now):
+            self.tickets.popleft()
+
+    def _next(self, now: datetime, before: int | None = None) -> datetime:
+        """The first moment from ``now`` a message may leave behind the first ``before``
+        tickets (all of them by default)."""
+        self._forget(now)
+        ahead = sorted(t.at_least(now) for t in list(self.tickets)[:before])
+        moment = max([now, *ahead[-1:]])
+        if len(ahead) >= self.count:
+            moment = max(moment, ahead[-self.count] + timedelta(seconds=self.seconds))
         return moment
 
     def wait(self, now: datetime) -> timedelta:
         return self._next(now) - now
 
+    def reserve(self, now: datetime) -> Ticket:
+        ticket = Ticket(self._next(now))
+        self.tickets.append(ticket)
+        return ticket
+
     def take(self, now: datetime) -> None:
-        self.moments.append(self._next(now))
+        """A message leaves now (the outbox asked ``wait`` first)."""
+        self.tickets.append(Ticket(self._next(now), departed=True))
+
+    def hold_back(self, ticket: Ticket, now: datetime) -> timedelta:
+        """How much longer ``ticket`` must wait, by when the ones before it really left."""
+        self._forget(now)
+        if ticket not in self.tickets:
+            return timedelta(0)
+        return self._next(now, self.tickets.index(ticket)) - now
 
 
 # Requests leave evenly spaced but reach Telegram with network jitter: spacing them 2%
@@ -108,7 +145,7 @@ class Pacer:
         until, since = self._since_others(now)
         log = SlidingLog(count, seconds)
         if since < seconds:
-            log.moments.extend([until] * count)
+            log.tickets.extend(Ticket(until, departed=True) for _ in range(count))
         return log
 
     def _bucket(self, chat_id: int, now: datetime) -> Bucket | SlidingLog:
@@ -121,13 +158,25 @@ class Pacer:
         """How long this chat must wait (its own limit)."""
         return self._bucket(chat_id, now).wait(now)
 
-    def reserve(self, chat_id: int, now: datetime) -> float:
-        """Take this chat's next slot; the seconds until it comes. A slot ahead counts at
-        once, so the outbox and the chat's next reply queue behind it."""
+    def reserve(self, chat_id: int, now: datetime) -> Ticket | None:
+        """A private chat's next slot, counted at once so the outbox and the chat's next
+        reply queue behind it; ``hold_back`` says how long to wait. A group's is not
+        reserved (None): see ``bot.delivery.paced_requests``."""
         chat = self._bucket(chat_id, now)
-        pause = chat.wait(now)
-        chat.take(now)
-        return pause.total_seconds()
+        return chat.reserve(now) if isinstance(chat, SlidingLog) else None
+
+    def hold_back(self, chat_id: int, ticket: Ticket, now: datetime) -> float:
+        """Seconds until the message may leave (zero: now), by when the others left."""
+        chat = self._chats.get(chat_id)
+        if not isinstance(chat, SlidingLog):
+            return 0.0
+        return chat.hold_back(ticket, now).total_seconds()
+
+    @staticmethod
+    def departed(ticket: Ticket, now: datetime) -> None:
+        """The message is leaving now: the later ones count from this moment."""
+        if not ticket.departed:
+            ticket.moment, ticket.departed = max(ticket.moment, now), True
 
     def _overall(self, now: datetime) -> Bucket:
         if self._all is None:

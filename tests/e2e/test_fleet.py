@@ -152,9 +152,11 @@ async def kill_one_mid_update(state: Any, front: Front,
     loop = asyncio.get_running_loop()
 
     def stuck_one() -> tuple[int] | None:  # a tuple: instance 0 is a valid answer
+        # Longer than a reply may wait for its chat's flood window (three seconds), and a
+        # send is being held: the update is stuck on it, not pacing.
         now = loop.time()
         return next(((index,) for index, started in front.in_flight.values()
-                     if now - started > 0.5), None)
+                     if now - started > 3.5 and state.limits.held), None)
 
     (stuck,) = await wait(stuck_one, "an update stuck on a send")
     processes[stuck].send_signal(signal.SIGKILL)
@@ -205,7 +207,9 @@ async def test_three_instances_file_every_complaint_once_through_a_kill(tmp_path
                        CONFIG_FILE=str(ROOT / "sandbox" / "demo_organisation.toml"),
                        WEBHOOK_URL=f"http://127.0.0.1:{front_port}/hook",
                        WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
-                       MIGRATE_ON_START="false", UPDATE_LEASE_SECONDS="3",
+                       # Longer than the wait for a stuck update below (a person's lock
+                       # lives as long as the lease), short enough to redeliver soon.
+                       MIGRATE_ON_START="false", UPDATE_LEASE_SECONDS="8",
                        DELIVERY_LEASE_SECONDS="3", LOG_LEVEL="INFO",
                        CLOCK_START=clock.now().isoformat())
             with logs[index].open("ab") as log:
