@@ -2,8 +2,8 @@
 
 About one message a second per private chat, twenty a minute per group and thirty a
 second overall (Telegram's FAQ). A private chat may have "short bursts" (the FAQ again):
-we count it as Telegram's emulator does, three messages in any three seconds, on a
-sliding log, so the question a person's press edits and the next one go together and
+we count it as the sandbox's emulator models it, three messages in any three seconds, on
+a sliding log, so the question a person's press edits and the next one go together and
 nobody answering at a human pace ever waits. Groups and the overall limit are counted
 over sliding windows that punish bursts, so each bucket holds one token: messages are
 spaced evenly at the allowed rate. When a chat is at its limit the sender postpones that
