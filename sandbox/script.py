@@ -26,7 +26,7 @@ from sandbox.world import GROUPS, USERS, user_by_key
 SETTLE = 0.4  # seconds of quiet after which the bot is taken to have answered
 BUTTON_WAIT = 30.0  # seconds a step waits for the button it presses to appear
 RETRY_AFTER = re.compile(r"retry after (\d+)")
-RECENT = 200  # requests looked at for a chat at its limit: more than seconds of any test's
+RECENT = 200  # requests looked back over for a chat at its limit: far more than a few seconds hold
 
 
 class ScriptError(Exception):
