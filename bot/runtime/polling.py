@@ -21,6 +21,7 @@ from aiogram.types import Update
 
 from bot.runtime.update_work import FinishMark
 from core.db import replies
+from core.db.uninterrupted import uninterrupted
 from core.db.updates import UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,10 @@ class InboxDispatcher(Dispatcher):
             self, bot: Bot, *args: Any, **kwargs: Any) -> AsyncGenerator[Update, None]:
         inbox = self.inbox
         if inbox is not None:
-            released = await replies.release_held(inbox.db, self["rules"].now())
+            released = await uninterrupted(replies.release_held(inbox.db, self["rules"].now()))
             if released:
                 log.info("%s replies the last run could not send go out now", released)
-            for payload in await inbox.unfinished(_now()):
+            for payload in await uninterrupted(inbox.unfinished(_now())):
                 log.info("handling update %s, left unfinished by the last run",
                          payload.get("update_id"))
                 yield Update.model_validate(payload, context={"bot": bot})
@@ -59,7 +60,7 @@ class InboxDispatcher(Dispatcher):
         payload = update.model_dump(mode="json", exclude_unset=True)
         while True:
             try:
-                return await inbox.record(update.update_id, payload, _now())
+                return await uninterrupted(inbox.record(update.update_id, payload, _now()))
             except Exception:  # the database is briefly away: hold the poll, lose nothing
                 log.exception("recording update %s failed; trying again", update.update_id)
                 await asyncio.sleep(RECORD_RETRY)

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
 from core.db.models import ProcessedUpdateRow, table_of
+from core.db.uninterrupted import uninterrupted
 from core.db.uow import Database
 
 KEEP = timedelta(hours=25)  # Telegram gives up on an update after 24 hours
@@ -100,7 +101,7 @@ class UpdateClaims:
         """Until cancelled: remove, now and then, what Telegram can no longer redeliver."""
         while True:
             try:
-                removed = await self.prune(datetime.now(UTC))
+                removed = await uninterrupted(self.prune(datetime.now(UTC)))
                 if removed:
                     log.info("pruned %d old update record(s)", removed)
             except Exception:  # a passing database fault; try again next round
