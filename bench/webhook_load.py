@@ -88,10 +88,14 @@ class Bench:
             connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60))
 
     @classmethod
-    async def create(cls, customers: int = 20000) -> Bench:
-        emulator = await start_emulator(token=TOKEN, max_request_log=1000)
+    async def create(cls, customers: int = 20000, max_request_log: int = 1000,
+                     started: bool = False) -> Bench:
+        """``started``: the customers have a chat with the bot already (notices can reach
+        them before they write)."""
+        emulator = await start_emulator(token=TOKEN, max_request_log=max_request_log)
         for index in range(customers):
-            emulator.state.create_user(f"c{index}", id=2_000_000 + index, language_code="en")
+            emulator.state.create_user(f"c{index}", id=2_000_000 + index, language_code="en",
+                                       started=started)
         return cls(emulator, customers)
 
     def start(self, command: list[str], port: int, log: Path, **env: str) -> int:

@@ -33,6 +33,7 @@ from bot.delivery.card_sender import CardSender
 from bot.delivery.in_person import send_to_staff
 from bot.delivery.pacing import Pacer
 from bot.delivery.replies import new_message_id
+from bot.delivery.shared_budget import SharedFloodBudget
 from bot.views.notice_texts import render
 from bot.views.reader_zone import reading
 from core.db.outbox import LEASE, MAX_ATTEMPTS, OutboxQueue, Outgoing
@@ -93,12 +94,13 @@ async def _reply(sender: OutboxSender, item: Outgoing, chat_id: int, group: Grou
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, rules: Rules, organisation: Organisation,
                  i18n: I18n, idle_pause: float = 1.0, pacer: Pacer | None = None,
-                 lease: timedelta = LEASE) -> None:
+                 lease: timedelta = LEASE, shared: SharedFloodBudget | None = None) -> None:
         self.bot, self.db, self.rules = bot, db, rules
         self.organisation, self.i18n = organisation, i18n
         self.queue = OutboxQueue(db, lease)
         self.cards = CardSender(bot, db, rules)
         self.pacer = pacer  # None: no pacing of our own (tests drive time by hand)
+        self.shared = shared  # a fleet's budget in Redis, instead of the pacer
         self.idle_pause = idle_pause
         self._wake = asyncio.Event()
         self._stopping = False
@@ -175,7 +177,16 @@ class OutboxSender:
         if chat_id is None:
             await self._reaches_nobody(item, now, "no Telegram chat for this recipient")
             return
-        if self.pacer is not None:
+        # A card may bring notes, each a message.
+        messages = 1 + (len(item.notice.events) if isinstance(item.notice, Card) else 0)
+        if self.shared is not None:
+            grant = await self.shared.reserve(chat_id, messages, longest_wait=0.0)
+            if not grant.reserved:  # this chat is at its limit: others go first
+                await self.queue.postpone(item, now + timedelta(seconds=grant.first))
+                return
+            await asyncio.sleep(grant.first)
+            now = self.rules.now()
+        elif self.pacer is not None:
             pause = self.pacer.wait(chat_id, now)
             if pause:  # this chat is at its limit: others go first
                 await self.queue.postpone(item, now + pause)
@@ -184,9 +195,8 @@ class OutboxSender:
             await asyncio.sleep(self.pacer.wait_overall(self.rules.now()).total_seconds())
             now = self.rules.now()
             # Taken before sending, so an update's replies to the same chat, sent
-            # meanwhile, queue behind it; a card may bring notes, each a message.
-            notes = len(item.notice.events) if isinstance(item.notice, Card) else 0
-            self.pacer.sent(chat_id, now, 1 + notes)
+            # meanwhile, queue behind it.
+            self.pacer.sent(chat_id, now, messages)
         try:
             message_id = await self._send(item, chat_id, locale, group, phone)
         except TelegramRetryAfter as exc:

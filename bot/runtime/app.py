@@ -17,10 +17,11 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery.already_done import AlreadyDone
 from bot.delivery.flood_wait import MAX_WAIT, WaitOutFloods
-from bot.delivery.paced_requests import InSendWindow, PacedRequests
+from bot.delivery.paced_requests import InSendWindow, PacedRequests, SharedPacedRequests
 from bot.delivery.pacing import Pacer
 from bot.delivery.reminders import IntakeReminder
 from bot.delivery.send_window import SendWindow
+from bot.delivery.shared_budget import SharedFloodBudget
 from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
@@ -34,19 +35,24 @@ from core.services.rules import Rules
 
 def build_bot(token: str, api_url: str, *,
               paced_by: tuple[Pacer, Callable[[], datetime]] | None = None,
-              window: SendWindow | None = None, flood_wait: float = MAX_WAIT) -> Bot:
+              window: SendWindow | None = None, flood_wait: float = MAX_WAIT,
+              shared: SharedFloodBudget | None = None) -> Bot:
     """``paced_by`` (a pacer and its clock): a bot the handlers use. It keeps to the flood
     budget it shares with the outbox (``bot.delivery.paced_requests``) and waits out a 429
     (``bot.delivery.flood_wait``), up to ``flood_wait`` seconds — the one that sends an
     update's kept replies waits a short one out and hands a longer one to the outbox. The
     background workers' bot postpones a notice instead, and keeps to the ``window`` the
-    handlers' bots share."""
+    handlers' bots share. ``shared``: a fleet's budget in Redis paces the handlers' bots
+    instead of the process's pacer."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
     if paced_by is not None:
         session.middleware(WaitOutFloods(flood_wait))
-        session.middleware(PacedRequests(*paced_by))
+        if shared is not None:
+            session.middleware(SharedPacedRequests(shared, paced_by[0].window))
+        else:
+            session.middleware(PacedRequests(*paced_by))
     elif window is not None:
         session.middleware(InSendWindow(window))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

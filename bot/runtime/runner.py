@@ -14,6 +14,7 @@ from bot.delivery.flood_wait import REPLY_FLOOD_WAIT
 from bot.delivery.job_runner import JobRunner
 from bot.delivery.outbox_sender import OutboxSender
 from bot.delivery.pacing import Pacer
+from bot.delivery.shared_budget import SharedFloodBudget
 from bot.delivery.wakeups import OutboxWakeups
 from bot.runtime import preflight
 from bot.runtime.app import build_bot, build_dispatcher
@@ -50,9 +51,13 @@ class BotProcess:
         # 429); the outbox and the jobs put a notice back in line and serve other chats.
         # One flood budget for what handlers say and what the outbox sends.
         pacer = self.pacer = Pacer()
-        self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now))
+        # A fleet shares one budget through Redis (bot.delivery.shared_budget).
+        shared = self.shared = (
+            SharedFloodBudget(settings.redis_url, f"{api}|{token.split(':')[0]}", pacer)
+            if settings.redis_url else None)
+        self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now), shared=shared)
         self.replies_bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now),
-                                          flood_wait=REPLY_FLOOD_WAIT)
+                                          flood_wait=REPLY_FLOOD_WAIT, shared=shared)
         self.worker_bot: Bot = build_bot(token, api, window=pacer.window)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: InboxDispatcher = build_dispatcher(
@@ -70,7 +75,7 @@ class BotProcess:
                               self.i18n, self.dispatcher["reminder"],
                               organisation=organisation)
         self.sender = OutboxSender(self.worker_bot, self.db, self.rules, organisation, self.i18n,
-                                   pacer=pacer,
+                                   pacer=pacer, shared=shared,
                                    lease=timedelta(seconds=settings.delivery_lease_seconds))
         self.wakeups = OutboxWakeups(self.sender.wake, settings.redis_url)
         self.db.notices_committed.append(self.wakeups.committed)
@@ -121,6 +126,8 @@ class BotProcess:
         await asyncio.gather(*self._workers, return_exceptions=True)
         await self.worker_bot.session.close()
         await self.replies_bot.session.close()
+        if self.shared is not None:
+            await self.shared.close()
 
     async def prepare(self) -> None:
         """Before receiving updates, in either mode: everything it needs answers (else a
@@ -139,6 +146,8 @@ class BotProcess:
             await self.bot.session.close()
             await self.worker_bot.session.close()
             await self.replies_bot.session.close()
+            if self.shared is not None:
+                await self.shared.close()
             await self.dispatcher.storage.close()
             await self.db.dispose()
             raise

@@ -51,8 +51,8 @@ class Desk:
                    DATABASE_URL=self.database_url,
                    CONFIG_FILE=str(ROOT / "sandbox" / "demo_organisation.toml"),
                    LOG_LEVEL="INFO", CLOCK_START=self.clock.now().isoformat())
+        env.pop("REDIS_URL", None)  # a test that wants Redis names it
         env.update(extra)  # a test's own settings win, CONFIG_FILE included
-        env.pop("REDIS_URL", None)
         return env
 
     def start_bot(self, **extra: str) -> None:

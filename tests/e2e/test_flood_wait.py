@@ -9,12 +9,37 @@ of what the customer was shown.
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from sandbox.script import play, settle
-from tests.e2e.conftest import Desk
+from tests.e2e.conftest import TOKEN, Desk
 from tests.e2e.test_customer_intake import ZH_HANS_INTAKE, step
 
 LI_LEI = 1001
 BROKEN = ("抱歉，我们这边出了点问题", "抱歉，我没有理解")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+# The bot's own pacer, or the budget a fleet shares in Redis (bot.delivery.shared_budget).
+BUDGETS = pytest.mark.parametrize("budget", [
+    "process", pytest.param("redis", marks=pytest.mark.skipif(
+        not REDIS_URL, reason="TEST_REDIS_URL is not set"))])
+
+
+async def _start(desk: Desk, budget: str) -> None:
+    if budget == "redis":
+        assert REDIS_URL
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(REDIS_URL)  # conversations an earlier run left there
+        stale = [key async for key in redis.scan_iter(f"fsm:{TOKEN.split(':')[0]}:*")]
+        if stale:
+            await redis.delete(*stale)
+        await redis.aclose()
+        desk.start_bot(REDIS_URL=REDIS_URL)
+    else:
+        desk.start_bot()
+    await desk.wait_until_started()
 
 
 def _refused_with_429(desk: Desk, method: str) -> int:
@@ -29,13 +54,14 @@ def _most_in_three_seconds(desk: Desk, chat_id: int) -> int:
     return max(len([m for m in moments if start <= m < start + 3]) for start in moments)
 
 
-async def test_an_intake_at_machine_speed_keeps_to_a_chats_own_limit(desk: Desk) -> None:
+@BUDGETS
+async def test_an_intake_at_machine_speed_keeps_to_a_chats_own_limit(desk: Desk,
+                                                                    budget: str) -> None:
     """The customer answers each question the moment it shows — faster than anyone
     types — so the bot's answers (often an edit and the next question) would overrun
     the chat's three messages in three seconds; they are paced to it instead."""
     desk.state.set_flood_limits(True)  # Telegram's own, a chat's short bursts included
-    desk.start_bot()
-    await desk.wait_until_started()
+    await _start(desk, budget)
     await play(desk.state, [*ZH_HANS_INTAKE, step("li_lei", press="✅ 对，没错")])
     await settle(desk.state)
     texts = [m.get("text", "") for m in desk.state.bot_messages(LI_LEI)]
@@ -64,16 +90,16 @@ async def test_a_reply_refused_with_429_arrives_after_the_wait_and_the_talk_goes
     assert texts[-2:] == ["谢谢，我都记下了。接下来问您几个简单的问题。", "这是关于哪方面的问题？"]
 
 
+@BUDGETS
 async def test_many_customers_writing_at_once_are_answered_inside_the_limits(
-        desk: Desk) -> None:
+        desk: Desk, budget: str) -> None:
     desk.state.set_flood_limits(True)
     # Requests spaced evenly reach Telegram unevenly: with the network's jitter, even
     # spacing alone let the thirty-first of a burst into one second.
     desk.state.set_latency(0.0, "sendMessage", jitter=0.05)
     customers = [desk.state.create_user(f"Customer {n}", id=5100 + n, language_code="en")["id"]
                  for n in range(40)]  # more than the thirty a second Telegram takes
-    desk.start_bot()
-    await desk.wait_until_started()
+    await _start(desk, budget)
     for customer in customers:  # all in the same moment, as after an outage
         desk.state.send_text(customer, "The milk I bought on Saturday was sour.")
     for customer in customers:
