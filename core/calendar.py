@@ -15,9 +15,8 @@ import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from core.calendar_spec import CalendarSpec, Minutes
+from core.public_holidays import country_holidays
 
 __all__ = ["BusinessCalendar", "CalendarSpec"]
 
@@ -85,9 +84,7 @@ class BusinessCalendar:
         if year not in self._year_cache:
             # Neighbouring years too: a make-up day or observed holiday can fall in the
             # year next to the holiday that causes it (e.g. 2001-12-29 for New Year 2002).
-            h = holidays.country_holidays(
-                self._country, subdiv=self._subdivision, years=range(year - 1, year + 2)
-            )
+            h = country_holidays(self._country, self._subdivision, range(year - 1, year + 2))
             days_off = frozenset(d for d in h if d.year == year)
             workdays = frozenset(d for d in getattr(h, "weekend_workdays", set()) if d.year == year)
             self._year_cache[year] = (days_off, workdays)

@@ -8,8 +8,9 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from core.public_holidays import country_holidays
 
 __all__ = ["DAYS", "CalendarSpec", "Minutes"]
 
@@ -69,7 +70,7 @@ class CalendarSpec(BaseModel):
     def _check_country(cls, v: str | None) -> str | None:
         if v is not None:
             try:
-                holidays.country_holidays(v)
+                country_holidays(v, None, ())
             except NotImplementedError as e:
                 raise ValueError(f"unknown holidays country code {v!r}") from e
         return v
@@ -91,7 +92,7 @@ class CalendarSpec(BaseModel):
             if self.country is None:
                 raise ValueError(f"subdivision {self.subdivision!r} needs a country")
             try:
-                holidays.country_holidays(self.country, subdiv=self.subdivision)
+                country_holidays(self.country, self.subdivision, ())
             except NotImplementedError as e:
                 raise ValueError(
                     f"unknown subdivision {self.subdivision!r} for country {self.country!r}"

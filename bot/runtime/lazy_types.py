@@ -3,9 +3,11 @@
 aiogram declares its ~400 types ``defer_build=True``, then calls ``model_rebuild`` on each
 at import to resolve their forward references, which builds every validator anyway: about
 100 MB of RSS for types this bot never meets. While ``aiogram.types`` is imported, and only
-then, ``model_rebuild`` just keeps the namespace it was given; the names in it are then
-put into each of aiogram's type and method modules, where pydantic looks when it builds a
-type the first time it is used. The RSS figures are in ``bench/results/intake_throughput.txt``.
+then, ``model_rebuild`` just keeps the namespace it was given; when a type is built the
+first time it is used, aiogram's base classes hand pydantic that one namespace (the
+names were once copied into each of aiogram's 627 type and method modules instead: 8 MB
+of every instance's memory). The RSS figures are in ``bench/results/intake_throughput.txt``
+and ``bench/results/idle_memory.txt``.
 
 Built once: aiogram reads every Bot API answer through ``Response[<result type>]``, made
 afresh per call; pydantic caches such models only weakly, so after each garbage collection
@@ -52,10 +54,19 @@ def defer_telegram_types() -> None:
     finally:
         # Puts back the classmethod descriptor itself, which mypy cannot express.
         BaseModel.model_rebuild = original  # type: ignore[method-assign, assignment]
-    for name, module in list(sys.modules.items()):
-        if name.startswith(("aiogram.types.", "aiogram.methods.")) and module is not None:
-            for key, value in namespace.items():
-                module.__dict__.setdefault(key, value)
+    from aiogram.methods.base import Response, TelegramMethod
+    from aiogram.types.base import TelegramObject
+
+    def with_namespace(cls: Any, *, force: bool = False, raise_errors: bool = True,
+                       _parent_namespace_depth: int = 2,
+                       _types_namespace: Any = None) -> bool | None:
+        return original.__func__(cls, force=force, raise_errors=raise_errors,
+                                 _parent_namespace_depth=_parent_namespace_depth + 1,
+                                 _types_namespace=(namespace if _types_namespace is None
+                                                   else _types_namespace))
+
+    for base in (TelegramObject, TelegramMethod, Response):
+        base.model_rebuild = classmethod(with_namespace)  # type: ignore[assignment, method-assign]
 
 
 def keep_response_models() -> None:

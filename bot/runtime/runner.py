@@ -24,7 +24,7 @@ from bot.runtime.polling import InboxDispatcher
 from bot.runtime.settings import Settings
 from bot.runtime.storage import make_isolation, make_storage
 from core.clock import OffsetClock, SystemClock
-from core.db.migrate import upgrade
+from core.db.migrate import upgrade_if_behind
 from core.db.uow import Database
 from core.db.updates import UpdateClaims, UpdateInbox
 from core.organisation import Organisation
@@ -136,7 +136,7 @@ class BotProcess:
         try:
             await preflight.check_database(self.db.engine, settings.database_url)
             if settings.migrate_on_start:
-                await upgrade(settings.database_url)
+                await upgrade_if_behind(settings.database_url)
             if settings.redis_url:
                 await preflight.check_redis(settings.redis_url)
             await preflight.check_bot_api(self.bot, settings.telegram_api_url,

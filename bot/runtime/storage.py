@@ -114,6 +114,8 @@ def make_isolation(storage: BaseStorage, lock_seconds: float) -> BaseEventIsolat
     """The per-person lock: in Redis when the storage is (shared by every instance), else
     in this process. A Redis lock of an instance that died expires after ``lock_seconds``
     (the update lease), so the person's next update waits at most that long."""
+    if isinstance(storage, SqlStorage):  # no Redis: not even imported (7 MB of memory)
+        return SimpleEventIsolation()
     from aiogram.fsm.storage.redis import RedisStorage
 
     if isinstance(storage, RedisStorage):
