@@ -14,6 +14,7 @@ from bot.delivery.flood_wait import REPLY_FLOOD_WAIT
 from bot.delivery.job_runner import JobRunner
 from bot.delivery.outbox_sender import OutboxSender
 from bot.delivery.pacing import Pacer
+from bot.delivery.send_window import SendWindow
 from bot.delivery.shared_budget import SharedFloodBudget
 from bot.delivery.wakeups import OutboxWakeups
 from bot.runtime import preflight
@@ -50,7 +51,8 @@ class BotProcess:
         # Two sessions: handlers wait for the person in front of them (their budget, or a
         # 429); the outbox and the jobs put a notice back in line and serve other chats.
         # One flood budget for what handlers say and what the outbox sends.
-        pacer = self.pacer = Pacer()
+        rate = settings.flood_overall_per_second
+        pacer = self.pacer = Pacer(overall=(1, rate), window=SendWindow(count=max(1, int(rate))))
         # A fleet shares one budget through Redis (bot.delivery.shared_budget).
         shared = self.shared = (
             SharedFloodBudget(settings.redis_url, f"{api}|{token.split(':')[0]}", pacer)

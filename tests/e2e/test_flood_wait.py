@@ -109,3 +109,21 @@ async def test_many_customers_writing_at_once_are_answered_inside_the_limits(
     for customer in customers:
         texts = [m.get("text", "") for m in desk.state.bot_messages(customer)]
         assert texts and not [t for t in texts if t.startswith("Sorry, something went wrong")]
+
+
+async def test_the_overall_rate_the_bot_allows_itself_is_a_setting(desk: Desk) -> None:
+    """FLOOD_OVERALL_PER_SECOND: at 5, twelve customers writing at once are answered five
+    a second at most (Telegram's 30 would let them all go within half a second)."""
+    customers = [desk.state.create_user(f"Customer {n}", id=5200 + n, language_code="en")["id"]
+                 for n in range(12)]
+    desk.start_bot(FLOOD_OVERALL_PER_SECOND="5")
+    await desk.wait_until_started()
+    for customer in customers:
+        desk.state.send_text(customer, "The milk I bought on Saturday was sour.")
+    for customer in customers:
+        await desk.wait_for(customer, lambda m: bool(m.get("text")))
+    moments = sorted(entry["moment"] for entry in desk.state.requests("sendMessage")
+                     if entry["params"].get("chat_id") in customers
+                     or int(entry["params"].get("chat_id", 0)) in customers)
+    assert len(moments) >= 12
+    assert max(len([m for m in moments if start <= m < start + 1]) for start in moments) <= 5
