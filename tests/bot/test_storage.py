@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,7 @@ from aiogram.types import Update
 from sqlalchemy import select
 
 from bot.delivery.reminders import IntakeReminder
-from bot.runtime.storage import SqlStorage, make_storage
+from bot.runtime.storage import SqlStorage, make_isolation, make_storage
 from bot.runtime.update_work import FinishMark, UpdateWork, UpdateWorkMiddleware
 from core.db import update_writes
 from core.db.models import JobRow, ProcessedUpdateRow
@@ -205,3 +206,32 @@ async def test_in_redis_an_updates_writes_wait_for_its_end(bot_db: Database) -> 
         await storage.set_data(key, {})
         await storage.close()
         await other_instance.close()
+
+
+async def test_a_lock_that_expired_mid_update_is_logged_not_shown(
+        bot_db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    """The per-person lock outlived (a long wait on Telegram): the update's work stands;
+    aiogram's own lock raised, and the customer was told "Sorry"."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    storage = make_storage(bot_db, url)
+    isolation = make_isolation(storage, lock_seconds=0.2)
+    key = StorageKey(bot_id=4242, chat_id=9912, user_id=9912)
+    try:
+        async with isolation.lock(key):
+            await asyncio.sleep(0.4)  # longer than the lease
+        assert "expired before update handling ended" in caplog.text
+        order: list[str] = []
+
+        async def person(name: str, hold: float) -> None:
+            async with isolation.lock(key):
+                order.append(f"{name} in")
+                await asyncio.sleep(hold)
+                order.append(f"{name} out")
+
+        await asyncio.gather(person("first", 0.1), person("second", 0))
+        assert order in (["first in", "first out", "second in", "second out"],
+                         ["second in", "second out", "first in", "first out"])  # one at a time
+    finally:
+        await storage.close()
