@@ -79,6 +79,7 @@ for i = 1, messages do
   last = moment
 end
 redis.call('PEXPIRE', KEYS[1], 60000)
+redis.call('PEXPIRE', KEYS[3], 60000)
 redis.call('PEXPIRE', KEYS[2], math.ceil(window) + 60000)
 return {1, math.ceil(first - now), math.ceil(last - now)}
 """

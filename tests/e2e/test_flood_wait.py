@@ -14,7 +14,7 @@ import os
 import pytest
 
 from sandbox.script import play, settle
-from tests.e2e.conftest import TOKEN, Desk
+from tests.e2e.conftest import Desk
 from tests.e2e.test_customer_intake import ZH_HANS_INTAKE, step
 
 LI_LEI = 1001
@@ -26,15 +26,14 @@ BUDGETS = pytest.mark.parametrize("budget", [
         not REDIS_URL, reason="TEST_REDIS_URL is not set"))])
 
 
-async def _start(desk: Desk, budget: str) -> None:
+async def _start(desk: Desk, budget: str, people: list[int]) -> None:
     if budget == "redis":
         assert REDIS_URL
         from redis.asyncio import Redis
 
-        redis = Redis.from_url(REDIS_URL)  # conversations an earlier run left there
-        stale = [key async for key in redis.scan_iter(f"fsm:{TOKEN.split(':')[0]}:*")]
-        if stale:
-            await redis.delete(*stale)
+        redis = Redis.from_url(REDIS_URL)  # their conversations an earlier run left there
+        await redis.delete(*[f"fsm:{person}:{person}:{part}" for person in people
+                             for part in ("state", "data")])
         await redis.aclose()
         desk.start_bot(REDIS_URL=REDIS_URL)
     else:
@@ -61,7 +60,7 @@ async def test_an_intake_at_machine_speed_keeps_to_a_chats_own_limit(desk: Desk,
     types — so the bot's answers (often an edit and the next question) would overrun
     the chat's three messages in three seconds; they are paced to it instead."""
     desk.state.set_flood_limits(True)  # Telegram's own, a chat's short bursts included
-    await _start(desk, budget)
+    await _start(desk, budget, [LI_LEI])
     await play(desk.state, [*ZH_HANS_INTAKE, step("li_lei", press="✅ 对，没错")])
     await settle(desk.state)
     texts = [m.get("text", "") for m in desk.state.bot_messages(LI_LEI)]
@@ -99,7 +98,7 @@ async def test_many_customers_writing_at_once_are_answered_inside_the_limits(
     desk.state.set_latency(0.0, "sendMessage", jitter=0.05)
     customers = [desk.state.create_user(f"Customer {n}", id=5100 + n, language_code="en")["id"]
                  for n in range(40)]  # more than the thirty a second Telegram takes
-    await _start(desk, budget)
+    await _start(desk, budget, customers)
     for customer in customers:  # all in the same moment, as after an outage
         desk.state.send_text(customer, "The milk I bought on Saturday was sour.")
     for customer in customers:
