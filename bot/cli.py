@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# Pydantic reads every installed package's metadata for plugins the first time it builds
+# a validator: 4 MB of a running instance's memory, for none (the desk uses no plugin).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import argparse
 import asyncio
 import logging
