@@ -9,7 +9,6 @@ the database, commit, then reply. aiogram and SQLAlchemy on the same database as
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from datetime import UTC, datetime
@@ -19,11 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Message
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-from aiohttp import web
 from sqlalchemy import BigInteger, Column, DateTime, MetaData, Table, Text
 
-from bench.echo_bot import session
+from bench.echo_bot import run, serve, session
 from core.db.engine import make_engine
 
 METADATA = MetaData()
@@ -48,31 +45,11 @@ async def main() -> None:
                 received_at=datetime.now(UTC)))
         await message.answer(message.text or "?")
 
-    app = web.Application()
-    app.router.add_post("/hook", SimpleRequestHandler(
-        dispatcher, bot, handle_in_background=False,
-        secret_token=os.environ.get("WEBHOOK_SECRET")).handle)
-    app.router.add_get("/readyz", lambda _: web.Response(text="ready"))  # type: ignore[arg-type, return-value]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", int(os.environ["WEBHOOK_PORT"])).start()
     try:
-        await asyncio.Event().wait()
+        await serve(dispatcher, bot)
     finally:
-        await runner.cleanup()
-        await bot.session.close()
         await engine.dispose()
 
 
 if __name__ == "__main__":
-    try:  # the loop the desk's ``run`` picks (bot.cli.event_loop_runner)
-        import uvloop
-
-        runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
-    except ImportError:
-        runner = asyncio.Runner()
-    with runner:
-        try:
-            runner.run(main())
-        except KeyboardInterrupt:
-            pass
+    run(main)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -36,6 +38,12 @@ async def main() -> None:
     async def echo(message: Message) -> None:
         await message.answer(message.text or "?")
 
+    await serve(dispatcher, bot)
+
+
+async def serve(dispatcher: Dispatcher, bot: Bot) -> None:
+    """Until stopped: the webhook on WEBHOOK_PORT, each update handled before it is
+    acknowledged, as the desk does."""
     app = web.Application()
     app.router.add_post("/hook", SimpleRequestHandler(
         dispatcher, bot, handle_in_background=False,
@@ -51,7 +59,7 @@ async def main() -> None:
         await bot.session.close()
 
 
-if __name__ == "__main__":
+def run(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     try:  # the loop the desk's ``run`` picks (bot.cli.event_loop_runner)
         import uvloop
 
@@ -63,3 +71,7 @@ if __name__ == "__main__":
             runner.run(main())
         except KeyboardInterrupt:
             pass
+
+
+if __name__ == "__main__":
+    run(main)

@@ -26,20 +26,19 @@ import tempfile
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
+from bench.outbox_delivery import queue_notices
 from bench.webhook_load import Bench, admin_sql, free_port, write_results
 from bot.delivery.wakeups import CHANNEL
 from core.db.migrate import upgrade
-from core.db.models import NotificationRow, PersonRow
+from core.db.models import NotificationRow
 from core.db.outbox import OutboxQueue
 from core.db.uow import Database
-from core.notices import DeadlineWarning, Implemented, Notice, department
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -66,38 +65,6 @@ class Delivery:
                 f"lost {self.lost}, duplicated {self.duplicated}, 429 answers {self.flood}")
 
 
-async def _queue(db: Database, notices: int, chats: int) -> Counter[int]:
-    """The customers and their notices, committed at once; the count expected per chat."""
-    now = datetime.now(UTC)
-    expected: Counter[int] = Counter()
-    async with db.sessions() as session, session.begin():
-        session.add_all(PersonRow(id=n + 1, telegram_id=FIRST_CUSTOMER + n, name=f"c{n}",
-                                  language="en", created_at=now) for n in range(chats))
-    rows = []
-    for index in range(notices):
-        number = f"2611-{index:04d}"
-        notice: Notice
-        if index % 100 == 99:
-            code = list(GROUPS)[index // 100 % len(GROUPS)]
-            chat = GROUPS[code]
-            notice = DeadlineWarning(
-                number=number, clock="handover", due=now.isoformat(), late_by_minutes=0,
-                due_in_minutes=30, level="specialist", escalated=False, severity="ordinary",
-                state="assigned", department=code, to=department(code))
-        else:
-            person = index % chats
-            chat = FIRST_CUSTOMER + person
-            notice = Implemented(customer_id=person + 1, number=number)
-        expected[chat] += 1
-        rows.append(NotificationRow(idempotency_key=f"fleet-{index}", case_id=None,
-                                    kind=notice.kind, audience=notice.audience,
-                                    address=notice.address, payload=dict(notice.payload),
-                                    status="pending", attempts=0, due_at=now, created_at=now))
-    async with db.sessions() as session, session.begin():
-        session.add_all(rows)
-    return expected
-
-
 async def deliver(instances: int, notices: int, chats: int, postgres: str, redis: str,
                   log: Path) -> Delivery:
     name = f"cd_bench_fleet_delivery_{uuid.uuid4().hex[:8]}"
@@ -120,7 +87,9 @@ async def deliver(instances: int, notices: int, chats: int, postgres: str, redis
             await bench.ready(port, instances)
         bench.state.set_flood_limits(True)
         before = len(bench.state.request_log)
-        expected = await _queue(db, notices, chats)
+        expected = await queue_notices(db, notices, chats, list(GROUPS.items()),
+                                       group_every=100, first_customer=FIRST_CUSTOMER,
+                                       key="fleet")
         await _wake_every_instance(redis)
         queue = OutboxQueue(db)
         while True:

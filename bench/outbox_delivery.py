@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,30 +58,34 @@ def rss_mb() -> float:
     return 0.0
 
 
-async def queue_notices(db: Database, notices: int, chats: int, groups: int) -> Counter[int]:
-    """Persons for the chats and the notices themselves; returns the expected count per chat."""
+async def queue_notices(db: Database, notices: int, chats: int,
+                        groups: Sequence[tuple[str, int]], *, group_every: int = 10,
+                        first_customer: int = 10_000, key: str = "bench") -> Counter[int]:
+    """Persons for the chats (Telegram ids from ``first_customer``) and the notices
+    themselves, one in ``group_every`` a deadline warning to a department's group
+    (``groups``: department code, chat id); returns the expected count per chat."""
     now = datetime.now(UTC)
     expected: Counter[int] = Counter()
     async with db.sessions() as session, session.begin():
-        session.add_all(PersonRow(id=index + 1, telegram_id=10_000 + index, name=f"c{index}",
-                                  language="en", created_at=now) for index in range(chats))
+        session.add_all(PersonRow(id=index + 1, telegram_id=first_customer + index,
+                                  name=f"c{index}", language="en", created_at=now)
+                        for index in range(chats))
     rows = []
     for index in range(notices):
         number = f"2611-{index:04d}"
         notice: Notice
-        if index % 10 == 9:
-            group = index // 10 % groups
-            chat = -(5000 + group)
+        if index % group_every == group_every - 1:
+            code, chat = groups[index // group_every % len(groups)]
             notice = DeadlineWarning(
                 number=number, clock="handover", due=now.isoformat(), late_by_minutes=0,
                 due_in_minutes=30, level="specialist", escalated=False, severity="ordinary",
-                state="assigned", department=f"d{group:02d}", to=department(f"d{group:02d}"))
+                state="assigned", department=code, to=department(code))
         else:
             person = index % chats
-            chat = 10_000 + person
+            chat = first_customer + person
             notice = Implemented(customer_id=person + 1, number=number)
         expected[chat] += 1
-        rows.append(NotificationRow(idempotency_key=f"bench-{index}", case_id=None,
+        rows.append(NotificationRow(idempotency_key=f"{key}-{index}", case_id=None,
                                     kind=notice.kind, audience=notice.audience,
                                     address=notice.address, payload=dict(notice.payload),
                                     status="pending", attempts=0, due_at=now, created_at=now))
@@ -106,7 +111,8 @@ async def main(notices: int, chats: int, groups: int) -> str:
         emulator.state.create_user(f"c{index}", id=10_000 + index, started=True)
     for n in range(groups):
         emulator.state.create_group(f"Dept {n}", id=-(5000 + n))
-    expected = await queue_notices(db, notices, chats, groups)
+    expected = await queue_notices(db, notices, chats,
+                                   [(f"d{n:02d}", -(5000 + n)) for n in range(groups)])
     bot = build_bot(TOKEN, emulator.base_url)
     i18n: I18n = make_i18n("en")
     rules = Rules.build(organisation.policy, SystemClock())
