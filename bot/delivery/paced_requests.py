@@ -58,6 +58,13 @@ COUNTED = (SendMessage, SendPhoto, SendDocument, SendVoice, SendVideo, SendAudio
            ForwardMessage)
 
 
+def _private_chat(method: TelegramMethod[Any]) -> int:
+    """The private chat a message is paced in; 0 for a group's or an inline message,
+    which take only the overall slot (see above: a group's limit is the outbox's)."""
+    chat_id = getattr(method, "chat_id", None)
+    return chat_id if isinstance(chat_id, int) and chat_id > 0 else 0
+
+
 class PacedRequests(BaseRequestMiddleware):
     def __init__(self, pacer: Pacer, now: Callable[[], datetime]) -> None:
         self.pacer = pacer
@@ -67,9 +74,7 @@ class PacedRequests(BaseRequestMiddleware):
                        method: TelegramMethod[Any]) -> Any:
         if not isinstance(method, COUNTED):
             return await make_request(bot, method)
-        chat_id = getattr(method, "chat_id", None)
-        if not isinstance(chat_id, int) or chat_id < 0:  # a group's, or an inline message
-            chat_id = 0
+        chat_id = _private_chat(method)
         ticket = self.pacer.reserve(chat_id, self.now()) if chat_id else None
         if ticket is None:
             await self._overall_slot()
@@ -123,10 +128,7 @@ class SharedPacedRequests(BaseRequestMiddleware):
                        method: TelegramMethod[Any]) -> Any:
         if not isinstance(method, COUNTED):
             return await make_request(bot, method)
-        chat_id = getattr(method, "chat_id", None)
-        if not isinstance(chat_id, int) or chat_id < 0:  # as above: groups not held up
-            chat_id = 0
-        grant = await self.budget.reserve(chat_id)
+        grant = await self.budget.reserve(_private_chat(method))
         if grant.first > 0:
             await asyncio.sleep(grant.first)
         async with self.window.slot():

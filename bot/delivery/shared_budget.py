@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.delivery.pacing import MARGIN, Pacer
@@ -32,8 +33,8 @@ log = logging.getLogger(__name__)
 PREFIX = "complaint-desk:flood"
 
 # KEYS: the overall schedule, the chat's schedule, the id counter.
-# ARGV: chat count, chat window (ms), overall gap (ms), messages, longest wait (ms) the
-# caller accepts for the chat (negative: any), the bot's instance tag.
+# ARGV: chat count, chat window (ms; 0: no chat limit), overall gap (ms), messages,
+# longest wait (ms) the caller accepts for the chat (negative: any).
 # Returns {reserved (1/0), ms until the first message, ms until the last}.
 _RESERVE = """
 local t = redis.call('TIME')
@@ -117,9 +118,7 @@ class SharedFloodBudget:
         """Places for ``messages`` messages to ``chat_id`` (0: none, only the overall
         limit). With ``longest_wait``, nothing is reserved if the chat must wait longer
         (the outbox serves another chat meanwhile)."""
-        count, window = self.group if chat_id < 0 else self.private
-        if chat_id == 0:
-            count, window = 1, 0.0
+        count, window = self._chat_limit(chat_id)
         keys = [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}", f"{self.prefix}:ids"]
         longest = -1 if longest_wait is None else int(longest_wait * 1000)
         try:
@@ -129,9 +128,15 @@ class SharedFloodBudget:
             self._warn(exc)
             pause = 0.0
             for _ in range(messages):
-                pause = self.local.reserve_overall(_utc_now())
+                pause = self.local.reserve_overall(datetime.now(UTC))
             return Grant(True, pause, pause)
         return Grant(bool(reserved), int(first) / 1000, int(last) / 1000)
+
+    def _chat_limit(self, chat_id: int) -> tuple[float, float]:
+        """(messages, in so many ms) for the chat; none (a zero window) for chat 0."""
+        if chat_id == 0:
+            return 1, 0.0
+        return self.group if chat_id < 0 else self.private
 
     def _warn(self, exc: Exception) -> None:
         if time.monotonic() - self._warned > 60:  # once a minute, not per message
@@ -141,9 +146,3 @@ class SharedFloodBudget:
 
     async def close(self) -> None:
         await self.redis.aclose()
-
-
-def _utc_now() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
