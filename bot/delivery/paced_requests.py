@@ -58,11 +58,16 @@ COUNTED = (SendMessage, SendPhoto, SendDocument, SendVoice, SendVideo, SendAudio
            ForwardMessage)
 
 
+def _chat(method: TelegramMethod[Any]) -> int | None:
+    chat_id = getattr(method, "chat_id", None)
+    return chat_id if isinstance(chat_id, int) else None
+
+
 def _private_chat(method: TelegramMethod[Any]) -> int:
     """The private chat a message is paced in; 0 for a group's or an inline message,
     which take only the overall slot (see above: a group's limit is the outbox's)."""
-    chat_id = getattr(method, "chat_id", None)
-    return chat_id if isinstance(chat_id, int) and chat_id > 0 else 0
+    chat_id = _chat(method)
+    return chat_id if chat_id and chat_id > 0 else 0
 
 
 class PacedRequests(BaseRequestMiddleware):
@@ -101,18 +106,23 @@ class PacedRequests(BaseRequestMiddleware):
 
 
 class InSendWindow(BaseRequestMiddleware):
-    """The background workers' bot: it paces by the same ``Pacer`` before it sends, and
-    its requests hold places in the same window as the handlers'."""
+    """The background workers' bot: it paces by the same ``Pacer`` (or a fleet's budget)
+    before it sends, and its requests hold places in the same window as the handlers' —
+    and in a fleet, in the fleet's windows too (``SharedFloodBudget.sending``)."""
 
-    def __init__(self, window: SendWindow) -> None:
+    def __init__(self, window: SendWindow, shared: SharedFloodBudget | None = None) -> None:
         self.window = window
+        self.shared = shared
 
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
                        method: TelegramMethod[Any]) -> Any:
-        if isinstance(method, COUNTED):
-            async with self.window.slot():
+        if not isinstance(method, COUNTED):
+            return await make_request(bot, method)
+        async with self.window.slot():
+            if self.shared is None:
                 return await make_request(bot, method)
-        return await make_request(bot, method)
+            async with self.shared.sending(_chat(method)):
+                return await make_request(bot, method)
 
 
 class SharedPacedRequests(BaseRequestMiddleware):
@@ -131,5 +141,5 @@ class SharedPacedRequests(BaseRequestMiddleware):
         grant = await self.budget.reserve(_private_chat(method))
         if grant.first > 0:
             await asyncio.sleep(grant.first)
-        async with self.window.slot():
+        async with self.window.slot(), self.budget.sending(_chat(method)):
             return await make_request(bot, method)

@@ -43,7 +43,8 @@ def build_bot(token: str, api_url: str, *,
     update's kept replies waits a short one out and hands a longer one to the outbox. The
     background workers' bot postpones a notice instead, and keeps to the ``window`` the
     handlers' bots share. ``shared``: a fleet's budget in Redis paces the handlers' bots
-    instead of the process's pacer."""
+    instead of the process's pacer, and every bot's requests hold places in the fleet's
+    send windows."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")),
                              **_fast_json())
     session.middleware(AlreadyDone())
@@ -54,7 +55,7 @@ def build_bot(token: str, api_url: str, *,
         else:
             session.middleware(PacedRequests(*paced_by))
     elif window is not None:
-        session.middleware(InSendWindow(window))
+        session.middleware(InSendWindow(window, shared))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

@@ -60,7 +60,7 @@ class BotProcess:
         self.bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now), shared=shared)
         self.replies_bot: Bot = build_bot(token, api, paced_by=(pacer, self.rules.now),
                                           flood_wait=REPLY_FLOOD_WAIT, shared=shared)
-        self.worker_bot: Bot = build_bot(token, api, window=pacer.window)
+        self.worker_bot: Bot = build_bot(token, api, window=pacer.window, shared=shared)
         storage = make_storage(self.db, settings.redis_url)
         self.dispatcher: InboxDispatcher = build_dispatcher(
             db=self.db, rules=self.rules, organisation=organisation,

@@ -3,27 +3,34 @@ limits (three in any three seconds per private chat, one message every 1/30 s ov
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from itertools import pairwise
 
 import pytest
 
+from bot.delivery.pacing import Pacer
 from bot.delivery.shared_budget import SharedFloodBudget
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
 
 
-@pytest.fixture
-async def fleet() -> AsyncIterator[tuple[SharedFloodBudget, SharedFloodBudget]]:
+def _instances(pacer: Pacer | None = None) -> tuple[SharedFloodBudget, SharedFloodBudget]:
     bot = f"test-{uuid.uuid4().hex}"  # a bot of its own: no other test's schedule
     assert REDIS_URL
-    first, second = SharedFloodBudget(REDIS_URL, bot), SharedFloodBudget(REDIS_URL, bot)
+    return SharedFloodBudget(REDIS_URL, bot, pacer), SharedFloodBudget(REDIS_URL, bot, pacer)
+
+
+@pytest.fixture
+async def fleet() -> AsyncIterator[tuple[SharedFloodBudget, SharedFloodBudget]]:
+    first, second = _instances()
     yield first, second
-    await first.redis.delete(*[key async for key in first.redis.scan_iter(f"*{bot}*")])
+    await first.redis.delete(*[key async for key in first.redis.scan_iter(f"*{first.prefix}*")])
     await first.close()
     await second.close()
 
@@ -78,12 +85,46 @@ async def test_groups_are_spaced_three_seconds_apart(fleet: tuple[
     assert (await second.reserve(-100)).first >= 3.0  # twenty a minute
 
 
+async def test_a_request_late_on_the_way_holds_its_place_until_a_window_after_its_answer(
+        ) -> None:
+    """The 31st of a second once arrived inside the first's second (CI, three instances):
+    a place in the send window is held from just before a request leaves until a window's
+    length after its answer, whichever instance sends the next."""
+    first, second = _instances(Pacer(private=(3, 0.3)))  # three in any 0.3 s
+    answer = asyncio.Event()
+    answered_at: list[float] = []
+
+    async def slow_request() -> None:
+        async with first.sending(42):
+            await answer.wait()  # still on its way: it may arrive at any moment until now
+        answered_at.append(time.monotonic())
+
+    on_the_way = [asyncio.create_task(slow_request()) for _ in range(3)]
+    await asyncio.sleep(0.05)
+
+    async def fourth() -> float:
+        async with second.sending(42):
+            return time.monotonic()
+
+    entered = asyncio.create_task(fourth())
+    await asyncio.sleep(0.4)  # longer than the window: only the answers free it
+    assert not entered.done()
+    answer.set()
+    await asyncio.gather(*on_the_way)
+    assert await entered >= min(answered_at) + 0.3
+    await first.redis.delete(*[key async for key in first.redis.scan_iter(f"*{first.prefix}*")])
+    await first.close()
+    await second.close()
+
+
 async def test_redis_away_paces_the_instance_alone_and_says_so(
         caplog: pytest.LogCaptureFixture) -> None:
     budget = SharedFloodBudget("redis://127.0.0.1:1/0", "nowhere")
     grants = [await budget.reserve(5) for _ in range(3)]
     assert all(grant.reserved for grant in grants)
     assert grants[2].first > grants[1].first > 0  # still spaced, by this process
+    async with budget.sending(5):  # the process's own send window still holds
+        pass
     assert sum("did not answer" in r.getMessage() for r in caplog.records
                if r.levelno == logging.WARNING) == 1
     await budget.close()
