@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from core.db import sqlite_writer
+from core.db.sqlite_trips import one_trip_dbapi
+
 DEFAULT_URL = "sqlite+aiosqlite:///complaint-desk.db"
 # PostgreSQL connections per process: a webhook instance works on many updates at once,
 # and one opened and closed per burst (past the pool) costs more than the update itself.
@@ -51,7 +54,19 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", POOL_SIZE)
         return create_async_engine(url, **kwargs)
-    engine = create_async_engine(url, **kwargs)
+    # One trip to SQLite's thread per statement (``core.db.sqlite_trips``); a checkin
+    # rolls back only a connection with a transaction open (``_reset`` below).
+    kwargs.setdefault("module", one_trip_dbapi())
+    engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
+    writer = sqlite_writer.attach(engine)
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _reset(dbapi_connection: Any, _record: Any, reset_state: Any) -> None:
+        try:
+            if not reset_state.terminate_only and dbapi_connection.in_transaction:
+                dbapi_connection.rollback()
+        finally:
+            writer.release(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,6 +84,7 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
         options = connection.get_execution_options()
         read_only = bool(options.get(READ_ONLY))
         info = connection.connection.info  # lives as long as the SQLite connection
+        info[sqlite_writer.STATEMENTS_ALONE] = bool(options.get(NO_BEGIN)) and not read_only
         if info.get(READ_ONLY, False) != read_only:
             # Flipped only when a pooled connection changes hands between a reader and a
             # writer; a write in a read-only unit of work then fails in SQLite itself.
@@ -82,8 +98,15 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
             # runs beside the writer (WAL) instead of queueing for the write lock.
             return
         # IMMEDIATE takes the write lock up front: one writer at a time, no deadlocked
-        # read-to-write upgrades, so concurrent filings queue instead of failing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # read-to-write upgrades, so concurrent filings queue instead of failing — in
+        # this process's queue first (``core.db.sqlite_writer``), not SQLite's sleeps.
+        dbapi_connection = connection.connection.dbapi_connection
+        writer.take(dbapi_connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release(dbapi_connection)
+            raise
 
     return engine
 
