@@ -1,0 +1,110 @@
+"""The SQLite engine's two economies keep SQLAlchemy's meaning: one trip to aiosqlite's
+thread per statement (``core.db.sqlite_trips``) and writers queued in the event loop
+(``core.db.sqlite_writer``) instead of in SQLite's sleeping busy handler."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.db.engine import autocommit_options, make_engine
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _impatient(dbapi_connection: Any, _record: Any) -> None:
+        # SQLite gives up at once on a taken lock: any wait must be the process's queue.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()
+
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE, n INTEGER DEFAULT 0)"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    made: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        made.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return made
+
+
+async def test_a_statement_is_one_trip_and_reads_back_as_sqlalchemy_would(
+        engine: AsyncEngine, trips: list[str]) -> None:
+    async with engine.connect() as warm:  # the pool's first connection, made beforehand
+        await warm.execute(text("SELECT 1"))
+    trips.clear()
+    async with engine.begin() as connection:
+        returned = (await connection.execute(
+            text("INSERT INTO t (v) VALUES ('a') RETURNING id, v"))).all()
+        changed = await connection.execute(text("UPDATE t SET n = n + 1"))
+    assert returned == [(1, "a")] and changed.rowcount == 1
+    # BEGIN IMMEDIATE, two statements, COMMIT; no cursor opened or closed on its own,
+    # and nothing rolled back at checkin after a commit.
+    assert len(trips) == 4, trips
+    async with engine.begin() as connection:
+        inserted = await connection.execute(text("INSERT INTO t (v) VALUES (:v)"),
+                                            [{"v": "b"}, {"v": "c"}])
+        assert inserted.rowcount == 2
+        rows = (await connection.execute(text("SELECT v FROM t ORDER BY id"))).scalars().all()
+    assert rows == ["a", "b", "c"]
+    with pytest.raises(IntegrityError):  # still SQLAlchemy's error, not the driver's
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+
+
+async def test_a_read_left_open_is_rolled_back_at_checkin(engine: AsyncEngine) -> None:
+    connection = await engine.connect()
+    await connection.execute(text("SELECT count(*) FROM t"))
+    raw = (await connection.get_raw_connection()).dbapi_connection
+    assert raw is not None and raw.in_transaction
+    await connection.close()
+    assert not raw.in_transaction
+
+
+async def test_writers_queue_in_the_process_not_in_sqlite(engine: AsyncEngine) -> None:
+    async def write(index: int) -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": str(index)})
+            await asyncio.sleep(0.01)  # the lock held across a wait, as an update does
+
+    async def write_alone(index: int) -> None:  # a statement that commits by itself
+        async with engine.execution_options(**autocommit_options(engine)).connect() as c:
+            await c.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": f"alone {index}"})
+
+    # With SQLite's busy timeout at zero, any of these meeting the lock taken would fail.
+    await asyncio.gather(*(write(index) for index in range(12)),
+                         *(write_alone(index) for index in range(12)))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 24
+
+
+async def test_a_failed_write_lets_the_next_writer_in(engine: AsyncEngine) -> None:
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t (v) VALUES ('x'), ('x')"))
+    with pytest.raises(IntegrityError):
+        async with engine.execution_options(**autocommit_options(engine)).connect() as c:
+            await c.execute(text("INSERT INTO t (v) VALUES ('y'), ('y')"))
+    async with asyncio.timeout(5), engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('z')"))
