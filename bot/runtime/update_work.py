@@ -143,6 +143,7 @@ class UpdateWorkMiddleware:
         self.now = now  # the bot's clock: the outbox sender reads the replies' hold by it
         self.reply_hold = reply_hold
         self.replies_by = replies_by
+        self.sent_marks = replies.SentMarks(db)
 
     async def __call__(self, handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
                        event: Any, data: dict[str, Any]) -> Any:
@@ -174,7 +175,7 @@ class UpdateWorkMiddleware:
             mark.done = True
         if said:
             async def sent(index: int, message_id: int | None) -> None:
-                await replies.mark_sent(self.db, update_id, index, message_id, self.now())
+                await self.sent_marks.mark(update_id, index, message_id, self.now())
 
             outcome = await send_kept(bot, sent)
             now = self.now()

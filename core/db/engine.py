@@ -54,8 +54,8 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", POOL_SIZE)
         return create_async_engine(url, **kwargs)
-    # One trip to SQLite's thread per statement (``core.db.sqlite_trips``); a checkin
-    # rolls back only a connection with a transaction open (``_reset`` below).
+    # One trip to SQLite's thread per statement (``core.db.sqlite_trips``), none for a
+    # checkin's rollback of a connection with no transaction open (``_reset`` below).
     kwargs.setdefault("module", one_trip_dbapi())
     engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
     writer = sqlite_writer.attach(engine)
@@ -63,8 +63,8 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "reset")
     def _reset(dbapi_connection: Any, _record: Any, reset_state: Any) -> None:
         try:
-            if not reset_state.terminate_only and dbapi_connection.in_transaction:
-                dbapi_connection.rollback()
+            if not reset_state.terminate_only:
+                dbapi_connection.rollback()  # a trip only if a transaction is open
         finally:
             writer.release(dbapi_connection)
 

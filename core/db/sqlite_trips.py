@@ -8,8 +8,8 @@ were most of the bot's processor time (``bench/intake_throughput.py``). This cur
 does the four in one trip. Handed to SQLAlchemy's own aiosqlite dialect as its DBAPI
 (``create_async_engine(module=...)``): the dialect, its SQL and its pool stay SQLAlchemy's.
 
-Pool checkins no longer roll back a connection with nothing to roll back (``reset``):
-a trip each, five an update.
+Nor is a trip made to commit or roll back a connection with no transaction open (a
+pool's checkin, or a statement that committed by itself): five an update.
 """
 
 from __future__ import annotations
@@ -102,8 +102,20 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     @property
     def in_transaction(self) -> bool:
-        # Read where it lives, without a trip: a flag of SQLite's, safe to read.
+        # Read where it lives, without a trip: a flag of SQLite's, and nothing else runs
+        # on this connection while its one user is here.
         return bool(self._connection._conn.in_transaction)
+
+    # SQLAlchemy ends the transaction it thinks it began on a connection whose statements
+    # each commit by themselves (``core.db.engine.NO_BEGIN``): three trips an update to
+    # end nothing. SQLite's own commit and rollback do nothing then either.
+    def rollback(self) -> None:
+        if self.in_transaction:
+            super().rollback()
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            super().commit()
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
