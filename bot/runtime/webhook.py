@@ -30,6 +30,7 @@ from yarl import URL
 
 from bot.runtime.runner import IN_FLIGHT_GRACE, BotProcess
 from bot.runtime.update_work import FinishMark
+from core.db.process_claims import ProcessClaims
 from core.db.updates import Claim, UpdateClaims
 
 if TYPE_CHECKING:
@@ -70,12 +71,18 @@ class ClaimingRequestHandler(SimpleRequestHandler):
             result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
                 bot, raw, finish_mark=mark, **self.data)
         except Exception:
-            await self.claims.release(update_id)  # a retry may succeed; let it run at once
+            try:
+                await self.claims.release(update_id)  # a retry may succeed; run it at once
+            finally:
+                self.claims.settle(update_id)
             raise
         finally:
             heartbeat.cancel()
-        if not mark.done:  # handling failed and was answered, or never reached the batch
-            await self.claims.finish(update_id, _now())
+        try:
+            if not mark.done:  # handling failed and was answered, or never reached the batch
+                await self.claims.finish(update_id, _now())
+        finally:
+            self.claims.settle(update_id)
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
 
@@ -120,7 +127,9 @@ async def run_webhook(process: BotProcess) -> None:
     settings = process.settings
     assert settings.webhook_url and settings.webhook_secret, "checked by the command"
     secret = settings.webhook_secret.get_secret_value()
-    claims = UpdateClaims(process.db, timedelta(seconds=settings.update_lease_seconds))
+    # SQLite serves one process: its claims need not be written (core.db.process_claims).
+    claims_kind = ProcessClaims if process.db.engine.dialect.name == "sqlite" else UpdateClaims
+    claims = claims_kind(process.db, timedelta(seconds=settings.update_lease_seconds))
     if not settings.redis_url:
         # Conversations then live in this process's cache (bot.runtime.storage.SqlStorage).
         log.warning("webhook mode without REDIS_URL: run only one instance")

@@ -54,8 +54,15 @@ def _claim(insert: Any) -> Any:
 
 
 _finished_at = select(TABLE.c.finished_at).where(TABLE.c.update_id == bindparam("update_id"))
-_mark_finished = (update(TABLE).where(TABLE.c.update_id == bindparam("done_id"))
-                  .values(finished_at=bindparam("done_at")))
+
+
+@dialect.built_once
+def _mark_finished(insert: Any) -> Any:
+    # Inserted when nothing claimed it in the database (``core.db.process_claims``).
+    return (insert(TABLE).values(update_id=bindparam("done_id"), claimed_at=bindparam("done_at"),
+                                 finished_at=bindparam("done_at"))
+            .on_conflict_do_update(index_elements=[TABLE.c.update_id],
+                                   set_={"finished_at": bindparam("done_at")}))
 
 
 class UpdateClaims:
@@ -84,6 +91,9 @@ class UpdateClaims:
     async def finish(self, update_id: int, now: datetime) -> None:
         async with self.db.autocommit.connect() as connection:
             await mark_finished(connection, update_id, now)
+
+    def settle(self, update_id: int) -> None:
+        """Handling is over, finished or released (for claims kept in the process)."""
 
     async def release(self, update_id: int) -> None:
         """Handling failed outright: let a redelivery try again at once."""
@@ -115,7 +125,7 @@ class UpdateClaims:
 
 async def mark_finished(connection: AsyncConnection, update_id: int, now: datetime) -> None:
     """In the caller's transaction: with what handling the update wrote, ideally."""
-    await connection.execute(_mark_finished, {"done_id": update_id, "done_at": now})
+    await connection.execute(_mark_finished(connection), {"done_id": update_id, "done_at": now})
 
 
 @dialect.built_once
