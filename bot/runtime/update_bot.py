@@ -44,6 +44,7 @@ class UpdateBot(Bot):
         # the person's lock while it waits (``bot.runtime.app.build_bot``).
         self.replies_by = replies_by or bot
         self.kept: list[TelegramMethod[Any]] = []
+        self._params: list[dict[str, Any]] = []  # each kept method's, as it will be stored
         self.keeping = True
 
     async def __call__(self, method: TelegramMethod[T], request_timeout: int | None = None) -> T:
@@ -51,9 +52,11 @@ class UpdateBot(Bot):
             return await self._stop_spinner(method)  # type: ignore[return-value]
         says = isinstance(method, COUNTED)  # a variable: keeps ``method`` typed as given
         if self.keeping and says:
-            if not _storable(method, self.real):  # an upload: now, after what came before
+            params = _stored_or_none(method, self.real)
+            if params is None:  # an upload: now, after what came before
                 return await self.say_now(method)
             self.kept.append(method)
+            self._params.append(params)
             return None  # type: ignore[return-value]  # nobody reads what a reply returns
         return await self.real(method, request_timeout)
 
@@ -69,7 +72,7 @@ class UpdateBot(Bot):
 
     async def say_now(self, method: TelegramMethod[T]) -> T:
         """Sent at once, with what was said before it: the caller needs the message."""
-        kept, self.kept = self.kept, []
+        kept, self.kept, self._params = self.kept, [], []
         for earlier in kept:
             await self.real(earlier)
         return await self.real(method)
@@ -78,8 +81,8 @@ class UpdateBot(Bot):
         """What was kept, to write with the update; from now on, calls go straight out."""
         self.keeping = False
         return [Reply(chat_id=int(getattr(method, "chat_id", 0) or 0),
-                      method=type(method).__name__, params=_stored(method, self.real))
-                for method in self.kept]
+                      method=type(method).__name__, params=params)
+                for method, params in zip(self.kept, self._params, strict=True)]
 
 
 async def said_now(method: TelegramMethod[Message]) -> Message:
@@ -96,8 +99,9 @@ def mount(update: BaseModel, bot: Bot) -> None:
     it through JSON)."""
     if isinstance(update, BotContextController):
         update.as_(bot)
-    for name in type(update).model_fields:
-        _mount_value(getattr(update, name), bot)
+    for value in update.__dict__.values():  # the fields; most of them None
+        if value is not None:
+            _mount_value(value, bot)
 
 
 def _mount_value(value: Any, bot: Bot) -> None:
@@ -117,10 +121,9 @@ def _stored(method: TelegramMethod[Any], bot: Bot) -> dict[str, Any]:
         {name: value for name, value in resolved.items() if value is not None})
 
 
-def _storable(method: TelegramMethod[Any], bot: Bot) -> bool:
-    """An upload (a file's bytes) is not kept: it goes at once."""
+def _stored_or_none(method: TelegramMethod[Any], bot: Bot) -> dict[str, Any] | None:
+    """None for an upload (a file's bytes): it is not kept, it goes at once."""
     try:
-        _stored(method, bot)
+        return _stored(method, bot)
     except pydantic_core.PydanticSerializationError:
-        return False
-    return True
+        return None
