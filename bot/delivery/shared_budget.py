@@ -53,7 +53,8 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local count, window, gap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local messages, longest = tonumber(ARGV[4]), tonumber(ARGV[5])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 2 * gap)
+-- The last second stays: what Telegram's overall window still counts, for anyone looking.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - math.max(2 * gap, 1000))
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 local first, last
 for i = 1, messages do

@@ -127,11 +127,12 @@ async def run_webhook(process: BotProcess) -> None:
     settings = process.settings
     assert settings.webhook_url and settings.webhook_secret, "checked by the command"
     secret = settings.webhook_secret.get_secret_value()
-    # SQLite serves one process: its claims need not be written (core.db.process_claims).
-    claims_kind = ProcessClaims if process.db.engine.dialect.name == "sqlite" else UpdateClaims
+    # Without Redis, conversations live in this process's cache (bot.runtime.storage.
+    # SqlStorage): one instance only, so its claims need not be written either
+    # (core.db.process_claims). A fleet claims each update in the database.
+    claims_kind = UpdateClaims if settings.redis_url else ProcessClaims
     claims = claims_kind(process.db, timedelta(seconds=settings.update_lease_seconds))
     if not settings.redis_url:
-        # Conversations then live in this process's cache (bot.runtime.storage.SqlStorage).
         log.warning("webhook mode without REDIS_URL: run only one instance")
     dispatcher, bot = process.dispatcher, process.bot
     await process.prepare()

@@ -1,9 +1,10 @@
-"""Claims on updates kept in the process, for a webhook on SQLite: one process only.
+"""Claims on updates kept in the process, for a webhook that is the only instance.
 
 A claim in the database is for a fleet: it keeps a second instance off an update the
-first is handling. SQLite serves one process, so there is nobody to keep off, and the
-claim's write — a third of an update's write transactions, each queueing for SQLite's one
-writer — bought nothing. Here an update being handled is remembered in memory; its row
+first is handling. Without ``REDIS_URL`` a webhook runs alone (its conversations live in
+its own cache, ``bot.runtime.storage.SqlStorage``), so there is nobody to keep off, and
+the claim's write — a third of an update's write transactions, on SQLite each queueing
+for its one writer — bought nothing. Here an update being handled is remembered in memory; its row
 is written once, with its "handled" mark, in the update's closing transaction
 (``mark_finished`` inserts it). Killed midway, nothing was written: Telegram delivers the
 update again and it is handled then, as a stale claim would have been taken over, but
