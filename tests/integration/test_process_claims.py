@@ -1,17 +1,14 @@
-"""A webhook on SQLite keeps its claims in the process (``core.db.process_claims``): an
+"""A webhook running alone keeps its claims in the process (``core.db.process_claims``): an
 update is still handled once, a redelivery is still acknowledged, a crash still loses
 nothing — and a new update costs no statement before its handling."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
-from core.db.migrate import upgrade
 from core.db.process_claims import ProcessClaims
 from core.db.uow import Database
 from core.db.updates import Claim, mark_finished
@@ -21,12 +18,8 @@ LEASE = timedelta(minutes=1)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
-    await upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
+def db(database: Database) -> Database:
+    return database
 
 
 async def _handled(db: Database, claims: ProcessClaims, update_id: int) -> None:

@@ -5,15 +5,12 @@ once its own mark is committed — or hears why it was not."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
 
 from core.db import replies
-from core.db.migrate import upgrade
 from core.db.models import NotificationRow
 from core.db.uow import Database
 from core.notices import Reply
@@ -22,17 +19,14 @@ NOW = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
-    await upgrade(url)
-    database = Database(url)
+async def db(database: Database) -> Database:
+    """Twenty updates' replies, written and not yet sent."""
     async with database.engine.begin() as connection:
         for update_id in range(1, 21):
             said = [Reply(chat_id=1000 + update_id, method="SendMessage",
                           params={"chat_id": 1000 + update_id, "text": "Noted."})]
             await replies.write_all(connection, update_id, said, NOW, NOW + timedelta(minutes=1))
-    yield database
-    await database.dispose()
+    return database
 
 
 async def _statuses(db: Database) -> dict[str, tuple[str, int | None]]:
