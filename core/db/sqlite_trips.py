@@ -103,8 +103,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     @property
     def in_transaction(self) -> bool:
         # Read where it lives, without a trip: a flag of SQLite's, and nothing else runs
-        # on this connection while its one user is here.
-        return bool(self._connection._conn.in_transaction)
+        # on this connection while its one user is here. A closed one has nothing open.
+        connection = self._connection._connection
+        try:
+            return connection is not None and bool(connection.in_transaction)
+        except sqlite3.ProgrammingError:
+            return False
 
     # SQLAlchemy ends the transaction it thinks it began on a connection whose statements
     # each commit by themselves (``core.db.engine.NO_BEGIN``): three trips an update to

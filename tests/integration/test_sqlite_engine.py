@@ -108,3 +108,14 @@ async def test_a_failed_write_lets_the_next_writer_in(engine: AsyncEngine) -> No
             await c.execute(text("INSERT INTO t (v) VALUES ('y'), ('y')"))
     async with asyncio.timeout(5), engine.begin() as connection:
         await connection.execute(text("INSERT INTO t (v) VALUES ('z')"))
+
+
+async def test_a_connection_closed_under_the_pool_ends_without_a_trip(engine: AsyncEngine) -> None:
+    connection = await engine.connect()
+    await connection.execute(text("SELECT 1"))
+    raw = (await connection.get_raw_connection()).dbapi_connection
+    assert raw is not None
+    await raw.driver_connection.close()  # as when SQLite's thread is gone
+    assert not raw.in_transaction
+    raw.rollback()  # nothing open, nothing to do: no error about a closed connection
+    await connection.invalidate()
