@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +71,12 @@ def _private_chat(method: TelegramMethod[Any]) -> int:
     return chat_id if chat_id and chat_id > 0 else 0
 
 
+def _fleet_windows(shared: SharedFloodBudget | None, method: TelegramMethod[Any]
+                   ) -> AbstractAsyncContextManager[None]:
+    """The request's places in a fleet's send windows; none for a process alone."""
+    return shared.sending(_chat(method)) if shared is not None else nullcontext()
+
+
 class PacedRequests(BaseRequestMiddleware):
     def __init__(self, pacer: Pacer, now: Callable[[], datetime]) -> None:
         self.pacer = pacer
@@ -118,11 +125,8 @@ class InSendWindow(BaseRequestMiddleware):
                        method: TelegramMethod[Any]) -> Any:
         if not isinstance(method, COUNTED):
             return await make_request(bot, method)
-        async with self.window.slot():
-            if self.shared is None:
-                return await make_request(bot, method)
-            async with self.shared.sending(_chat(method)):
-                return await make_request(bot, method)
+        async with self.window.slot(), _fleet_windows(self.shared, method):
+            return await make_request(bot, method)
 
 
 class SharedPacedRequests(BaseRequestMiddleware):
@@ -141,5 +145,5 @@ class SharedPacedRequests(BaseRequestMiddleware):
         grant = await self.budget.reserve(_private_chat(method))
         if grant.first > 0:
             await asyncio.sleep(grant.first)
-        async with self.window.slot(), self.budget.sending(_chat(method)):
+        async with self.window.slot(), _fleet_windows(self.budget, method):
             return await make_request(bot, method)

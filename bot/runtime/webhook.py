@@ -66,19 +66,16 @@ class ClaimingRequestHandler(SimpleRequestHandler):
             return web.Response(status=503, text="update is being handled elsewhere")
         heartbeat = asyncio.create_task(self._renew(update_id))
         try:
-            # The "handled" mark goes into the update's closing transaction when it can.
-            mark = FinishMark(update_id)
-            result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
-                bot, raw, finish_mark=mark, **self.data)
-        except Exception:
             try:
+                # The "handled" mark goes into the update's closing transaction when it can.
+                mark = FinishMark(update_id)
+                result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+                    bot, raw, finish_mark=mark, **self.data)
+            except Exception:
                 await self.claims.release(update_id)  # a retry may succeed; run it at once
+                raise
             finally:
-                self.claims.settle(update_id)
-            raise
-        finally:
-            heartbeat.cancel()
-        try:
+                heartbeat.cancel()
             if not mark.done:  # handling failed and was answered, or never reached the batch
                 await self.claims.finish(update_id, _now())
         finally:
