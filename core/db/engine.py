@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from core.db import sqlite_writer
-from core.db.sqlite_trips import one_trip_dbapi
+from core.db.sqlite_trips import OneTripConnection, one_trip_dbapi
 
 DEFAULT_URL = "sqlite+aiosqlite:///complaint-desk.db"
 # PostgreSQL connections per process: a webhook instance works on many updates at once,
@@ -22,6 +22,10 @@ NO_BEGIN = "desk_no_begin"
 # A read-only unit of work: on SQLite a deferred BEGIN (a snapshot beside the writer, no
 # write lock) with ``query_only`` on; on PostgreSQL a READ ONLY transaction.
 READ_ONLY = "desk_read_only"
+# A write transaction whose writes nobody reads back (an update's closing write): on
+# SQLite they travel to its thread with the commit, in one trip (``core.db.sqlite_trips``);
+# elsewhere nothing changes.
+DEFERRED_WRITES = "desk_deferred_writes"
 
 
 def autocommit_options(engine: AsyncEngine) -> dict[str, Any]:
@@ -102,6 +106,8 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
         # this process's queue first (``core.db.sqlite_writer``), not SQLite's sleeps.
         dbapi_connection = connection.connection.dbapi_connection
         writer.take(dbapi_connection)
+        if isinstance(dbapi_connection, OneTripConnection):
+            dbapi_connection.deferring = bool(options.get(DEFERRED_WRITES))
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:

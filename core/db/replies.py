@@ -88,7 +88,7 @@ class SentMarks:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
-                async with self.db.engine.begin() as connection:
+                async with self.db.blind_writes.begin() as connection:  # one trip on SQLite
                     await connection.execute(_sent, [params for params, _ in batch])
             except Exception as exc:  # each caller hears of it, as alone it would have
                 for _, done in batch:

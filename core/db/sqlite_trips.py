@@ -10,6 +10,13 @@ does the four in one trip. Handed to SQLAlchemy's own aiosqlite dialect as its D
 
 Nor is a trip made to commit or roll back a connection with no transaction open (a
 pool's checkin, or a statement that committed by itself): five an update.
+
+And a transaction whose writes nobody reads back — an update's closing write (``BEGIN``,
+the conversation, its reminder, the replies, the "handled" mark, ``COMMIT``) — is one
+trip, not six: begun with ``DEFERRED_WRITES`` (``core.db.engine``), its writes without
+``RETURNING`` wait on the connection and go with the commit, or with the next statement
+that must answer. A deferred write's error is told at that moment instead of its own: so
+only where nobody catches one write's error on its own.
 """
 
 from __future__ import annotations
@@ -27,21 +34,55 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT, await_only
 
 _Outcome = tuple[Any, list[Any] | None, int, int | None]
+_Statement = tuple[str, Any, bool]  # operation, parameters, many
+# Statements whose outcome nobody reads: they may wait for the next trip.
+_DEFERRABLE = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN")
+_ANSWERS = " RETURNING "
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
-         many: bool) -> _Outcome:
-    """On SQLite's thread: the whole statement."""
+def _deferrable(operation: str) -> bool:
+    return operation.lstrip()[:7].upper().startswith(_DEFERRABLE) and \
+        _ANSWERS not in operation.upper()
+
+
+def _execute(connection: sqlite3.Connection, operation: str, parameters: Any,
+             many: bool) -> sqlite3.Cursor:
     cursor = connection.cursor()
+    if many:
+        cursor.executemany(operation, parameters)
+    else:
+        cursor.execute(operation, () if parameters is None else parameters)
+    return cursor
+
+
+def _run(connection: sqlite3.Connection, pending: list[_Statement], operation: str,
+         parameters: Any, many: bool) -> _Outcome:
+    """On SQLite's thread: the writes waiting, then the whole statement."""
+    for waiting in pending:
+        _execute(connection, *waiting).close()
+    cursor = _execute(connection, operation, parameters, many)
     try:
-        if many:
-            cursor.executemany(operation, parameters)
-        else:
-            cursor.execute(operation, () if parameters is None else parameters)
         rows = cursor.fetchall() if cursor.description else None
         return cursor.description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _commit(connection: sqlite3.Connection, pending: list[_Statement]) -> None:
+    """On SQLite's thread: the writes waiting, and the commit; none of them if one fails
+    (so SQLite's write lock is let go with the writer's queue, ``core.db.sqlite_writer``)."""
+    try:
+        for waiting in pending:
+            _execute(connection, *waiting).close()
+        connection.commit()
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
+
+
+async def _waited() -> None:
+    """Nothing to await: the statement waits on the connection instead."""
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -76,6 +117,13 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._trip(operation, seq_of_parameters, many=True)
 
     def _trip(self, operation: str, parameters: Any, many: bool) -> None:
+        adapted = self._adapt_connection
+        if adapted.deferring and _deferrable(operation):  # type: ignore[attr-defined]
+            adapted.pending.append((operation, parameters, many))  # type: ignore[attr-defined]
+            await_only(_waited())  # SQLAlchemy's async engine insists on a switch
+            self._description, self._rowcount, self._lastrowid = None, -1, None
+            self._rows = deque()
+            return
         try:
             self._description, rows, self._rowcount, self._lastrowid = await_only(
                 self._locked(operation, parameters, many))
@@ -85,9 +133,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _locked(self, operation: str, parameters: Any, many: bool) -> _Outcome:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
-            return await connection._execute(_run, connection._conn, operation, parameters,
-                                             many)
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        async with adapted._execute_mutex:
+            pending, adapted.pending = adapted.pending, []
+            return await connection._execute(_run, connection._conn, pending, operation,
+                                             parameters, many)
 
     async def _async_soft_close(self) -> None:
         """Nothing is open: the trip closed the SQLite cursor."""
@@ -97,8 +147,13 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("deferring", "pending")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass of it
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.deferring = False  # until this transaction ends (``DEFERRED_WRITES``)
+        self.pending: list[_Statement] = []
 
     @property
     def in_transaction(self) -> bool:
@@ -114,12 +169,25 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     # each commit by themselves (``core.db.engine.NO_BEGIN``): three trips an update to
     # end nothing. SQLite's own commit and rollback do nothing then either.
     def rollback(self) -> None:
+        self.deferring, self.pending = False, []  # what waited never ran
         if self.in_transaction:
             super().rollback()
 
     def commit(self) -> None:
-        if self.in_transaction:
+        self.deferring = False
+        if self.pending:
+            pending, self.pending = self.pending, []
+            try:
+                await_only(self._connection._execute(_commit, self._connection._conn,
+                                                     pending))
+            except Exception as error:
+                self._handle_exception(error)
+        elif self.in_transaction:
             super().commit()
+
+    def close(self) -> None:
+        self.deferring, self.pending = False, []
+        super().close()
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -1,6 +1,7 @@
-"""The SQLite engine's two economies keep SQLAlchemy's meaning: one trip to aiosqlite's
+"""The SQLite engine's economies keep SQLAlchemy's meaning: one trip to aiosqlite's
 thread per statement (``core.db.sqlite_trips``) and writers queued in the event loop
-(``core.db.sqlite_writer``) instead of in SQLite's sleeping busy handler."""
+(``core.db.sqlite_writer``) instead of in SQLite's sleeping busy handler, and a
+transaction's writes nobody reads back sent with its commit."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.db.engine import autocommit_options, make_engine
+from core.db.engine import DEFERRED_WRITES, autocommit_options, make_engine
 
 
 @pytest.fixture
@@ -119,3 +120,45 @@ async def test_a_connection_closed_under_the_pool_ends_without_a_trip(engine: As
     assert not raw.in_transaction
     raw.rollback()  # nothing open, nothing to do: no error about a closed connection
     await connection.invalidate()
+
+
+async def test_writes_nobody_reads_back_go_with_the_commit_in_one_trip(
+        engine: AsyncEngine, trips: list[str]) -> None:
+    blind = engine.execution_options(**{DEFERRED_WRITES: True})
+    async with engine.connect() as warm:
+        await warm.execute(text("SELECT 1"))
+    trips.clear()
+    async with blind.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "a"}, {"v": "b"}])
+        await connection.execute(text("UPDATE t SET n = n + 1 WHERE v = 'a'"))
+        await connection.execute(text("DELETE FROM t WHERE v = 'b'"))
+    assert len(trips) == 1, trips  # BEGIN IMMEDIATE, three writes and COMMIT
+    # A statement that answers takes the writes waiting with it, and sees them.
+    async with blind.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('c')"))
+        seen = (await connection.execute(text("SELECT v, n FROM t ORDER BY v"))).all()
+        returned = (await connection.execute(
+            text("INSERT INTO t (v) VALUES ('d') RETURNING v"))).scalar()
+    assert seen == [("a", 1), ("c", 0)] and returned == "d"
+    async with engine.connect() as connection:
+        kept = (await connection.execute(text("SELECT v FROM t ORDER BY v"))).scalars().all()
+    assert kept == ["a", "c", "d"]
+
+
+async def test_a_deferred_write_that_fails_fails_the_commit_and_keeps_nothing(
+        engine: AsyncEngine) -> None:
+    blind = engine.execution_options(**{DEFERRED_WRITES: True})
+    with pytest.raises(IntegrityError):  # SQLAlchemy's error, told at the commit
+        async with blind.begin() as connection:
+            await connection.execute(text("INSERT INTO t (v) VALUES ('e')"))
+            await connection.execute(text("INSERT INTO t (v) VALUES ('f'), ('f')"))
+    with pytest.raises(RuntimeError):  # the caller gives up: what waited never runs
+        async with blind.begin() as connection:
+            await connection.execute(text("INSERT INTO t (v) VALUES ('g')"))
+            raise RuntimeError("changed my mind")
+    # SQLite's lock was let go with the process's queue: with its busy timeout at zero a
+    # writer meeting it taken would fail.
+    async with asyncio.timeout(5), engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('h')"))
+        kept = (await connection.execute(text("SELECT v FROM t ORDER BY v"))).scalars().all()
+    assert kept == ["h"]
