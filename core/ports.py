@@ -231,4 +231,11 @@ class Database(Protocol):
         """The bot asks this for nearly every update: one statement, no transaction."""
         ...
 
+    async def person_and_conversation(
+            self, telegram_id: int, conversation_key: str,
+    ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
+        """The person and the stored (state, data) of a conversation the bot does not hold:
+        an update's two first reads, in one statement."""
+        ...
+
 

@@ -47,9 +47,9 @@ def can_act(update: Update, bot_id: int) -> bool:
     return reply is not None and (reply.from_user is None or reply.from_user.id == bot_id)
 
 
-async def resolve(update: Update, user: User, chat: Chat | None, *, db: Database,
-                  rules: Rules, organisation: Organisation, bot: Bot) -> Acting:
-    person = await people.find_by_telegram(db, user.id)
+async def resolve(update: Update, user: User, chat: Chat | None, person: Person | None, *,
+                  db: Database, rules: Rules, organisation: Organisation, bot: Bot) -> Acting:
+    """``person``: the user as the database knows them (read by the caller)."""
     person_id = person.id if person else None
     member = staff.member(organisation, user.id, person.staff if person else None)
     actor = staff.actor(member, person_id) if member else Actor(person_id, Role.CUSTOMER)

@@ -25,7 +25,7 @@ from bot.delivery.shared_budget import SharedFloodBudget
 from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
-from bot.runtime.middlewares import ActorMiddleware
+from bot.runtime.middlewares import ActorMiddleware, ConversationReads
 from bot.runtime.polling import InboxDispatcher
 from bot.runtime.update_work import REPLY_HOLD, UpdateWorkMiddleware
 from core.db.uow import Database
@@ -79,8 +79,11 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
     # One update at a time per person and chat: a double tap on "confirm" cannot race.
     # (``bot.runtime.storage.make_isolation`` shares the lock across a fleet's instances.)
     dispatcher = InboxDispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation(),
-                            db=db, rules=rules, organisation=organisation, i18n=i18n,
-                            reminder=IntakeReminder(db, rules, reminder_delay))
+                            disable_fsm=True, db=db, rules=rules, organisation=organisation,
+                            i18n=i18n, reminder=IntakeReminder(db, rules, reminder_delay))
+    # aiogram's FSM middleware, in its place, reading the person with the conversation.
+    dispatcher.fsm = ConversationReads(storage, dispatcher.fsm.events_isolation, db)
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     actors = ActorMiddleware(db, organisation)
     locale = PersonLocaleMiddleware(i18n)
     # Update level, so the error handlers see the same person and locale as the handlers.

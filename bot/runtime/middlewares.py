@@ -6,14 +6,48 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.types import Chat, TelegramObject, Update, User
 
 from bot.access.acting import resolve
+from bot.runtime.storage import SqlStorage
 from bot.views.reader_zone import reading
 from core.domain import Actor, Role
 from core.organisation import Organisation
 from core.ports import Database
-from core.services import groups
+from core.services import groups, people
+
+# In an update's data: the person as read with their conversation (``ConversationReads``).
+PERSON_READ = "person_read"
+
+
+class ConversationReads(FSMContextMiddleware):
+    """aiogram's FSM middleware (the person's lock, then their conversation's state),
+    reading the person in the same statement when the conversation is not cached: the two
+    reads nearly every update starts with, as one. ``ActorMiddleware`` takes the person
+    from here (``PERSON_READ``)."""
+
+    def __init__(self, storage: BaseStorage, events_isolation: BaseEventIsolation,
+                 db: Database) -> None:
+        super().__init__(storage, events_isolation)
+        self.db = db
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        context = self.resolve_event_context(data["bot"], data)
+        data["fsm_storage"] = self.storage
+        if context is None:
+            return await handler(event, data)
+        async with self.events_isolation.lock(key=context.key):  # then read (aiogram #1317)
+            user: User | None = data.get("event_from_user")
+            storage = self.storage
+            key = storage.uncached(context.key) if isinstance(storage, SqlStorage) else None
+            if key is not None and user is not None and isinstance(storage, SqlStorage):
+                data[PERSON_READ], stored = await self.db.person_and_conversation(user.id, key)
+                storage.learn(key, stored)
+            data.update({"state": context, "raw_state": await context.get_state()})
+            return await handler(event, data)
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -39,9 +73,11 @@ class ActorMiddleware(BaseMiddleware):
         data["group_language"] = binding.language if binding else None
         data["person"], data["actor"] = None, Actor(None, Role.CUSTOMER)
         if user is not None and isinstance(event, Update):
-            acting = await resolve(event, user, chat, db=self.db,
-                                   rules=data["rules"], organisation=self.organisation,
-                                   bot=data["bot"])
+            person = data[PERSON_READ] if PERSON_READ in data else \
+                await people.find_by_telegram(self.db, user.id)
+            acting = await resolve(event, user, chat, person,
+                                   db=self.db, rules=data["rules"],
+                                   organisation=self.organisation, bot=data["bot"])
             data["person"], data["actor"] = acting.person, acting.actor
         person = data["person"]
         if person is not None and data["actor"].role is Role.CUSTOMER:

@@ -44,8 +44,18 @@ class SqlStorage(BaseStorage):
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        state, data = await self.store.get(key)
-        return self._remember(key, (state, json.dumps(data, sort_keys=True)))
+        return self.learn(key, await self.store.get(key))
+
+    def uncached(self, storage_key: StorageKey) -> str | None:
+        """The conversation's key if reading it would query the database: then it can be
+        read with the person, in one statement (``bot.runtime.middlewares``)."""
+        key = self.keys.build(storage_key)
+        return None if key in self._cache else key
+
+    def learn(self, key: str, stored: tuple[str | None, Mapping[str, Any]]) -> tuple[str | None, str]:
+        """What the database holds for ``key``, read by whoever read it."""
+        state, data = stored
+        return self._remember(key, (state, json.dumps(dict(data), sort_keys=True)))
 
     def _remember(self, key: str, value: tuple[str | None, str]) -> tuple[str | None, str]:
         self._cache[key] = value

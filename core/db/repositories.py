@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
 from core.db.conflicts import as_conflict
 from core.db.mapping import case_from_row, case_to_row, event_from_row, event_to_row
-from core.db.models import CaseEventRow, CaseRow, EvidenceRow, PersonRow
+from core.db.models import CaseEventRow, CaseRow, ConversationRow, EvidenceRow, PersonRow
 from core.db.staff_models import StaffMemberRow
 from core.domain import Case, CaseEvent, NotFound
 from core.domain.deadlines import next_due
@@ -131,25 +131,53 @@ async def person_by_telegram(connection: AsyncConnection, telegram_id: int) -> P
     """A Telegram user we know, on a bare connection: the bot asks this for nearly every
     update."""
     row = (await connection.execute(_person_by_telegram, {"telegram_id": telegram_id})).first()
-    if row is None:
-        return None
-    staff = None if row.staff_role is None else StaffRecord(
-        row.telegram_id, row.staff_name, row.staff_role, row.staff_department,
-        row.staff_level, row.staff_active)
-    return Person(row.id, row.telegram_id, row.name, row.language, row.phone, staff)
+    return None if row is None else _found_person(row)
 
 
 _PEOPLE = PersonRow.__table__
 _STAFF = StaffMemberRow.__table__
 # Staff added or removed in chat come with the person, in the same statement: every
 # instance of a fleet sees a change on the next update, at no extra round trip.
+_PERSON_COLUMNS = (
+    _PEOPLE.c.id, _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language, _PEOPLE.c.phone,
+    _STAFF.c.name.label("staff_name"), _STAFF.c.role.label("staff_role"),
+    _STAFF.c.department.label("staff_department"), _STAFF.c.level.label("staff_level"),
+    _STAFF.c.active.label("staff_active"))
 _person_by_telegram = (
-    select(_PEOPLE.c.id, _PEOPLE.c.telegram_id, _PEOPLE.c.name, _PEOPLE.c.language,
-           _PEOPLE.c.phone, _STAFF.c.name.label("staff_name"),
-           _STAFF.c.role.label("staff_role"), _STAFF.c.department.label("staff_department"),
-           _STAFF.c.level.label("staff_level"), _STAFF.c.active.label("staff_active"))
+    select(*_PERSON_COLUMNS)
     .select_from(_PEOPLE.outerjoin(_STAFF, _STAFF.c.telegram_id == _PEOPLE.c.telegram_id))
     .where(_PEOPLE.c.telegram_id == bindparam("telegram_id")))
+
+
+async def person_and_conversation(connection: AsyncConnection, telegram_id: int,
+                                  conversation_key: str,
+                                  ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
+    """The person, and the conversation the bot is about to read, in one statement: the
+    two reads nearly every update starts with (a conversation not kept is ``(None, {})``)."""
+    row = (await connection.execute(_person_and_conversation, {
+        "telegram_id": telegram_id, "conversation_key": conversation_key})).first()
+    assert row is not None  # the one row is always there
+    return (_found_person(row) if row.id is not None else None,
+            (row.conversation_state, dict(row.conversation_data or {})))
+
+
+def _found_person(row: Any) -> Person:
+    staff = None if row.staff_role is None else StaffRecord(
+        row.telegram_id, row.staff_name, row.staff_role, row.staff_department,
+        row.staff_level, row.staff_active)
+    return Person(row.id, row.telegram_id, row.name, row.language, row.phone, staff)
+
+
+_CONVERSATIONS = ConversationRow.__table__
+_ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
+# Both are looked for from a row that is always there, so neither missing hides the other.
+_person_and_conversation = (
+    select(*_PERSON_COLUMNS, _CONVERSATIONS.c.state.label("conversation_state"),
+           _CONVERSATIONS.c.data.label("conversation_data"))
+    .select_from(_ONE_ROW.outerjoin(_PEOPLE, _PEOPLE.c.telegram_id == bindparam("telegram_id"))
+                 .outerjoin(_STAFF, _STAFF.c.telegram_id == _PEOPLE.c.telegram_id)
+                 .outerjoin(_CONVERSATIONS,
+                            _CONVERSATIONS.c.key == bindparam("conversation_key"))))
 
 
 def _person(row: PersonRow) -> Person:

@@ -28,7 +28,12 @@ from core.db.engine import (
 from core.db.groups import GroupRepository
 from core.db.jobs import JobQueue, JobWriter
 from core.db.outbox import OutboxWriter
-from core.db.repositories import CaseRepository, PersonRepository, person_by_telegram
+from core.db.repositories import (
+    CaseRepository,
+    PersonRepository,
+    person_and_conversation,
+    person_by_telegram,
+)
 from core.db.staff import StaffRepository
 from core.records import Person, ReadOnlyError
 
@@ -129,6 +134,12 @@ class Database:
     async def person_by_telegram(self, telegram_id: int) -> Person | None:
         async with self.autocommit.connect() as connection:
             return await person_by_telegram(connection, telegram_id)
+
+    async def person_and_conversation(
+            self, telegram_id: int, conversation_key: str,
+    ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
+        async with self.autocommit.connect() as connection:
+            return await person_and_conversation(connection, telegram_id, conversation_key)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

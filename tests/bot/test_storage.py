@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import Update
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.delivery.reminders import IntakeReminder
+from bot.flows.intake_steps import IntakeForm
 from bot.runtime.storage import SqlStorage, make_isolation, make_storage
 from bot.runtime.update_work import FinishMark, UpdateWork, UpdateWorkMiddleware
 from core.db import update_writes
@@ -21,6 +23,7 @@ from core.db.models import JobRow, ProcessedUpdateRow
 from core.db.uow import Database
 from core.db.updates import UpdateClaims
 from core.services.rules import Rules
+from tests.bot.conftest import BOT_ID, Chatter, person
 
 KEY = StorageKey(bot_id=4242, chat_id=11, user_id=11)
 
@@ -235,3 +238,29 @@ async def test_a_lock_that_expired_mid_update_is_logged_not_shown(
                          ["second in", "second out", "first in", "first out"])  # one at a time
     finally:
         await storage.close()
+
+
+async def test_a_story_picked_up_after_a_restart_costs_one_read(
+        bot_db: Database, chat: Chatter) -> None:
+    """A conversation this process does not hold yet is read with the person, in one
+    statement (``bot.runtime.middlewares.ConversationReads``), and goes on where it was."""
+    customer = person(5151, "en")
+    key = StorageKey(bot_id=BOT_ID, chat_id=customer.id, user_id=customer.id)
+    before_restart = SqlStorage(bot_db)
+    await before_restart.set_state(key, IntakeForm.listening)
+    await before_restart.set_data(key, {"intake_id": "i1", "story": ["The milk was sour."],
+                                        "evidence": [], "albums": []})
+    reads: list[str] = []
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(bot_db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await chat.say(customer, "And the carton leaked.")
+    finally:
+        event.remove(bot_db.engine.sync_engine, "before_cursor_execute", count)
+    assert len(reads) == 1, reads
+    assert (await SqlStorage(bot_db).get_data(key))["story"] == [
+        "The milk was sour.", "And the carton leaked."]
