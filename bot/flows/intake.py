@@ -6,7 +6,7 @@ documents, voice, video, albums — until they press "That's everything".
 
 from __future__ import annotations
 
-import uuid
+import random
 from typing import Any
 
 from aiogram import F, Router
@@ -52,7 +52,9 @@ async def begin(message: Message, state: FSMContext, work: UpdateWork,
     own (a button pressed under it)."""
     await state.clear()
     await state.set_state(IntakeForm.listening)
-    intake_id = uuid.uuid4().hex
+    # Tells this person's intakes apart (their filing's idempotency key); no secret, so
+    # not the kernel's random source: a system call an update, slow on some machines.
+    intake_id = f"{random.getrandbits(128):032x}"
     known = {"name": person.name, "phone": person.phone} if person and person.phone else {}
     await state.update_data({"intake_id": intake_id, "story": [], "evidence": [], "albums": [],
                              **known, **touched(reminder.rules.now())})

@@ -7,6 +7,7 @@ confirmation instead of walking on.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -104,8 +105,13 @@ def next_step(data: dict[str, Any], policy: Policy) -> State:
 
 
 def done_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=str(DONE_BUTTON))]],
-                               resize_keyboard=True, is_persistent=True)
+    return _done_keyboard(str(DONE_BUTTON))
+
+
+@functools.cache  # one per language, under nearly every message of a story: built once
+def _done_keyboard(label: str) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=label)]], resize_keyboard=True,
+                               is_persistent=True)
 
 
 def contact_keyboard() -> ReplyKeyboardMarkup:

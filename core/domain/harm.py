@@ -25,17 +25,20 @@ _WORDS: dict[MajorTrigger, tuple[str, ...]] = {
 _LATIN = re.compile(r"[a-z]")
 
 
+def _whole_words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole words only: "glasses" is not glass. Built once: every story is read."""
+    latin = [re.escape(word) for word in words if _LATIN.match(word)]
+    return re.compile(rf"\b(?:{'|'.join(latin)})\b") if latin else None
+
+
+_MATCHERS = [(trigger, _whole_words(words),
+              tuple(word for word in words if not _LATIN.match(word)))
+             for trigger, words in _WORDS.items()]
+
+
 def harm_in(text: str) -> frozenset[MajorTrigger]:
     """The triggers ``text`` gives cause to suspect (empty: none)."""
     lowered = text.lower()
-    found = set()
-    for trigger, words in _WORDS.items():
-        for word in words:
-            if _LATIN.match(word):  # whole words only: "glasses" is not glass
-                if re.search(rf"\b{re.escape(word)}\b", lowered):
-                    found.add(trigger)
-                    break
-            elif word in text:
-                found.add(trigger)
-                break
-    return frozenset(found)
+    return frozenset(
+        trigger for trigger, latin, others in _MATCHERS
+        if (latin is not None and latin.search(lowered)) or any(w in text for w in others))
