@@ -64,7 +64,7 @@ class ClaimingRequestHandler(SimpleRequestHandler):
             # Another instance is handling it now. Not 2xx, so Telegram asks again later
             # and, should that instance die, the update is taken over after the lease.
             return web.Response(status=503, text="update is being handled elsewhere")
-        heartbeat = asyncio.create_task(self._renew(update_id))
+        heartbeat = asyncio.create_task(self._renew(update_id)) if self.claims.lapses else None
         try:
             try:
                 # The "handled" mark goes into the update's closing transaction when it can.
@@ -75,7 +75,8 @@ class ClaimingRequestHandler(SimpleRequestHandler):
                 await self.claims.release(update_id)  # a retry may succeed; run it at once
                 raise
             finally:
-                heartbeat.cancel()
+                if heartbeat is not None:
+                    heartbeat.cancel()
             if not mark.done:  # handling failed and was answered, or never reached the batch
                 await self.claims.finish(update_id, _now())
         finally:

@@ -28,6 +28,8 @@ from core.db.updates import Claim, UpdateClaims
 
 
 class ProcessClaims(UpdateClaims):
+    lapses = False  # nobody else could take one over: no heartbeat to keep it
+
     def __init__(self, db: Database, lease: timedelta) -> None:
         super().__init__(db, lease)
         self._taken: set[int] = set()  # being handled now

@@ -48,6 +48,10 @@ class SqliteWriter:
 
     async def acquire(self, connection: Any) -> None:
         lock = self._current_lock()
+        if not lock.locked():  # free: taken at once, no timer to arm and disarm
+            await lock.acquire()
+            self.holder = connection
+            return
         try:
             async with asyncio.timeout(WAIT):
                 await lock.acquire()

@@ -66,6 +66,9 @@ def _mark_finished(insert: Any) -> Any:
 
 
 class UpdateClaims:
+    # A claim others can see lapses after its lease unless renewed while handling goes on.
+    lapses = True
+
     def __init__(self, db: Database, lease: timedelta) -> None:
         self.db = db
         self.lease = lease
