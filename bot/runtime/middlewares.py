@@ -42,10 +42,12 @@ class ConversationReads(FSMContextMiddleware):
         async with self.events_isolation.lock(key=context.key):  # then read (aiogram #1317)
             user: User | None = data.get("event_from_user")
             storage = self.storage
-            key = storage.uncached(context.key) if isinstance(storage, SqlStorage) else None
-            if key is not None and user is not None and isinstance(storage, SqlStorage):
-                data[PERSON_READ], stored = await self.db.person_and_conversation(user.id, key)
-                storage.learn(key, stored)
+            if user is not None and isinstance(storage, SqlStorage):
+                key = storage.uncached(context.key)
+                if key is not None:
+                    data[PERSON_READ], stored = await self.db.person_and_conversation(
+                        user.id, key)
+                    storage.learn(key, stored)
             data.update({"state": context, "raw_state": await context.get_state()})
             return await handler(event, data)
 

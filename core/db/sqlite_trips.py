@@ -21,6 +21,7 @@ only where nobody catches one write's error on its own.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import deque
 from typing import Any
@@ -37,12 +38,12 @@ _Outcome = tuple[Any, list[Any] | None, int, int | None]
 _Statement = tuple[str, Any, bool]  # operation, parameters, many
 # Statements whose outcome nobody reads: they may wait for the next trip.
 _DEFERRABLE = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN")
-_ANSWERS = " RETURNING "
+_ANSWERS = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
 
 def _deferrable(operation: str) -> bool:
     return operation.lstrip()[:7].upper().startswith(_DEFERRABLE) and \
-        _ANSWERS not in operation.upper()
+        _ANSWERS.search(operation) is None
 
 
 def _execute(connection: sqlite3.Connection, operation: str, parameters: Any,
@@ -117,9 +118,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._trip(operation, seq_of_parameters, many=True)
 
     def _trip(self, operation: str, parameters: Any, many: bool) -> None:
-        adapted = self._adapt_connection
-        if adapted.deferring and _deferrable(operation):  # type: ignore[attr-defined]
-            adapted.pending.append((operation, parameters, many))  # type: ignore[attr-defined]
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        if adapted.deferring and _deferrable(operation):
+            adapted.pending.append((operation, parameters, many))
             await_only(_waited())  # SQLAlchemy's async engine insists on a switch
             self._description, self._rowcount, self._lastrowid = None, -1, None
             self._rows = deque()

@@ -137,8 +137,8 @@ async def test_writes_nobody_reads_back_go_with_the_commit_in_one_trip(
     async with blind.begin() as connection:
         await connection.execute(text("INSERT INTO t (v) VALUES ('c')"))
         seen = (await connection.execute(text("SELECT v, n FROM t ORDER BY v"))).all()
-        returned = (await connection.execute(
-            text("INSERT INTO t (v) VALUES ('d') RETURNING v"))).scalar()
+        returned = (await connection.execute(  # answers, however it is laid out
+            text("INSERT INTO t (v) VALUES ('d')\nreturning v"))).scalar()
     assert seen == [("a", 1), ("c", 0)] and returned == "d"
     async with engine.connect() as connection:
         kept = (await connection.execute(text("SELECT v FROM t ORDER BY v"))).scalars().all()
