@@ -53,15 +53,30 @@ from bot.handlers import (
 
 
 def _branch(name: str, who: Filter, *routers: Router) -> Router:
+    """One router for the branch: its modules' handlers, in their order, behind the one
+    filter saying whom it serves. Hoisted, not nested: aiogram's passage through a router
+    costs more than most filters, and a customer's message tried ten routers deep paid it
+    ten times (the same order, so the same handler answers)."""
     branch = Router(name=name)
     branch.message.filter(who)
     branch.callback_query.filter(who)
     for router in routers:
-        # Routers are module-level singletons; a fresh tree may adopt them only once they
-        # are detached, which tests that build several dispatchers rely on.
-        router._parent_router = None
-        branch.include_router(router)
+        _check_plain(router)
+        for event, observer in router.observers.items():
+            branch.observers[event].handlers.extend(observer.handlers)
     return branch
+
+
+def _check_plain(router: Router) -> None:
+    """Hoisting keeps a module's meaning only while its router is a list of handlers: no
+    routers of its own, no filter or middleware over all its handlers."""
+    for observer in router.observers.values():
+        if observer._handler.filters or len(observer.middleware) or \
+                len(observer.outer_middleware):
+            raise ValueError(f"router {router.name!r} filters or wraps its handlers: "
+                             "nest it instead of hoisting it into a branch")
+    if router.sub_routers:
+        raise ValueError(f"router {router.name!r} has routers of its own: nest it")
 
 
 def build_routers() -> list[Router]:
