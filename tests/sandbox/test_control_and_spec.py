@@ -80,7 +80,8 @@ async def test_cli_entry_serves_the_bot_api():
         sys.executable, "-m", "sandbox.emulator", "--port", str(port), cwd=root,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
-        line = await asyncio.wait_for(process.stdout.readline(), 10)
+        # Waits for the emulator to be up, however busy the machine: not a measure of speed.
+        line = await asyncio.wait_for(process.stdout.readline(), 120)
         assert f"127.0.0.1:{port}" in line.decode()
         async with aiohttp.ClientSession() as http, \
                 http.get(f"http://127.0.0.1:{port}/bot42:abc/getMe") as resp:
