@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.script import play
-from tests.e2e.conftest import Desk
+from tests.e2e.conftest import REPLY_TIMEOUT, Desk
 from tests.e2e.test_customer_intake import step
 from tests.e2e.test_staff_cards import ANN_FILES, DESK_CHAT, QUALITY_CHAT, WANG, ZHANG, is_card
 
@@ -29,9 +29,10 @@ async def test_staff_see_the_photo_in_one_tap_in_the_desk_and_the_department(des
 
     # ...and the button sends it again, whenever someone needs it.
 
+    # The press is answered at once; the photo follows once the press's update commits.
     await desk.press_in(DESK_CHAT, WANG, FILES_BUTTON)
-    sent = desk.state.bot_messages(DESK_CHAT)[-1]
-    assert sent.get("photo") and sent["caption"] == "The mouldy lid"
+    sent = await desk.wait_for(DESK_CHAT, lambda m: bool(m.get("photo"))
+                               and m.get("caption") == "The mouldy lid")
     assert (sent.get("reply_to_message") or {}).get("message_id") == card["message_id"]
 
     await desk.press_in(DESK_CHAT, WANG, "✅ 有效 → 品管部")
@@ -48,5 +49,7 @@ async def test_staff_see_the_photo_in_one_tap_in_the_desk_and_the_department(des
     assert "补充了附件" in added["caption"]
     # Two files now: both come with one press, as an album.
     await desk.press_in(QUALITY_CHAT, ZHANG, "📎 附件（2）")
-    album = [m for m in desk.state.bot_messages(QUALITY_CHAT) if m.get("media_group_id")]
-    assert len(album) == 2
+    def album() -> list[dict[str, Any]]:
+        return [m for m in desk.state.bot_messages(QUALITY_CHAT) if m.get("media_group_id")]
+    await desk.state.wait_until(lambda: len(album()) >= 2, timeout=REPLY_TIMEOUT)
+    assert len(album()) == 2
