@@ -14,7 +14,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
+from core.db.dialect import HasDialect
 from core.db.models import ConversationRow, table_of
+from core.db.one_statement import Write
 from core.db.uow import Database
 
 TABLE = table_of(ConversationRow)
@@ -37,14 +39,19 @@ class ConversationStore:
 async def write_all(connection: AsyncConnection,
                     changes: Mapping[str, tuple[str | None, Mapping[str, Any]]],
                     now: datetime) -> None:
-    """Each key's whole new (state, data), in the caller's transaction; an empty one is
+    """Each key's whole new (state, data), in the caller's transaction."""
+    for statement, params in writes(connection, changes, now):
+        await connection.execute(statement, params)
+
+
+def writes(database: HasDialect, changes: Mapping[str, tuple[str | None, Mapping[str, Any]]],
+           now: datetime) -> list[Write]:
+    """The statements that store each key's whole new (state, data); an empty one is
     removed rather than kept."""
-    for key, (state, data) in changes.items():
-        if state is None and not data:
-            await connection.execute(_remove, {"key": key})
-        else:
-            await connection.execute(_upsert(connection), {
-                "new_key": key, "new_state": state, "new_data": dict(data), "at": now})
+    return [(_remove, {"key": key}) if state is None and not data else
+            (_upsert(database), {"new_key": key, "new_state": state, "new_data": dict(data),
+                                 "at": now})
+            for key, (state, data) in changes.items()]
 
 
 _read = select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == bindparam("key"))

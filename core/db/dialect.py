@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, literal_column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from core.db.models import CaseCounterRow
@@ -43,7 +44,14 @@ async def next_serial(session: AsyncSession, period: str) -> int:
 _Statement = TypeVar("_Statement")
 
 
-def built_once(build: Callable[[Any], _Statement]) -> Callable[[AsyncConnection], _Statement]:
+class HasDialect(Protocol):
+    """A connection or an engine: what a statement built for its database needs to know."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+
+def built_once(build: Callable[[Any], _Statement]) -> Callable[[HasDialect], _Statement]:
     """A hot statement built once per dialect (with ``bindparam``s for its values) instead
     of per call: building a statement and its cache key costs more than running it."""
     by_dialect = functools.cache(

@@ -12,11 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
 from core.db.conflicts import as_conflict
+from core.db.dialect import HasDialect
 from core.db.leases import LeaseQueue
 from core.db.models import JobRow
+from core.db.one_statement import Write
 from core.records import Job, JobToSchedule
 
-__all__ = ["MAX_ATTEMPTS", "Job", "JobQueue", "JobWriter", "cancel", "schedule", "schedule_on"]
+__all__ = ["MAX_ATTEMPTS", "Job", "JobQueue", "JobWriter", "cancel", "schedule", "schedule_on",
+           "scheduling"]
 MAX_ATTEMPTS = 5
 
 
@@ -34,10 +37,15 @@ async def schedule(session: AsyncSession, kind: str, key: str, due_at: datetime,
 
 async def schedule_on(connection: AsyncConnection, kind: str, key: str, due_at: datetime,
                       payload: dict[str, Any], now: datetime) -> None:
-    """``schedule`` as one statement on a bare connection (an update's closing write)."""
-    await connection.execute(_upsert(connection), {
-        "job_key": key, "job_kind": kind, "job_payload": dict(payload), "due": due_at,
-        "now": now})
+    """``schedule`` as one statement on a bare connection."""
+    await connection.execute(*scheduling(connection, kind, key, due_at, payload, now))
+
+
+def scheduling(database: HasDialect, kind: str, key: str, due_at: datetime,
+               payload: dict[str, Any], now: datetime) -> Write:
+    """``schedule`` as one statement (an update's closing write)."""
+    return _upsert(database), {"job_key": key, "job_kind": kind, "job_payload": dict(payload),
+                               "due": due_at, "now": now}
 
 
 @dialect.built_once

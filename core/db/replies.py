@@ -19,7 +19,9 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
+from core.db.dialect import HasDialect
 from core.db.models import NotificationRow, table_of
+from core.db.one_statement import Write
 from core.db.uow import Database
 from core.notices import Reply
 
@@ -32,14 +34,20 @@ def reply_key(update_id: int, index: int) -> str:
 
 async def write_all(connection: AsyncConnection, update_id: int, replies: Sequence[Reply],
                     now: datetime, lease_until: datetime) -> None:
-    """In the caller's transaction (the update's closing write)."""
-    if not replies:
-        return
-    await connection.execute(_insert(connection), [
-        {"reply_key": reply_key(update_id, index), "reply_kind": reply.kind,
-         "reply_audience": reply.audience, "reply_address": reply.address,
-         "reply_payload": reply.payload, "lease_until": lease_until, "now": now}
-        for index, reply in enumerate(replies)])
+    """In the caller's transaction."""
+    if replies:
+        await connection.execute(_insert(connection), [
+            params for _, params in writes(connection, update_id, replies, now, lease_until)])
+
+
+def writes(database: HasDialect, update_id: int, replies: Sequence[Reply], now: datetime,
+           lease_until: datetime) -> list[Write]:
+    """The statements that keep the update's replies (the update's closing write)."""
+    return [(_insert(database), {
+        "reply_key": reply_key(update_id, index), "reply_kind": reply.kind,
+        "reply_audience": reply.audience, "reply_address": reply.address,
+        "reply_payload": reply.payload, "lease_until": lease_until, "now": now})
+        for index, reply in enumerate(replies)]
 
 
 @dialect.built_once

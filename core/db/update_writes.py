@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from core.db import conversations, jobs, replies, updates
+from core.db import conversations, jobs, one_statement, replies, updates
+from core.db.dialect import HasDialect
+from core.db.one_statement import Write
 from core.db.uow import Database
 from core.notices import Reply
 from core.records import JobToSchedule  # where the bot builds them, without core.db
@@ -38,18 +40,25 @@ class UpdateWrites:
         if not (self.conversations or self.jobs or self.finished_update is not None
                 or self.replies):
             return
-        now = datetime.now(UTC)
+        writes = self._writes(db.engine, datetime.now(UTC))
         try:
-            async with db.blind_writes.begin() as connection:  # one trip on SQLite
-                await conversations.write_all(connection, self.conversations, now)
-                for job in self.jobs.values():
-                    await jobs.schedule_on(connection, job.kind, job.key, job.due_at,
-                                           job.payload, job.now)
-                if self.replies is not None:
-                    await replies.write_all(connection, *self.replies)
-                if self.finished_update is not None:
-                    await updates.mark_finished(connection, self.finished_update, now)
+            if one_statement.joins_writes(db.engine):  # one statement: one round trip
+                async with db.autocommit.connect() as connection:
+                    await one_statement.run(connection, writes)
+            else:
+                async with db.blind_writes.begin() as connection:  # one trip on SQLite
+                    await one_statement.run(connection, writes)
         except BaseException:
             for forget in self.on_failure:
                 forget()
             raise
+
+    def _writes(self, database: HasDialect, now: datetime) -> list[Write]:
+        writes = conversations.writes(database, self.conversations, now)
+        writes += [jobs.scheduling(database, job.kind, job.key, job.due_at, job.payload, job.now)
+                   for job in self.jobs.values()]
+        if self.replies is not None:
+            writes += replies.writes(database, *self.replies)
+        if self.finished_update is not None:
+            writes.append(updates.finishing(database, self.finished_update, now))
+        return writes

@@ -26,7 +26,9 @@ from sqlalchemy import Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
+from core.db.dialect import HasDialect
 from core.db.models import ProcessedUpdateRow, table_of
+from core.db.one_statement import Write
 from core.db.uninterrupted import uninterrupted
 from core.db.uow import Database
 
@@ -128,7 +130,12 @@ class UpdateClaims:
 
 async def mark_finished(connection: AsyncConnection, update_id: int, now: datetime) -> None:
     """In the caller's transaction: with what handling the update wrote, ideally."""
-    await connection.execute(_mark_finished(connection), {"done_id": update_id, "done_at": now})
+    await connection.execute(*finishing(connection, update_id, now))
+
+
+def finishing(database: HasDialect, update_id: int, now: datetime) -> Write:
+    """The statement of ``mark_finished`` (an update's closing write)."""
+    return _mark_finished(database), {"done_id": update_id, "done_at": now}
 
 
 @dialect.built_once
