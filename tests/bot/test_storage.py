@@ -149,7 +149,7 @@ async def test_a_closing_write_that_fails_leaves_nothing_cached(
     async def handler(_event: object, data: dict[str, object]) -> None:
         await _state(data).set_state("Intake:listening")
 
-    monkeypatch.setattr(update_writes.conversations, "write_all", database_down)
+    monkeypatch.setattr(update_writes.one_statement, "run", database_down)
     with pytest.raises(ConnectionError):
         await _middleware(bot_db)(handler, UPDATE, _update_data(storage))
     monkeypatch.undo()
