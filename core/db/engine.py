@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_only
 
 from core.db import sqlite_writer
 from core.db.sqlite_trips import OneTripConnection, one_trip_dbapi
@@ -42,6 +43,23 @@ def read_only_options(engine: AsyncEngine) -> dict[str, Any]:
     return {"postgresql_readonly": True}
 
 
+def _ping_in_one_trip(dbapi_connection: Any) -> bool:
+    """Whether a pooled PostgreSQL connection is alive, asked in one round trip.
+
+    SQLAlchemy's asyncpg ping runs ``;`` in a transaction of its own (BEGIN, ``;``,
+    ROLLBACK: three round trips on every checkout), so that asyncpg's prepared statement
+    for it survives pgbouncer's transaction pooling (sqlalchemy #10226). asyncpg's
+    ``execute`` without arguments is PostgreSQL's simple query: one message, nothing
+    prepared. (Not ``;``: asyncpg cannot read the empty query's answer.) A pooled
+    connection holds no transaction, so this asks the same question.
+    """
+    try:
+        await_only(dbapi_connection.driver_connection.execute("SELECT 1"))
+    except Exception:  # whatever the failure, the pool opens a new connection instead
+        return False
+    return True
+
+
 def normalise_url(url: str) -> str:
     """Accept the URLs people paste (``postgresql://``, ``sqlite:///``) and pick async drivers."""
     parsed = make_url(url)
@@ -57,7 +75,10 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
     if make_url(url).get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", POOL_SIZE)
-        return create_async_engine(url, **kwargs)
+        engine = create_async_engine(url, **kwargs)
+        if engine.dialect.driver == "asyncpg":
+            engine.dialect.do_ping = _ping_in_one_trip  # type: ignore[method-assign]
+        return engine
     # One trip to SQLite's thread per statement (``core.db.sqlite_trips``), none for a
     # checkin's rollback of a connection with no transaction open (``_reset`` below).
     kwargs.setdefault("module", one_trip_dbapi())
