@@ -6,6 +6,11 @@ every small predicate of ours. An update tried against twenty routers pays for d
 thread hand-offs, more CPU than the rest of the routing. Our filters only look at the
 event, so they are made awaitable and run in place. The intake benchmark shows the gain
 (``bench/results/intake_throughput.txt``).
+
+Likewise every ``Command`` filter: a customer's words are tried against each command
+handler before the intake takes them, and aiogram's filter parses the text and raises
+and catches an exception each time to say "not a command". A text that does not start
+with the command's prefix is refused at once instead; any other goes to the filter.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.dispatcher.event.handler import CallableObject, HandlerObject
+from aiogram.filters import Command
+from aiogram.types import Message
 
 
 def run_filters_inline(root: Router) -> int:
@@ -22,7 +29,10 @@ def run_filters_inline(root: Router) -> int:
     changed = 0
     for handler in _handlers(root):
         for filter_ in handler.filters or ():
-            if not filter_.awaitable:
+            if isinstance(filter_.callback, Command):
+                _refuse_plain_words(filter_, filter_.callback)
+                changed += 1
+            elif not filter_.awaitable:
                 _make_awaitable(filter_)
                 changed += 1
     return changed
@@ -46,3 +56,17 @@ def _make_awaitable(callable_: CallableObject) -> None:
     # ``params`` was read from the plain function's signature and still applies.
     callable_.callback = in_place
     callable_.awaitable = True
+
+
+def _refuse_plain_words(callable_: CallableObject, command: Command) -> None:
+    prefixes = command.prefix
+
+    async def commands_only(message: Message, bot: Bot) -> bool | dict[str, Any]:
+        # aiogram takes the prefix after leading blanks (``str.split``), and so does this.
+        text = (message.text or message.caption or "") if isinstance(message, Message) else ""
+        first = text.lstrip()[:1]
+        if not first or first not in prefixes:
+            return False
+        return await command(message, bot)
+
+    callable_.callback = commands_only  # the same parameters, so ``params`` still applies
