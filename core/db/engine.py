@@ -55,8 +55,10 @@ def _ping_in_one_trip(dbapi_connection: Any) -> bool:
     """
     try:
         await_only(dbapi_connection.driver_connection.execute("SELECT 1"))
-    except Exception:  # whatever the failure, the pool opens a new connection instead
-        return False
+    except Exception as error:
+        # Raised as the adapter's own ping raises it (a DBAPI error), so SQLAlchemy tells a
+        # lost connection (replaced) from any other failure (raised), as it always has.
+        dbapi_connection._handle_exception(error)
     return True
 
 

@@ -57,7 +57,9 @@ def _suffixed(statement: UpdateBase, suffix: str) -> UpdateBase:
     """The statement with each named parameter renamed: the same statement may come twice."""
     def rename(element: Any, **_: Any) -> Any:
         if isinstance(element, BindParameter) and not element.unique:
-            return bindparam(element.key + suffix, type_=element.type,
-                             required=element.required)
+            return bindparam(element.key + suffix, element.value, type_=element.type,
+                             required=element.required, callable_=element.callable,
+                             expanding=element.expanding,
+                             literal_execute=element.literal_execute)
         return None
     return cast(UpdateBase, visitors.replacement_traverse(statement, {}, rename))

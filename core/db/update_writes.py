@@ -40,8 +40,8 @@ class UpdateWrites:
         if not (self.conversations or self.jobs or self.finished_update is not None
                 or self.replies):
             return
-        writes = self._writes(db.engine, datetime.now(UTC))
         try:
+            writes = self._writes(db.engine, datetime.now(UTC))
             if one_statement.joins_writes(db.engine):  # one statement: one round trip
                 async with db.autocommit.connect() as connection:
                     await one_statement.run(connection, writes)
