@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db import dialect
+from core.db import dialect, one_statement
 from core.db.dialect import HasDialect
 from core.db.models import ConversationRow, table_of
 from core.db.one_statement import Write
@@ -33,15 +32,8 @@ class ConversationStore:
 
     async def put(self, key: str, state: str | None, data: Mapping[str, Any]) -> None:
         async with self.db.engine.begin() as connection:
-            await write_all(connection, {key: (state, data)}, datetime.now(UTC))
-
-
-async def write_all(connection: AsyncConnection,
-                    changes: Mapping[str, tuple[str | None, Mapping[str, Any]]],
-                    now: datetime) -> None:
-    """Each key's whole new (state, data), in the caller's transaction."""
-    for statement, params in writes(connection, changes, now):
-        await connection.execute(statement, params)
+            await one_statement.run(connection, writes(connection, {key: (state, data)},
+                                                       datetime.now(UTC)))
 
 
 def writes(database: HasDialect, changes: Mapping[str, tuple[str | None, Mapping[str, Any]]],

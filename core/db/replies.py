@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import dialect
 from core.db.dialect import HasDialect
@@ -30,14 +29,6 @@ TABLE = table_of(NotificationRow)
 
 def reply_key(update_id: int, index: int) -> str:
     return f"update-{update_id}-{index}"
-
-
-async def write_all(connection: AsyncConnection, update_id: int, replies: Sequence[Reply],
-                    now: datetime, lease_until: datetime) -> None:
-    """In the caller's transaction."""
-    if replies:
-        await connection.execute(_insert(connection), [
-            params for _, params in writes(connection, update_id, replies, now, lease_until)])
 
 
 def writes(database: HasDialect, update_id: int, replies: Sequence[Reply], now: datetime,

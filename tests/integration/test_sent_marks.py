@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from core.db import replies
+from core.db import one_statement, replies
 from core.db.models import NotificationRow
 from core.db.uow import Database
 from core.notices import Reply
@@ -25,7 +25,8 @@ async def db(database: Database) -> Database:
         for update_id in range(1, 21):
             said = [Reply(chat_id=1000 + update_id, method="SendMessage",
                           params={"chat_id": 1000 + update_id, "text": "Noted."})]
-            await replies.write_all(connection, update_id, said, NOW, NOW + timedelta(minutes=1))
+            await one_statement.run(connection, replies.writes(
+                connection, update_id, said, NOW, NOW + timedelta(minutes=1)))
     return database
 
 
