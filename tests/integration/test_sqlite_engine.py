@@ -16,7 +16,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.db.engine import DEFERRED_WRITES, autocommit_options, make_engine
+from core.db.engine import DEFERRED_WRITES, SQLITE_POOL_SIZE, autocommit_options, make_engine
 
 
 @pytest.fixture
@@ -98,6 +98,23 @@ async def test_writers_queue_in_the_process_not_in_sqlite(engine: AsyncEngine) -
                          *(write_alone(index) for index in range(12)))
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 24
+
+
+async def test_updates_waiting_for_the_writer_keep_their_connections_pooled(
+        engine: AsyncEngine) -> None:
+    opened: list[object] = []
+    event.listen(engine.sync_engine, "connect", lambda connection, _record: opened.append(
+        connection))
+
+    async def write(index: int) -> None:
+        async with engine.begin() as connection:  # each holds its connection in the queue
+            await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": str(index)})
+            await asyncio.sleep(0.001)
+
+    await asyncio.gather(*(write(index) for index in range(SQLITE_POOL_SIZE)))
+    first_burst = len(opened)
+    await asyncio.gather(*(write(SQLITE_POOL_SIZE + index) for index in range(SQLITE_POOL_SIZE)))
+    assert len(opened) == first_burst  # the next burst opens none
 
 
 async def test_a_failed_write_lets_the_next_writer_in(engine: AsyncEngine) -> None:
