@@ -27,6 +27,7 @@ from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
 from bot.runtime.middlewares import ActorMiddleware, ConversationReads
 from bot.runtime.polling import InboxDispatcher
+from bot.runtime.update_slots import UpdateSlots
 from bot.runtime.update_work import REPLY_HOLD, UpdateWorkMiddleware
 from core.db.uow import Database
 from core.organisation import Organisation
@@ -82,7 +83,8 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
                             disable_fsm=True, db=db, rules=rules, organisation=organisation,
                             i18n=i18n, reminder=IntakeReminder(db, rules, reminder_delay))
     # aiogram's FSM middleware, in its place, reading the person with the conversation.
-    dispatcher.fsm = ConversationReads(storage, dispatcher.fsm.events_isolation, db)
+    dispatcher.fsm = ConversationReads(storage, dispatcher.fsm.events_isolation, db,
+                                       UpdateSlots.for_pool(db.engine.pool))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     actors = ActorMiddleware(db, organisation)
     locale = PersonLocaleMiddleware(i18n)

@@ -12,6 +12,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 
 from bot.access.acting import resolve
 from bot.runtime.storage import SqlStorage
+from bot.runtime.update_slots import UPDATE_SLOT, UpdateSlots
 from bot.views.reader_zone import reading
 from core.domain import Actor, Role
 from core.organisation import Organisation
@@ -26,12 +27,14 @@ class ConversationReads(FSMContextMiddleware):
     """aiogram's FSM middleware (the person's lock, then their conversation's state),
     reading the person in the same statement when the conversation is not cached: the two
     reads nearly every update starts with, as one. ``ActorMiddleware`` takes the person
-    from here (``PERSON_READ``)."""
+    from here (``PERSON_READ``). Inside the lock it waits for a slot (``UPDATE_SLOT``)
+    before its first read."""
 
     def __init__(self, storage: BaseStorage, events_isolation: BaseEventIsolation,
-                 db: Database) -> None:
+                 db: Database, slots: UpdateSlots | None = None) -> None:
         super().__init__(storage, events_isolation)
         self.db = db
+        self.slots = slots or UpdateSlots(None)
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -39,7 +42,9 @@ class ConversationReads(FSMContextMiddleware):
         data["fsm_storage"] = self.storage
         if context is None:
             return await handler(event, data)
-        async with self.events_isolation.lock(key=context.key):  # then read (aiogram #1317)
+        # The lock, then the read (aiogram #1317).
+        async with self.events_isolation.lock(key=context.key), self.slots.taken() as slot:
+            data[UPDATE_SLOT] = slot
             user: User | None = data.get("event_from_user")
             storage = self.storage
             if user is not None and isinstance(storage, SqlStorage):

@@ -1,0 +1,66 @@
+"""How many updates work on the database at once: as many as the process keeps connections.
+
+From its first read to its closing commit an update holds a pooled connection or waits
+for one. Past the pool, SQLAlchemy opens an extra connection and closes it on return, so
+under a burst (Telegram keeps up to 40 webhook requests open) a fifth of the updates paid
+for a new connection — TLS, authentication and statements prepared again on PostgreSQL —
+which cost more than the update itself. Updates past the pool wait here instead.
+
+A slot is taken inside the person's lock (a person's next update, waiting for the lock,
+holds none; a holder never waits for another person's lock, so they cannot deadlock) and
+let go after the closing commit: replies go out, and their sent marks are written,
+without one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+# In an update's data: its slot, taken by ``ConversationReads`` and let go by
+# ``UpdateWorkMiddleware`` after the commit.
+UPDATE_SLOT = "update_slot"
+
+
+class Slot:
+    def __init__(self, semaphore: asyncio.Semaphore | None) -> None:
+        self._semaphore = semaphore
+
+    def release(self) -> None:
+        """Once the update's database work is committed; again is harmless."""
+        if self._semaphore is not None:
+            self._semaphore.release()
+            self._semaphore = None
+
+
+class UpdateSlots:
+    def __init__(self, size: int | None) -> None:
+        self.size = size  # None: no limit (a pool that keeps no count, as in-memory SQLite)
+        self._semaphore: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def for_pool(cls, pool: Any) -> UpdateSlots:
+        size = getattr(pool, "size", None)
+        return cls(size() if callable(size) else None)
+
+    def _current(self) -> asyncio.Semaphore | None:
+        if self.size is None:
+            return None
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._loop is not loop:  # one belongs to one loop
+            self._semaphore, self._loop = asyncio.Semaphore(self.size), loop
+        return self._semaphore
+
+    @asynccontextmanager
+    async def taken(self) -> AsyncIterator[Slot]:
+        semaphore = self._current()
+        if semaphore is not None:
+            await semaphore.acquire()
+        slot = Slot(semaphore)
+        try:
+            yield slot
+        finally:
+            slot.release()
