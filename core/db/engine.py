@@ -137,7 +137,11 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
         dbapi_connection = connection.connection.dbapi_connection
         writer.take(dbapi_connection)
         if isinstance(dbapi_connection, OneTripConnection):
-            dbapi_connection.deferring = bool(options.get(DEFERRED_WRITES))
+            if options.get(DEFERRED_WRITES):
+                # It would only wait on the connection too: skip SQLAlchemy's execution.
+                dbapi_connection.begin_deferred("BEGIN IMMEDIATE")
+                return
+            dbapi_connection.deferring = False
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:

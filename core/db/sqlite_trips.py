@@ -156,6 +156,11 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.deferring = False  # until this transaction ends (``DEFERRED_WRITES``)
         self.pending: list[_Statement] = []
 
+    def begin_deferred(self, begin: str) -> None:
+        """A transaction of deferred writes, its ``BEGIN`` waiting with them."""
+        self.deferring = True
+        self.pending.append((begin, None, False))
+
     @property
     def in_transaction(self) -> bool:
         # Read where it lives, without a trip: a flag of SQLite's, and nothing else runs

@@ -145,11 +145,15 @@ async def test_writes_nobody_reads_back_go_with_the_commit_in_one_trip(
     async with engine.connect() as warm:
         await warm.execute(text("SELECT 1"))
     trips.clear()
+    executed: list[str] = []  # by SQLAlchemy: the BEGIN, which only waits, is spared it
+    event.listen(engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cursor, statement, *_: executed.append(statement.split()[0]))
     async with blind.begin() as connection:
         await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "a"}, {"v": "b"}])
         await connection.execute(text("UPDATE t SET n = n + 1 WHERE v = 'a'"))
         await connection.execute(text("DELETE FROM t WHERE v = 'b'"))
     assert len(trips) == 1, trips  # BEGIN IMMEDIATE, three writes and COMMIT
+    assert executed == ["INSERT", "UPDATE", "DELETE"]
     # A statement that answers takes the writes waiting with it, and sees them.
     async with blind.begin() as connection:
         await connection.execute(text("INSERT INTO t (v) VALUES ('c')"))
