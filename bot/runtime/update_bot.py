@@ -28,6 +28,7 @@ from aiogram.types import Message
 from pydantic import BaseModel
 
 from bot.delivery.paced_requests import COUNTED
+from bot.runtime.update_slots import Slot
 from core.notices import Reply
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,14 @@ class UpdateBot(Bot):
         self.kept: list[TelegramMethod[Any]] = []
         self._params: list[dict[str, Any]] = []  # each kept method's, as it will be stored
         self.keeping = True
+        self.slot: Slot | None = None  # the update's (``bot.runtime.update_slots``)
+
+    async def _real(self, method: TelegramMethod[T], request_timeout: int | None = None) -> T:
+        """Straight to Telegram, the update's database slot given up while it waits."""
+        if self.slot is None:
+            return await self.real(method, request_timeout)
+        async with self.slot.given_up():
+            return await self.real(method, request_timeout)
 
     async def __call__(self, method: TelegramMethod[T], request_timeout: int | None = None) -> T:
         if isinstance(method, AnswerCallbackQuery):
@@ -58,13 +67,13 @@ class UpdateBot(Bot):
             self.kept.append(method)
             self._params.append(params)
             return None  # type: ignore[return-value]  # nobody reads what a reply returns
-        return await self.real(method, request_timeout)
+        return await self._real(method, request_timeout)
 
     async def _stop_spinner(self, method: AnswerCallbackQuery) -> bool:
         """Answering a press only stops its spinner (or shows a toast): Telegram being
         away at that moment must not cost the person the step they took."""
         try:
-            return await self.real(method)
+            return await self._real(method)
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter,
                 TimeoutError) as exc:
             log.warning("a press could not be answered (%s); the step goes on", exc)
@@ -74,8 +83,8 @@ class UpdateBot(Bot):
         """Sent at once, with what was said before it: the caller needs the message."""
         kept, self.kept, self._params = self.kept, [], []
         for earlier in kept:
-            await self.real(earlier)
-        return await self.real(method)
+            await self._real(earlier)
+        return await self._real(method)
 
     def replies(self) -> list[Reply]:
         """What was kept, to write with the update; from now on, calls go straight out."""

@@ -9,7 +9,10 @@ which cost more than the update itself. Updates past the pool wait here instead.
 A slot is taken inside the person's lock (a person's next update, waiting for the lock,
 holds none; a holder never waits for another person's lock, so they cannot deadlock) and
 let go after the closing commit: replies go out, and their sent marks are written,
-without one.
+without one. A handler's call to Telegram (a press answered, a prompt said now, a file
+uploaded, a 429 waited out) gives it up meanwhile (``Slot.given_up``). A few of the
+pool's connections are left to what works without a slot: the sent marks, the outbox
+sender, the job runner, the webhook's claims.
 """
 
 from __future__ import annotations
@@ -24,15 +27,34 @@ from typing import Any
 UPDATE_SLOT = "update_slot"
 
 
+# Connections of the pool left to work done without a slot.
+LEFT_OUT_OF_SLOTS = 3
+
+
 class Slot:
     def __init__(self, semaphore: asyncio.Semaphore | None) -> None:
         self._semaphore = semaphore
+        self.held = semaphore is not None
 
     def release(self) -> None:
         """Once the update's database work is committed; again is harmless."""
-        if self._semaphore is not None:
+        if self.held and self._semaphore is not None:
+            self.held = False
             self._semaphore.release()
-            self._semaphore = None
+
+    @asynccontextmanager
+    async def given_up(self) -> AsyncIterator[None]:
+        """Let go while waiting for something else than the database, then taken back
+        (still inside the person's lock). Nothing to do once released for good."""
+        if not self.held or self._semaphore is None:
+            yield
+            return
+        self.release()
+        try:
+            yield
+        finally:
+            await self._semaphore.acquire()
+            self.held = True
 
 
 class UpdateSlots:
@@ -44,7 +66,9 @@ class UpdateSlots:
     @classmethod
     def for_pool(cls, pool: Any) -> UpdateSlots:
         size = getattr(pool, "size", None)
-        return cls(size() if callable(size) else None)
+        kept = size() if callable(size) else 0
+        # 0: a pool without a count (in-memory SQLite, NullPool); SQLAlchemy's "no limit".
+        return cls(max(1, kept - LEFT_OUT_OF_SLOTS) if kept else None)
 
     def _current(self) -> asyncio.Semaphore | None:
         if self.size is None:

@@ -155,6 +155,7 @@ class UpdateWorkMiddleware:
         if data.get("state") is not None:
             data["state"] = work.context(data["state"])
         bot = data["bot"] = UpdateBot(data["bot"], self.replies_by)
+        bot.slot = data.get(UPDATE_SLOT)
         mount(event, bot)
         update_id: int = event.update_id
         try:

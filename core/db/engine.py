@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.util import await_only
 
 from core.db import sqlite_writer
@@ -78,6 +80,13 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _pooled_by_queue(url: str) -> bool:
+    """A file database: SQLAlchemy pools it in a queue (in memory: one connection, kept)."""
+    parsed = make_url(url)
+    dialect = cast(type[DefaultDialect], parsed.get_dialect())
+    return issubclass(dialect.get_pool_class(parsed), QueuePool)
+
+
 def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() != "sqlite":
@@ -90,7 +99,8 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
     # One trip to SQLite's thread per statement (``core.db.sqlite_trips``), none for a
     # checkin's rollback of a connection with no transaction open (``_reset`` below).
     kwargs.setdefault("module", one_trip_dbapi())
-    kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+    if "poolclass" not in kwargs and _pooled_by_queue(url):
+        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
     engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
     writer = sqlite_writer.attach(engine)
 
