@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
@@ -69,3 +70,37 @@ async def test_a_command_filter_refuses_plain_words_without_parsing_them(
     assert said == ["words The lid was mouldy.", "status 2611-0001", "status None",
                     "words /start", "words    "]
     assert parsed == ["  /status 2611-0001", "/status", "/start"]
+
+
+async def test_a_handlers_filters_run_in_order_each_seeing_what_the_earlier_ones_found(
+        bot: Bot) -> None:
+    calls: list[str] = []
+    said: list[str] = []
+
+    def first_word(message: Message) -> dict[str, Any] | bool:
+        calls.append("first")
+        return {"word": message.text.split()[0]} if message.text else False
+
+    async def about_the_lid(message: Message, word: str) -> bool:
+        calls.append(f"second {word}")
+        return word == "lid"
+
+    router = Router()
+
+    @router.message(first_word, about_the_lid)
+    async def lid(message: Message, word: str) -> None:
+        said.append(f"lid {word}")
+
+    @router.message()
+    async def anything(message: Message) -> None:
+        said.append("anything")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    run_filters_inline(dispatcher)
+    chatter = Chatter(dispatcher, bot)
+    for text in ("lid broken", "box crushed"):
+        await chatter.say(person(13), text)
+    await chatter.say(person(13), None, sticker=None)  # no words: the first refuses
+    assert said == ["lid lid", "anything", "anything"]
+    assert calls == ["first", "second lid", "first", "second box", "first"]
