@@ -1,4 +1,5 @@
-"""How many updates work on the database at once: as many as the process keeps connections.
+"""How many updates work on the database at once: as many as the process keeps connections,
+less a few.
 
 From its first read to its closing commit an update holds a pooled connection or waits
 for one. Past the pool, SQLAlchemy opens an extra connection and closes it on return, so
@@ -33,12 +34,17 @@ LEFT_OUT_OF_SLOTS = 3
 
 class Slot:
     def __init__(self, semaphore: asyncio.Semaphore | None) -> None:
-        self._semaphore = semaphore
-        self.held = semaphore is not None
+        self._semaphore = semaphore  # None: no limit, nothing to take
+        self.held = False
+
+    async def take(self) -> None:
+        if self._semaphore is not None:
+            await self._semaphore.acquire()
+            self.held = True
 
     def release(self) -> None:
         """Once the update's database work is committed; again is harmless."""
-        if self.held and self._semaphore is not None:
+        if self.held and self._semaphore is not None:  # held: taken from a semaphore
             self.held = False
             self._semaphore.release()
 
@@ -46,15 +52,14 @@ class Slot:
     async def given_up(self) -> AsyncIterator[None]:
         """Let go while waiting for something else than the database, then taken back
         (still inside the person's lock). Nothing to do once released for good."""
-        if not self.held or self._semaphore is None:
+        if not self.held:
             yield
             return
         self.release()
         try:
             yield
         finally:
-            await self._semaphore.acquire()
-            self.held = True
+            await self.take()
 
 
 class UpdateSlots:
@@ -80,10 +85,8 @@ class UpdateSlots:
 
     @asynccontextmanager
     async def taken(self) -> AsyncIterator[Slot]:
-        semaphore = self._current()
-        if semaphore is not None:
-            await semaphore.acquire()
-        slot = Slot(semaphore)
+        slot = Slot(self._current())
+        await slot.take()
         try:
             yield slot
         finally:

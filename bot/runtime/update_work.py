@@ -29,7 +29,7 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
 from bot.delivery.replies import send_kept
 from bot.runtime.update_bot import UpdateBot, mount
-from bot.runtime.update_slots import UPDATE_SLOT, Slot
+from bot.runtime.update_slots import UPDATE_SLOT
 from core.db import replies
 from core.db.uow import Database
 from core.db.update_writes import UpdateWrites
@@ -162,21 +162,21 @@ class UpdateWorkMiddleware:
             result = await handler(event, data)
         except BaseException:
             # What the customer told us is kept regardless, and what was said to them.
-            await self._close(work, bot, update_id, None, data.get(UPDATE_SLOT))
+            await self._close(work, bot, update_id, None)
             raise
         mark: FinishMark | None = data.get("finish_mark")
-        await self._close(work, bot, update_id, mark, data.get(UPDATE_SLOT))
+        await self._close(work, bot, update_id, mark)
         return result
 
     async def _close(self, work: UpdateWork, bot: UpdateBot, update_id: int,
-                     mark: FinishMark | None, slot: Slot | None = None) -> None:
+                     mark: FinishMark | None) -> None:
         said = bot.replies()
         now = self.now()
         if said:
             work.writes.replies = (update_id, said, now, now + self.reply_hold)
         await work.commit(self.db, mark.update_id if mark else None)
-        if slot is not None:
-            slot.release()  # the replies go out without it
+        if bot.slot is not None:
+            bot.slot.release()  # the replies go out without it
         if mark is not None:
             mark.done = True
         if said:
