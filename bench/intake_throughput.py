@@ -1,6 +1,7 @@
 """Benchmark (not a test): intake throughput of one bot process, beside a bare echo bot.
 
-    python bench/intake_throughput.py [--updates 600] [--concurrency 32] [--rate 200] [--seconds 3]
+    python bench/intake_throughput.py [--updates 600] [--concurrency 32] [--rate 200]
+                                      [--seconds 3] [--rounds 3]
 
 For each bot — a bare aiogram echo bot; then on SQLite and on PostgreSQL
 (``BENCH_POSTGRES_URL``, a database of its own, created and dropped) a durable echo bot
@@ -12,6 +13,12 @@ in-process emulator (see ``bench/webhook_load.py``):
 - throughput: ``--updates`` updates with ``--concurrency`` requests open (updates/s);
 - reply latency at ``--rate`` updates/s offered for ``--seconds`` (p50 / p99);
 - memory (RSS) of the process idle after start and after the load.
+
+The durable echo and the desk run ``--rounds`` times in turn, each on a new database
+(durable echo then desk, then desk then durable echo, …): a shared machine's speed drifts
+by more than the difference measured, and a single pair taken minutes apart measures the
+drift. The share is the median of the rounds' shares, each round printed; the p99 is of
+every round's latencies together.
 
 An update is a new customer's first words, the start of a complaint: the desk looks the
 person up, stores the conversation, schedules the quiet-customer reminder and replies.
@@ -35,7 +42,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.webhook_load import ROOT, Bench, Figures, admin_sql, free_port, rss_mb, write_results
+from bench.webhook_load import (
+    ROOT,
+    Bench,
+    Figures,
+    admin_sql,
+    free_port,
+    median,
+    rss_mb,
+    write_results,
+)
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DESK = ["-m", "bot.cli", "run", "--webhook"]
@@ -73,47 +89,77 @@ def _speedups_installed() -> bool:
     return True
 
 
+async def _database(kind: str, folder: Path, databases: list[str]) -> str:
+    if kind == "SQLite":
+        return f"sqlite+aiosqlite:///{folder / f'{uuid.uuid4().hex}.db'}"
+    name = f"cd_bench_intake_{uuid.uuid4().hex[:8]}"
+    await admin_sql(POSTGRES, f'CREATE DATABASE "{name}"')
+    databases.append(name)
+    return POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+
+
+Measured = tuple[Figures, Figures, float, float]
+
+
+def _lines(name: str, measured: Measured, share: str, rate: float) -> list[str]:
+    throughput, latency, idle, loaded = measured
+    return [f"  {name:<24} {throughput.line()}  = {share}",
+            f"  {'':<24} at {rate:.0f}/s offered: p50 {latency.percentile(0.5):.1f} ms, p99 "
+            f"{latency.percentile(0.99):.1f} ms ({latency.failed} failed); "
+            f"RSS idle {idle:.0f} MB, loaded {loaded:.0f} MB"]
+
+
+async def _kind(bench: Bench, kind: str, speedups: bool, args: argparse.Namespace, log: Path,
+                folder: Path, databases: list[str], echo_rate: float) -> list[str]:
+    """The durable echo and the desk on ``kind``, ``args.rounds`` times in turn."""
+    lines: list[str] = []
+    shares: list[float] = []
+    desk_latencies: list[float] = []
+    offered = failed = 0
+    for round_ in range(1, args.rounds + 1):
+        order = ("durable echo", "desk") if round_ % 2 else ("desk", "durable echo")
+        measured: dict[str, Measured] = {}
+        for bot in order:
+            argv, env = (DESK, UNPACED) if bot == "desk" else (DURABLE_ECHO, {})
+            measured[bot] = await measure(
+                bench, f"{bot}, {kind} ({round_})", argv, speedups, args, log,
+                DATABASE_URL=await _database(kind, folder, databases), **env)
+        durable_rate, desk = measured["durable echo"][0].rate, measured["desk"]
+        shares.append(100 * desk[0].rate / durable_rate)
+        desk_latencies += desk[1].latencies
+        offered += desk[1].updates
+        failed += desk[1].failed
+        for bot in ("durable echo", "desk"):
+            share = f"{100 * measured[bot][0].rate / echo_rate:5.1f}% of echo"
+            if bot == "desk":
+                share += f", {shares[-1]:5.1f}% of durable echo"
+            lines += _lines(f"{bot}, {kind} ({round_})", measured[bot], share, args.rate)
+    pooled = Figures(offered, 1.0, desk_latencies, failed)
+    lines.append(f"  desk, {kind}: {median(shares):.1f}% of the durable echo (median of "
+                 f"{len(shares)} rounds: {', '.join(f'{s:.1f}' for s in shares)}); at "
+                 f"{args.rate:.0f}/s offered, p99 {pooled.percentile(0.99):.1f} ms over "
+                 f"all {offered} updates ({failed} failed)")
+    return lines
+
+
 async def main(args: argparse.Namespace) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     log = folder / "bots.log"
     lines = [f"{args.updates} updates, {args.concurrency} open requests; latency at "
-             f"{args.rate:.0f} updates/s offered for {args.seconds:g} s; each bot its own process"]
+             f"{args.rate:.0f} updates/s offered for {args.seconds:g} s; each bot its own "
+             f"process; durable echo and desk in turn, {args.rounds} rounds"]
     bench = await Bench.create()
-    databases = []
+    databases: list[str] = []
     try:
         for speedups in (True, False) if _speedups_installed() else (False,):
             label = "with uvloop+orjson" if speedups else "without (asyncio loop, json)"
             print(label, flush=True)
-            results = {}
-            results["echo bot"] = await measure(bench, "echo bot", ECHO, speedups, args, log)
-            for kind in ("SQLite", "PostgreSQL"):
-                urls = []
-                for _ in ("durable echo", "desk"):  # each its own database
-                    if kind == "SQLite":
-                        urls.append(f"sqlite+aiosqlite:///{folder / f'{uuid.uuid4().hex}.db'}")
-                        continue
-                    name = f"cd_bench_intake_{uuid.uuid4().hex[:8]}"
-                    await admin_sql(POSTGRES, f'CREATE DATABASE "{name}"')
-                    databases.append(name)
-                    urls.append(POSTGRES.rsplit("/", 1)[0] + f"/{name}")
-                results[f"durable echo, {kind}"] = await measure(
-                    bench, f"durable echo, {kind}", DURABLE_ECHO, speedups, args, log,
-                    DATABASE_URL=urls[0])
-                results[f"desk, {kind}"] = await measure(
-                    bench, f"desk, {kind}", DESK, speedups, args, log, DATABASE_URL=urls[1],
-                    **UNPACED)
-            echo_rate = results["echo bot"][0].rate
+            echo = await measure(bench, "echo bot", ECHO, speedups, args, log)
             lines.append(f"{label}:")
-            for name_, (throughput, latency, idle, loaded) in results.items():
-                share = f"{100 * throughput.rate / echo_rate:5.1f}% of echo"
-                if name_.startswith("desk, "):
-                    durable = results[name_.replace("desk", "durable echo")][0].rate
-                    share += f", {100 * throughput.rate / durable:5.1f}% of durable echo"
-                lines.append(f"  {name_:<24} {throughput.line()}  = {share}")
-                lines.append(f"  {'':<24} at {args.rate:.0f}/s offered: p50 "
-                             f"{latency.percentile(0.5):.1f} ms, p99 "
-                             f"{latency.percentile(0.99):.1f} ms ({latency.failed} failed); "
-                             f"RSS idle {idle:.0f} MB, loaded {loaded:.0f} MB")
+            lines += _lines("echo bot", echo, "100.0% of echo", args.rate)
+            for kind in ("SQLite", "PostgreSQL"):
+                lines += await _kind(bench, kind, speedups, args, log, folder, databases,
+                                     echo[0].rate)
     finally:
         await bench.close()
         for name in databases:
@@ -128,8 +174,10 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=3.0, help="of offered load")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="of the durable echo and the desk in turn")
     arguments = parser.parse_args()
     command = (f"python bench/intake_throughput.py --updates {arguments.updates} "
                f"--concurrency {arguments.concurrency} --rate {arguments.rate:.0f} "
-               f"--seconds {arguments.seconds:g}")
+               f"--seconds {arguments.seconds:g} --rounds {arguments.rounds}")
     print(write_results("intake_throughput", command, asyncio.run(main(arguments))))
