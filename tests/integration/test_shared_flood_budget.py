@@ -97,7 +97,7 @@ async def test_a_request_late_on_the_way_holds_its_place_until_a_window_after_it
     async def slow_request() -> None:
         async with first.sending(42):
             await answer.wait()  # still on its way: it may arrive at any moment until now
-        answered_at.append(time.monotonic())
+            answered_at.append(time.monotonic())  # the answer, before its place is let go
 
     on_the_way = [asyncio.create_task(slow_request()) for _ in range(3)]
     await asyncio.sleep(0.05)
@@ -111,7 +111,8 @@ async def test_a_request_late_on_the_way_holds_its_place_until_a_window_after_it
     assert not entered.done()
     answer.set()
     await asyncio.gather(*on_the_way)
-    assert await entered >= min(answered_at) + 0.3
+    # The scripts count whole milliseconds (Redis's clock, a wait rounded down).
+    assert await entered >= min(answered_at) + 0.3 - 0.002
     await first.redis.delete(*[key async for key in first.redis.scan_iter(f"*{first.prefix}*")])
     await first.close()
     await second.close()
