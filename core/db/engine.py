@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import QueuePool
@@ -80,7 +80,7 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _pooled_by_queue(url: str) -> bool:
+def pooled_by_queue(url: str | URL) -> bool:
     """A file database: SQLAlchemy pools it in a queue (in memory: one connection, kept)."""
     parsed = make_url(url)
     dialect = cast(type[DefaultDialect], parsed.get_dialect())
@@ -99,7 +99,7 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> AsyncEngine:
     # One trip to SQLite's thread per statement (``core.db.sqlite_trips``), none for a
     # checkin's rollback of a connection with no transaction open (``_reset`` below).
     kwargs.setdefault("module", one_trip_dbapi())
-    if "poolclass" not in kwargs and _pooled_by_queue(url):
+    if "poolclass" not in kwargs and pooled_by_queue(url):
         kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
     engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
     writer = sqlite_writer.attach(engine)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.db import dialect
@@ -154,8 +155,26 @@ async def person_and_conversation(connection: AsyncConnection, telegram_id: int,
                                   ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
     """The person, and the conversation the bot is about to read, in one statement: the
     two reads nearly every update starts with (a conversation not kept is ``(None, {})``)."""
-    row = (await connection.execute(_person_and_conversation, {
-        "telegram_id": telegram_id, "conversation_key": conversation_key})).first()
+    return _person_and_conversation_of((await connection.execute(
+        _person_and_conversation, _person_and_conversation_params(telegram_id, conversation_key),
+    )).first())
+
+
+def person_and_conversation_now(connection: Connection, telegram_id: int,
+                                conversation_key: str,
+                                ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
+    """``person_and_conversation`` on a synchronous connection (``core.db.loop_reads``)."""
+    return _person_and_conversation_of(connection.execute(
+        _person_and_conversation, _person_and_conversation_params(telegram_id, conversation_key),
+    ).first())
+
+
+def _person_and_conversation_params(telegram_id: int, conversation_key: str) -> dict[str, Any]:
+    return {"telegram_id": telegram_id, "conversation_key": conversation_key}
+
+
+def _person_and_conversation_of(row: Any) -> tuple[Person | None,
+                                                    tuple[str | None, dict[str, Any]]]:
     assert row is not None  # the one row is always there
     return (_found_person(row) if row.id is not None else None,
             (row.conversation_state, dict(row.conversation_data or {})))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -27,11 +28,13 @@ from core.db.engine import (
 )
 from core.db.groups import GroupRepository
 from core.db.jobs import JobQueue, JobWriter
+from core.db.loop_reads import loop_reads_engine
 from core.db.outbox import OutboxWriter
 from core.db.repositories import (
     CaseRepository,
     PersonRepository,
     person_and_conversation,
+    person_and_conversation_now,
     person_by_telegram,
 )
 from core.db.staff import StaffRepository
@@ -110,6 +113,8 @@ class Database:
         # For a transaction of writes nobody reads back: fewer trips (``DEFERRED_WRITES``).
         self.blind_writes: AsyncEngine = self.engine.execution_options(
             **{DEFERRED_WRITES: True})
+        # SQLite (a file): the hottest read made on the loop's own thread (``core.db.loop_reads``).
+        self.loop_reads = loop_reads_engine(self.engine)
         self.sessions = make_session_factory(self.engine)
         self.readers = async_sessionmaker(
             self.engine.execution_options(**read_only_options(self.engine)),
@@ -138,10 +143,20 @@ class Database:
     async def person_and_conversation(
             self, telegram_id: int, conversation_key: str,
     ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
+        if self.loop_reads is not None:
+            try:
+                with self.loop_reads.connect() as connection:
+                    return person_and_conversation_now(connection, telegram_id,
+                                                       conversation_key)
+            except OperationalError:
+                log.warning("SQLite was busy for a read on the loop's thread; reading it "
+                            "on SQLite's own thread instead", exc_info=True)
         async with self.autocommit.connect() as connection:
             return await person_and_conversation(connection, telegram_id, conversation_key)
 
     async def dispose(self) -> None:
+        if self.loop_reads is not None:
+            self.loop_reads.dispose()
         await self.engine.dispose()
 
 

@@ -256,11 +256,15 @@ async def test_a_story_picked_up_after_a_restart_costs_one_read(
         if statement.lstrip().upper().startswith("SELECT"):
             reads.append(statement)
 
-    event.listen(bot_db.engine.sync_engine, "before_cursor_execute", count)
+    # On SQLite the read is made on the event loop's thread (``core.db.loop_reads``).
+    engines = [bot_db.engine.sync_engine, *([bot_db.loop_reads] if bot_db.loop_reads else [])]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         await chat.say(customer, "And the carton leaked.")
     finally:
-        event.remove(bot_db.engine.sync_engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert len(reads) == 1, reads
     assert (await SqlStorage(bot_db).get_data(key))["story"] == [
         "The milk was sour.", "And the carton leaked."]
