@@ -49,6 +49,7 @@ def run_settings() -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime.preflight import StartupFailure
     from bot.runtime.runner import BotProcess
+    from bot.runtime.startup_heap import freeze_startup_heap
     from core.organisation import load_organisation
 
     try:
@@ -80,6 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ArgumentError as exc:  # a DATABASE_URL SQLAlchemy cannot read at all
             print(f"complaint-desk run: setting DATABASE_URL: {exc}", file=sys.stderr)
             return 2
+        process.dispatcher.startup.register(freeze_startup_heap)  # after the process's own
         try:
             if args.webhook:
                 from bot.runtime.webhook import run_webhook
