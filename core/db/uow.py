@@ -28,7 +28,7 @@ from core.db.engine import (
 )
 from core.db.groups import GroupRepository
 from core.db.jobs import JobQueue, JobWriter
-from core.db.loop_reads import loop_reads_engine
+from core.db.loop_reads import BusyReads, loop_reads_engine
 from core.db.outbox import OutboxWriter
 from core.db.repositories import (
     CaseRepository,
@@ -115,6 +115,7 @@ class Database:
             **{DEFERRED_WRITES: True})
         # SQLite (a file): the hottest read made on the loop's own thread (``core.db.loop_reads``).
         self.loop_reads = loop_reads_engine(self.engine)
+        self.loop_reads_busy = BusyReads()
         self.sessions = make_session_factory(self.engine)
         self.readers = async_sessionmaker(
             self.engine.execution_options(**read_only_options(self.engine)),
@@ -148,16 +149,18 @@ class Database:
                 with self.loop_reads.connect() as connection:
                     return person_and_conversation_now(connection, telegram_id,
                                                        conversation_key)
-            except OperationalError:
-                log.warning("SQLite was busy for a read on the loop's thread; reading it "
-                            "on SQLite's own thread instead", exc_info=True)
+            except OperationalError as error:
+                if not self.loop_reads_busy.read_elsewhere(error):
+                    raise
         async with self.autocommit.connect() as connection:
             return await person_and_conversation(connection, telegram_id, conversation_key)
 
     async def dispose(self) -> None:
-        if self.loop_reads is not None:
-            self.loop_reads.dispose()
-        await self.engine.dispose()
+        try:
+            if self.loop_reads is not None:  # first: the last to close checkpoints, off the loop
+                self.loop_reads.dispose()
+        finally:
+            await self.engine.dispose()
 
 
 __all__ = ["Database", "SqlUnitOfWork"]

@@ -5,7 +5,9 @@ usual way."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -76,20 +78,50 @@ async def test_the_reader_keeps_no_snapshot_so_a_checkpoint_empties_the_log(
         held.exec_driver_sql("ROLLBACK")
 
 
+async def test_the_reader_only_reads_never_waits_and_holds_no_transaction(
+        db: Database) -> None:
+    await db.person_and_conversation(7, "c:7")
+    assert db.loop_reads is not None
+    with db.loop_reads.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA query_only").scalar() == 1
+        # Busy is answered at once: a wait here would stop every update in the process.
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 0
+        assert not connection.connection.dbapi_connection.in_transaction
+
+
 async def test_a_busy_database_is_read_on_sqlites_thread_instead(
-        db: Database, trips: list[str], monkeypatch: pytest.MonkeyPatch,
+        db: Database, tmp_path: Path, trips: list[str],
         caplog: pytest.LogCaptureFixture) -> None:
+    # Another process holding the file exclusively (once nobody else has it open): a
+    # reader is told "busy".
+    await db.engine.dispose()
+    holder = sqlite3.connect(tmp_path / "desk.db", isolation_level=None, timeout=0)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE conversations SET state = 'Intake:place' WHERE key = 'c:7'")
+    holder.execute("COMMIT")  # the exclusive lock stays until the connection closes
+    asyncio.get_running_loop().call_later(0.3, holder.close)  # the usual way waits for it
+    with caplog.at_level(logging.WARNING, logger="core.db.loop_reads"):
+        assert await db.person_and_conversation(7, "c:7") == (
+            None, ("Intake:place", {"story": ["Sour."]}))
+        await db.person_and_conversation(7, "c:7")
+    assert trips, "the usual way is a trip to SQLite's thread"
+    assert caplog.text.count("SQLite was busy") == 1
+
+
+async def test_any_other_error_is_raised_not_read_again(
+        db: Database, trips: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(sqlite3.OperationalError) as broken:
+        sqlite3.connect(":memory:").execute("SELECT * FROM conversations")
     assert db.loop_reads is not None
 
-    def busy(*_: Any, **__: Any) -> Any:
-        raise OperationalError("SELECT", {}, Exception("database is locked"))
+    def no_table(*_: Any, **__: Any) -> Any:
+        raise OperationalError("SELECT", {}, broken.value)
 
-    monkeypatch.setattr(db.loop_reads, "connect", busy)
-    with caplog.at_level(logging.WARNING, logger="core.db.uow"):
-        assert await db.person_and_conversation(7, "c:7") == (
-            None, ("Intake:listening", {"story": ["Sour."]}))
-    assert trips, "the usual way is a trip to SQLite's thread"
-    assert "SQLite was busy" in caplog.text
+    monkeypatch.setattr(db.loop_reads, "connect", no_table)
+    with pytest.raises(OperationalError):
+        await db.person_and_conversation(7, "c:7")
+    assert trips == []
 
 
 async def test_only_a_file_database_reads_on_the_loop(tmp_path: Path) -> None:
