@@ -162,6 +162,8 @@ async def main(args: argparse.Namespace) -> list[str]:
                                      echo[0].rate)
     finally:
         await bench.close()
+        for database in folder.glob("*.db*"):  # the bots' log stays
+            database.unlink()
         for name in databases:
             await admin_sql(POSTGRES, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     lines.append(f"machine: {os.cpu_count()} cores, shared with other work while measured")
@@ -177,6 +179,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3,
                         help="of the durable echo and the desk in turn")
     arguments = parser.parse_args()
+    if arguments.rounds < 1:
+        parser.error("--rounds must be at least 1")
     command = (f"python bench/intake_throughput.py --updates {arguments.updates} "
                f"--concurrency {arguments.concurrency} --rate {arguments.rate:.0f} "
                f"--seconds {arguments.seconds:g} --rounds {arguments.rounds}")

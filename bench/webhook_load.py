@@ -66,7 +66,10 @@ class Figures:
         return self.updates / self.seconds
 
     def percentile(self, share: float) -> float:
+        """In ms; NaN when every request failed (there is no latency to tell)."""
         ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
         return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
     def line(self) -> str:
