@@ -12,7 +12,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.delivery.already_done import AlreadyDone
@@ -26,6 +25,7 @@ from bot.handlers import build_routers
 from bot.runtime.i18n import PersonLocaleMiddleware
 from bot.runtime.inline_filters import run_filters_inline
 from bot.runtime.middlewares import ActorMiddleware, ConversationReads
+from bot.runtime.person_locks import PersonLocks
 from bot.runtime.polling import InboxDispatcher
 from bot.runtime.update_slots import UpdateSlots
 from bot.runtime.update_work import REPLY_HOLD, UpdateWorkMiddleware
@@ -79,7 +79,7 @@ def build_dispatcher(*, db: Database, rules: Rules, organisation: Organisation,
                      reply_hold: timedelta = REPLY_HOLD) -> InboxDispatcher:
     # One update at a time per person and chat: a double tap on "confirm" cannot race.
     # (``bot.runtime.storage.make_isolation`` shares the lock across a fleet's instances.)
-    dispatcher = InboxDispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation(),
+    dispatcher = InboxDispatcher(storage=storage, events_isolation=isolation or PersonLocks(),
                             disable_fsm=True, db=db, rules=rules, organisation=organisation,
                             i18n=i18n, reminder=IntakeReminder(db, rules, reminder_delay))
     # aiogram's FSM middleware, in its place, reading the person with the conversation.

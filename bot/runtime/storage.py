@@ -15,8 +15,8 @@ from aiogram.fsm.storage.base import (
     DefaultKeyBuilder,
     StorageKey,
 )
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.runtime.person_locks import PersonLocks
 from bot.runtime.update_work import UNCHANGED, Staged
 from core.db.conversations import ConversationStore
 from core.db.uow import Database
@@ -125,9 +125,9 @@ def make_isolation(storage: BaseStorage, lock_seconds: float) -> BaseEventIsolat
     in this process. A Redis lock of an instance that died expires after ``lock_seconds``
     (the update lease), so the person's next update waits at most that long."""
     if isinstance(storage, SqlStorage):  # no Redis: not even imported (7 MB of memory)
-        return SimpleEventIsolation()
+        return PersonLocks()
     from aiogram.fsm.storage.redis import RedisStorage
 
     if isinstance(storage, RedisStorage):
         return storage.create_isolation(lock_kwargs={"timeout": lock_seconds})
-    return SimpleEventIsolation()
+    return PersonLocks()
