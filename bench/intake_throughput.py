@@ -134,7 +134,7 @@ async def _kind(bench: Bench, kind: str, speedups: bool, args: argparse.Namespac
             if bot == "desk":
                 share += f", {shares[-1]:5.1f}% of durable echo"
             lines += _lines(f"{bot}, {kind} ({round_})", measured[bot], share, args.rate)
-    pooled = Figures(offered, 1.0, desk_latencies, failed)
+    pooled = Figures(offered, 1.0, desk_latencies, failed)  # read for its percentiles only
     lines.append(f"  desk, {kind}: {median(shares):.1f}% of the durable echo (median of "
                  f"{len(shares)} rounds: {', '.join(f'{s:.1f}' for s in shares)}); at "
                  f"{args.rate:.0f}/s offered, p99 {pooled.percentile(0.99):.1f} ms over "

@@ -1,7 +1,7 @@
 """One update at a time per person and chat, in this process, with nothing kept after.
 
-aiogram's ``SimpleEventIsolation`` keeps a lock for every person it has ever seen ("Unused
-locks cleaner is needed", says its own TODO): a lone instance's memory grew with every
+aiogram's ``SimpleEventIsolation`` keeps a lock for every person it has ever seen (aiogram
+3's source notes that nothing cleans them up): a lone instance's memory grew with every
 new customer, for as long as it ran. Here a person's lock lives while someone holds it
 or waits for it, and goes with the last of them — waiting given up (a cancelled update)
 included.

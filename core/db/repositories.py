@@ -155,26 +155,16 @@ async def person_and_conversation(connection: AsyncConnection, telegram_id: int,
                                   ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
     """The person, and the conversation the bot is about to read, in one statement: the
     two reads nearly every update starts with (a conversation not kept is ``(None, {})``)."""
-    return _person_and_conversation_of((await connection.execute(
-        _person_and_conversation, _person_and_conversation_params(telegram_id, conversation_key),
-    )).first())
+    return await connection.run_sync(person_and_conversation_now, telegram_id,
+                                      conversation_key)
 
 
 def person_and_conversation_now(connection: Connection, telegram_id: int,
                                 conversation_key: str,
                                 ) -> tuple[Person | None, tuple[str | None, dict[str, Any]]]:
-    """``person_and_conversation`` on a synchronous connection (``core.db.loop_reads``)."""
-    return _person_and_conversation_of(connection.execute(
-        _person_and_conversation, _person_and_conversation_params(telegram_id, conversation_key),
-    ).first())
-
-
-def _person_and_conversation_params(telegram_id: int, conversation_key: str) -> dict[str, Any]:
-    return {"telegram_id": telegram_id, "conversation_key": conversation_key}
-
-
-def _person_and_conversation_of(row: Any) -> tuple[Person | None,
-                                                    tuple[str | None, dict[str, Any]]]:
+    """``person_and_conversation`` on a synchronous connection (also ``core.db.loop_reads``)."""
+    row = connection.execute(_person_and_conversation, {
+        "telegram_id": telegram_id, "conversation_key": conversation_key}).first()
     assert row is not None  # the one row is always there
     return (_found_person(row) if row.id is not None else None,
             (row.conversation_state, dict(row.conversation_data or {})))
